@@ -1,0 +1,36 @@
+//! The 知识星球 (ZSXQ) protocol, as reconstructed in `shared/zsxq/PROTOCOL.md`.
+//!
+//! This crate knows nothing about storage or UI; it is the typed vocabulary the rest of Orrery
+//! (and the `zsxq-sim` simulator) speaks:
+//!
+//! * [`model`] — serde models of the JSON API. Responses arrive in an [`Envelope`] and are
+//!   unwrapped by [`decode_response`]/[`decode_body`]; the main payloads are [`Topic`] (all four
+//!   types — talk, q&a, task, solution — plus [`TopicKind::Other`] for anything new, viewed
+//!   through [`TopicBody`]), [`Comment`], [`Group`], [`User`]/[`UserResponse`], and the smaller
+//!   lists ([`MenusList`], [`MenuReadTimes`], [`HashtagsList`], [`ColumnsList`],
+//!   [`UnreadTopicCounts`], [`DynamicsList`], [`UnansweredQuestionsBrief`]). Write bodies
+//!   ([`AnswerRequest`], [`CommentRequest`], [`CreateTalkRequest`]) go out wrapped in [`ReqData`].
+//! * [`ApiError`] — every failure (HTTP status or envelope code) classified by what the caller
+//!   should do, with [`ApiError::retryable`] for the client's back-off loop.
+//! * [`Timestamp`] — the service's `2025-12-10T13:56:05.120+0800` dates, round-tripping
+//!   byte for byte; and the typed 64-bit ids in [`id`] ([`TopicId`], [`GroupId`]…), which
+//!   exceed 2^53 and so never pass through a float.
+//! * [`rich_text`] — the `<e type=… />` markup inside `text`: [`rich_text::parse`] into
+//!   [`rich_text::Node`]s, renderers to plain text, Markdown and sanitized HTML, and
+//!   [`rich_text::compose_markdown`] for writing.
+//!
+//! The paced, retrying HTTP client builds on these types and lives beside them.
+
+pub mod error;
+pub mod id;
+pub mod model;
+pub mod rich_text;
+pub mod timestamp;
+
+pub use error::ApiError;
+pub use id::{
+    CategoryId, CheckinId, ColumnId, CommentId, DynamicId, FileId, GroupId, HashtagId, ImageId,
+    MenuId, TopicId, UserId,
+};
+pub use model::*;
+pub use timestamp::{Timestamp, TimestampError};

@@ -1,0 +1,42 @@
+//! Typed serde models of the ZSXQ JSON API.
+//!
+//! Shapes follow the real responses in `shared/zsxq/samples/` (PROTOCOL.md §6–§7). Three rules
+//! run through every type:
+//!
+//! * Anything a real response can omit is an `Option`, so a sparse payload (a topic inside a
+//!   notification has no counters, a hashtag's owner has only an id) still decodes.
+//! * The main objects keep the fields we do not model in a flattened `extra` map, and optional
+//!   fields are skipped when absent, so decoding and re-encoding a topic gives back the same
+//!   JSON. The simulator serves these types, and a future parser can re-derive what we ignore.
+//! * Ids are typed 64-bit integers ([`crate::id`]) and dates are [`crate::Timestamp`]s.
+
+pub mod comment;
+pub mod envelope;
+pub mod group;
+pub mod media;
+pub mod misc;
+pub mod request;
+pub mod topic;
+pub mod user;
+
+pub use comment::{Comment, CommentsPage};
+pub use envelope::{Empty, Envelope, ReqData, decode_body, decode_response};
+pub use group::{
+    Category, Count, Group, GroupDetail, GroupKind, GroupPolicies, GroupStatistics,
+    GroupUserSpecific, GroupsList, Membership, Payment, TopicCounts, Validity,
+};
+pub use media::{Article, File, Image, ImageSize};
+pub use misc::{
+    Column, ColumnStatistics, ColumnsList, ColumnsSummary, Dynamic, DynamicsList, Hashtag,
+    HashtagProperties, HashtagsList, Member, Menu, MenuHashtag, MenuReadTime, MenuReadTimes,
+    MenusList, RoleMembers, UnansweredQuestionsBrief, UnreadTopicCount, UnreadTopicCounts,
+};
+pub use request::{AnswerRequest, CommentRequest, CreateTalkRequest};
+pub use topic::{
+    Answer, Checkin, EmojiLikes, Like, LikesDetail, Question, ReferencedTopic, Reward, Solution,
+    Talk, Task, TaskStatistics, Topic, TopicBody, TopicKind, TopicUserSpecific, TopicsPage,
+};
+pub use user::{Accounts, User, UserProfile, UserRelation, UserResponse};
+
+/// The catch-all for fields a model does not name.
+pub type Extra = serde_json::Map<String, serde_json::Value>;

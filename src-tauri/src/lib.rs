@@ -1,0 +1,49 @@
+//! `orrery`: the desktop shell of Orrery (星仪).
+//!
+//! A Tauri 2 window hosting the Leptos UI from `ui/`. This crate holds no business logic: it sets
+//! up logging, the plugins (single instance, remembered window state) and the [`state::AppState`]
+//! of core handles, and exposes thin async [`commands`] typed by the `orrery-ipc` contract.
+
+mod commands;
+mod state;
+
+use state::AppState;
+use tauri::Manager;
+
+/// Builds and runs the app until its last window closes.
+pub fn run() {
+    init_tracing();
+    let result = tauri::Builder::default()
+        // First, so that a second launch focuses the running window instead of opening a second
+        // archive writer on the same data directory.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .setup(|app| {
+            let state = AppState::open()?;
+            tracing::info!(data_dir = %state.data_dir.root().display(), "Orrery starting");
+            app.manage(state);
+            Ok(())
+        })
+        .invoke_handler(commands::handler())
+        .run(tauri::generate_context!());
+    if let Err(err) = result {
+        tracing::error!(%err, "Orrery stopped with an error");
+        std::process::exit(1);
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("ORRERY_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    // A second initialisation (tests) is harmless, so its error is ignored.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

@@ -1,0 +1,208 @@
+//! The harness: the real `orrery` binary in a real WebKit window, driven over WebDriver.
+//!
+//! tauri-driver speaks WebDriver on a free local port and starts WebKitWebDriver, which launches
+//! the app. Everything the app writes goes to a temporary home: its data directory
+//! (`ORRERY_DATA_DIR`) and the XDG directories where WebKit and the window-state plugin keep
+//! their files, so a test never touches the user's own.
+//!
+//! The suite needs a display: `cargo xtask test` runs it under Xvfb inside a private D-Bus
+//! session. Without one it fails with a message that says so, rather than skipping.
+
+use anyhow::{Context, bail};
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// How long the app may take from launch to a rendered UI (a cold debug build of the wasm UI
+/// takes a few seconds to compile in WebKit on two loaded cores).
+pub const UI_TIMEOUT: Duration = Duration::from_secs(60);
+
+pub struct App {
+    pub client: Client,
+    pub home: tempfile::TempDir,
+    driver: Child,
+}
+
+impl App {
+    /// The app's data directory inside the temporary home.
+    pub fn data_dir(&self) -> PathBuf {
+        self.home.path().join("data")
+    }
+
+    /// Launches the app and connects a WebDriver session to its window.
+    pub async fn launch() -> anyhow::Result<Self> {
+        if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+            bail!(
+                "no display: run the end-to-end suite through `cargo xtask test` or `cargo xtask e2e`, which provide Xvfb"
+            );
+        }
+        let home = tempfile::Builder::new().prefix("orrery-e2e-").tempdir()?;
+        let (port, native_port) = (free_port()?, free_port()?);
+        let mut driver = Command::new("tauri-driver");
+        driver
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .env("ORRERY_DATA_DIR", home.path().join("data"))
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("XDG_DATA_HOME", home.path().join("share"))
+            .env("XDG_CACHE_HOME", home.path().join("cache"))
+            .stdin(Stdio::null());
+        let driver = driver
+            .spawn()
+            .context("cannot start tauri-driver: run `cargo xtask setup`, which installs it and WebKitWebDriver")?;
+        let mut app = AppStart {
+            driver: Some(driver),
+        };
+        wait_for_port(port, Duration::from_secs(20)).await?;
+
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), "wry".into());
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": env!("CARGO_BIN_EXE_orrery") }),
+        );
+        let client = ClientBuilder::rustls()?
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .context("WebDriver session to the app")?;
+        let driver = app.driver.take().context("driver handle")?;
+        Ok(Self {
+            client,
+            home,
+            driver,
+        })
+    }
+
+    /// Waits until `css` matches an element whose text satisfies `pred`, returning that text.
+    pub async fn wait_text(
+        &self,
+        css: &str,
+        pred: impl Fn(&str) -> bool,
+    ) -> anyhow::Result<String> {
+        let deadline = Instant::now() + UI_TIMEOUT;
+        let mut last = String::new();
+        loop {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                last = el.text().await.unwrap_or_default();
+                if pred(&last) {
+                    return Ok(last);
+                }
+            }
+            if Instant::now() > deadline {
+                // What the page holds is the quickest clue to why it did not render.
+                let source = self.client.source().await.unwrap_or_default();
+                let shot = self
+                    .screenshot("failure")
+                    .await
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default();
+                bail!(
+                    "`{css}` did not show the expected text within {UI_TIMEOUT:?}; last seen: {last:?}\n\
+                     screenshot: {shot}\npage source:\n{source:.4000}"
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Saves a screenshot of the window as `target/e2e-screenshots/<name>.png`.
+    pub async fn screenshot(&self, name: &str) -> anyhow::Result<PathBuf> {
+        // A DOM change is painted on a later frame; a screenshot taken at once shows the page
+        // before it. Two animation frames make sure the last change is on screen.
+        self.client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];\
+                 requestAnimationFrame(() => requestAnimationFrame(() => done()));",
+                vec![],
+            )
+            .await?;
+        let png = self.client.screenshot().await?;
+        if !png.starts_with(b"\x89PNG") {
+            bail!("the screenshot is not a PNG");
+        }
+        let dir = target_dir().join("e2e-screenshots");
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png)?;
+        Ok(path)
+    }
+
+    /// Ends the session and the driver, the app with them.
+    pub async fn close(mut self) -> anyhow::Result<()> {
+        let closed = self.client.clone().close().await;
+        stop(&mut self.driver);
+        closed.context("closing the WebDriver session")
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        stop(&mut self.driver);
+    }
+}
+
+/// Stops tauri-driver if [`App::launch`] fails half way.
+struct AppStart {
+    driver: Option<Child>,
+}
+
+impl Drop for AppStart {
+    fn drop(&mut self) {
+        if let Some(driver) = &mut self.driver {
+            stop(driver);
+        }
+    }
+}
+
+/// SIGTERM, never SIGKILL: a killed tauri-driver orphans WebKitWebDriver, which keeps the test's
+/// output pipe open and hangs the run.
+fn stop(driver: &mut Child) {
+    if let Ok(Some(_)) = driver.try_wait() {
+        return;
+    }
+    let _ = Command::new("kill")
+        .args(["-TERM", &driver.id().to_string()])
+        .status();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = driver.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = driver.kill();
+    let _ = driver.wait();
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    Ok(TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?
+        .local_addr()?
+        .port())
+}
+
+async fn wait_for_port(port: u16, timeout: Duration) -> anyhow::Result<()> {
+    let deadline = Instant::now() + timeout;
+    while TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_err() {
+        if Instant::now() > deadline {
+            bail!("tauri-driver did not listen on port {port} within {timeout:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Ok(())
+}
+
+/// The cargo target directory: the binary under test lives in `<target>/<profile>/`.
+fn target_dir() -> PathBuf {
+    Path::new(env!("CARGO_BIN_EXE_orrery"))
+        .parent()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("target"))
+}

@@ -1,0 +1,14 @@
+//! `orrery-ui`: Orrery's user interface, a Leptos app rendered on the client.
+//!
+//! Trunk compiles it to wasm32 and the desktop shell embeds the result. [`api`] is the only
+//! module that talks to the shell, through the typed `orrery-ipc` contract; [`i18n`] holds every
+//! string the user reads, in zh-CN and English; [`app`] composes the screens.
+
+mod api;
+mod app;
+mod i18n;
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

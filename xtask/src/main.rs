@@ -1,0 +1,61 @@
+//! `cargo xtask`: Orrery's build tooling, in Rust so it runs wherever cargo does.
+//!
+//! - `setup` installs what building and testing need (system packages on Debian/Ubuntu, Trunk,
+//!   wasm-bindgen-cli matching Cargo.lock, tauri-driver, the wasm32 target). Idempotent, and
+//!   quick when everything is there. It only ever downloads from the package registries.
+//! - `run` builds the UI and the app and launches it.
+//! - `test` runs every check CI runs: formatting, clippy, the UI's wasm build and all tests,
+//!   the end-to-end suite included, under Xvfb.
+//! - `e2e` runs only the end-to-end suite.
+//! - `bundle` builds .deb and .rpm packages (installing tauri-cli on first use).
+//! - `bench startup` measures launch to first render and idle memory under Xvfb.
+//!
+//! Each step's command is printed before it runs; `test` ends with a table of what passed.
+
+mod bench;
+mod bundle;
+mod process;
+mod setup;
+mod tasks;
+
+use anyhow::bail;
+
+const USAGE: &str = "usage: cargo xtask <setup|run|test|e2e|bundle|bench>
+
+  setup    install system packages and tools (idempotent)
+  run      build the UI and launch the desktop app (demo mode without an account)
+  test     formatting, clippy, UI build, every test incl. end-to-end under Xvfb
+  e2e      only the end-to-end suite
+  bundle   build .deb and .rpm packages into target/release/bundle/
+  bench startup [--release] [--runs N]
+           launch to first render, idle memory and binary size, under Xvfb";
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(task) = args.first() else {
+        eprintln_usage();
+        bail!("no task given");
+    };
+    let rest = &args[1..];
+    match task.as_str() {
+        "setup" => setup::run(),
+        "run" => tasks::run_app(rest),
+        "test" => tasks::test(),
+        "e2e" => tasks::e2e(),
+        "bundle" => bundle::run(),
+        "bench" => bench::run(rest),
+        "-h" | "--help" | "help" => {
+            eprintln_usage();
+            Ok(())
+        }
+        other => {
+            eprintln_usage();
+            bail!("unknown task `{other}`")
+        }
+    }
+}
+
+#[allow(clippy::print_stderr)]
+fn eprintln_usage() {
+    eprintln!("{USAGE}");
+}
