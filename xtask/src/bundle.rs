@@ -11,7 +11,7 @@ pub fn run() -> anyhow::Result<()> {
     setup::run()?;
     if output(cmd("cargo").args(["tauri", "--version"])).is_none() {
         say("installing tauri-cli 2 from crates.io (once; 15-30 minutes on two cores)");
-        process::run(cmd("cargo").args(["install", "tauri-cli", "--version", "2", "--locked"]))?;
+        process::run(cmd("cargo").args(["install", "tauri-cli", "--version", "^2", "--locked"]))?;
     }
     process::run(cmd("cargo").args(["tauri", "build", "--bundles", "deb,rpm"]))?;
     say("packages are in target/release/bundle/deb and target/release/bundle/rpm");

@@ -75,7 +75,7 @@ pub fn run() -> anyhow::Result<()> {
             "tauri-driver",
             &["--help"],
             None,
-            &["tauri-driver", "--version", "2", "--locked"],
+            &["tauri-driver", "--version", "^2", "--locked"],
         )?;
     }
     say("setup complete");

@@ -22,7 +22,10 @@ pub fn run_app(app_args: &[String]) -> anyhow::Result<()> {
     process::run(cmd("cargo").args(["build", "--package", "orrery"]))?;
     let mut app = cmd(root().join("target").join("debug").join(exe("orrery")));
     app.args(app_args);
-    process::run(&mut app)
+    process::announce(&app);
+    // The app's own exit code is the task's: closing the window is success, not an xtask error.
+    let status = app.status()?;
+    std::process::exit(status.code().unwrap_or(0))
 }
 
 fn exe(name: &str) -> String {

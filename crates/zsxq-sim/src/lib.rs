@@ -1,5 +1,44 @@
 //! `zsxq-sim`: a ZSXQ API simulator that binds to loopback only.
 //!
-//! It serves the same envelope, JSON shapes and pagination semantics as the real service, from
-//! deterministic seeded datasets, with simulated activity and fault injection. Tests,
-//! benchmarks and Orrery's demo mode talk to it instead of the real service.
+//! It serves the same envelope, JSON shapes and pagination semantics as the real service
+//! (`shared/zsxq/PROTOCOL.md`), from deterministic seeded datasets, with simulated activity and
+//! fault injection. Tests, benchmarks and Orrery's demo mode talk to it instead of the real
+//! service.
+//!
+//! * [`serve`] takes a [`SimConfig`] — a [`Dataset`] (`demo`, `generated:N`, `jsonl:PATH`), a
+//!   seed, [`Faults`] and an activity rate — and returns a [`SimHandle`]: the base URL, a valid
+//!   token, the current [`Truth`] (topics, comments and answers per circle), request counts
+//!   ([`RequestStats`]), [`SimHandle::advance`] to apply activity deterministically, and
+//!   [`SimHandle::set_faults`].
+//! * [`dataset_truth`] gives a dataset's truth without serving it.
+//! * The `zsxq-sim` binary wraps both: `zsxq-sim serve …` and `zsxq-sim truth …`.
+//!
+//! Inside, the [`world`] keeps one 32-byte record per topic; [`content`] derives each topic's
+//! text, images, files, articles and comments from the seed when it is rendered ([`render`]),
+//! which keeps a million-topic dataset small. Writes and activity ([`writes`], [`activity`])
+//! keep per-circle counters current, so the truth is always cheap to read.
+//!
+//! Paging follows the service: topic lists newest first by `create_time`, `count` clamped to 30,
+//! `end_time` and `begin_time` inclusive (so the last topic of a page comes back first on the
+//! next, and topics sharing a millisecond — which every dataset contains on purpose — are
+//! never skipped); comments oldest first from an inclusive `begin_time`.
+
+mod activity;
+mod config;
+mod content;
+mod dataset;
+mod faults;
+mod png;
+mod render;
+mod rng;
+mod routes;
+mod server;
+mod stats;
+mod truth;
+mod world;
+mod writes;
+
+pub use config::{Dataset, DatasetParseError, Faults, MAX_GENERATED_TOPICS, SimConfig, SimError};
+pub use server::{SimHandle, dataset_truth, serve};
+pub use stats::RequestStats;
+pub use truth::{CircleTruth, Footprint, Truth};

@@ -79,6 +79,33 @@ pub enum ApiError {
         /// What did not match.
         reason: String,
     },
+    /// The answer stopped short: the connection dropped mid-body, or a 2xx body is not even
+    /// complete JSON. Unlike [`ApiError::Malformed`] (well-formed JSON of the wrong shape, which
+    /// would fail again), a cut-off body is a transfer accident worth another attempt.
+    #[error("ZSXQ's answer was cut short: {reason}")]
+    Truncated {
+        /// What the reader saw.
+        reason: String,
+    },
+    /// No complete answer within the client's timeout.
+    #[error("ZSXQ did not answer in time")]
+    Timeout,
+    /// The service could not be reached at all (DNS, refused connection, TLS).
+    ///
+    /// Not retried: when the machine is offline the app should say so at once rather than
+    /// back off for a minute first.
+    #[error("could not reach ZSXQ: {reason}")]
+    Transport {
+        /// What the network stack reported.
+        reason: String,
+    },
+    /// A link (such as an article URL from a topic) that the client refuses to follow because
+    /// it is not an absolute `http(s)` URL. Nothing was requested.
+    #[error("refusing to fetch “{url}”: only http and https links are followed")]
+    UnsupportedUrl {
+        /// The refused link.
+        url: String,
+    },
 }
 
 fn code_detail(code: &Option<i64>) -> String {
@@ -122,11 +149,15 @@ impl ApiError {
 
     /// Whether the same request may succeed if sent again after a pause.
     ///
-    /// Yes for 1059, 429 and server-side trouble (5xx, 408); no for anything that depends on
-    /// the account or the object (sign-in, membership, mobile-only files, old API, not found).
+    /// Yes for 1059, 429, server-side trouble (5xx, 408), timeouts and cut-off bodies; no for
+    /// anything that depends on the account or the object (sign-in, membership, mobile-only
+    /// files, old API, not found), for well-formed but unexpected JSON, and for an unreachable
+    /// service.
     pub fn retryable(&self) -> bool {
         match self {
-            Self::Throttled { .. } | Self::TooFrequent => true,
+            Self::Throttled { .. } | Self::TooFrequent | Self::Truncated { .. } | Self::Timeout => {
+                true
+            }
             Self::Http { status, .. } => *status >= 500 || *status == 408,
             Self::Unauthorized
             | Self::NotMember
@@ -135,7 +166,9 @@ impl ApiError {
             | Self::ApiVersionTooOld
             | Self::NotFound
             | Self::Other { .. }
-            | Self::Malformed { .. } => false,
+            | Self::Malformed { .. }
+            | Self::Transport { .. }
+            | Self::UnsupportedUrl { .. } => false,
         }
     }
 

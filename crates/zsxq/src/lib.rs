@@ -19,14 +19,23 @@
 //!   [`rich_text::Node`]s, renderers to plain text, Markdown and sanitized HTML, and
 //!   [`rich_text::compose_markdown`] for writing.
 //!
-//! The paced, retrying HTTP client builds on these types and lives beside them.
+//! The paced, retrying HTTP client in [`client`] builds on these types: one [`Client`] per
+//! account, signed in with a redacted [`AccessToken`], whose clones share one pacing budget
+//! ([`Pacing`]: by default about one request every 2–3 s and a 1–2 minute pause after every 50).
+//! It retries 1059, 429, 5xx, timeouts and cut-off bodies with capped, jittered back-off
+//! ([`RetryPolicy`]) but never a 401, returns every payload in a [`Response`] carrying the
+//! token's remaining lifetime (`x-expire-in`), and walks whole topic lists with [`TopicPager`].
 
+pub mod client;
 pub mod error;
 pub mod id;
 pub mod model;
 pub mod rich_text;
 pub mod timestamp;
 
+pub use client::{
+    AccessToken, Client, ClientConfig, ClientError, Pacing, Response, RetryPolicy, TopicPager,
+};
 pub use error::ApiError;
 pub use id::{
     CategoryId, CheckinId, ColumnId, CommentId, DynamicId, FileId, GroupId, HashtagId, ImageId,

@@ -25,7 +25,7 @@ pub use group::{
     Category, Count, Group, GroupDetail, GroupKind, GroupPolicies, GroupStatistics,
     GroupUserSpecific, GroupsList, Membership, Payment, TopicCounts, Validity,
 };
-pub use media::{Article, File, Image, ImageSize};
+pub use media::{Article, File, FileDownloadUrl, Image, ImageSize};
 pub use misc::{
     Column, ColumnStatistics, ColumnsList, ColumnsSummary, Dynamic, DynamicsList, Hashtag,
     HashtagProperties, HashtagsList, Member, Menu, MenuHashtag, MenuReadTime, MenuReadTimes,
@@ -34,7 +34,8 @@ pub use misc::{
 pub use request::{AnswerRequest, CommentRequest, CreateTalkRequest};
 pub use topic::{
     Answer, Checkin, EmojiLikes, Like, LikesDetail, Question, ReferencedTopic, Reward, Solution,
-    Talk, Task, TaskStatistics, Topic, TopicBody, TopicKind, TopicUserSpecific, TopicsPage,
+    Talk, Task, TaskStatistics, Topic, TopicBody, TopicDetail, TopicKind, TopicUserSpecific,
+    TopicsPage,
 };
 pub use user::{Accounts, User, UserProfile, UserRelation, UserResponse};
 

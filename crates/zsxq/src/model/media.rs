@@ -80,6 +80,17 @@ pub struct File {
     pub extra: Extra,
 }
 
+/// `resp_data` of `GET /v2/files/{file_id}/download_url`: a signed, short-lived URL, so fetch
+/// it right away rather than storing it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileDownloadUrl {
+    /// Where to download the file from.
+    pub download_url: String,
+    /// Fields not modelled here.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
 /// A long-form article attached to a talk; its HTML lives on `articles.zsxq.com`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Article {

@@ -538,6 +538,16 @@ pub struct TopicsPage {
     pub extra: Extra,
 }
 
+/// `resp_data` of `GET /v2/topics/{topic_id}`: one topic with its full, untruncated text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TopicDetail {
+    /// The topic.
+    pub topic: Topic,
+    /// Fields not modelled here.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;

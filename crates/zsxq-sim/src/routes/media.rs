@@ -1,0 +1,173 @@
+//! What topics link to, served by the sim itself: PNG images (avatars, covers and the three
+//! renditions of every attached image), article pages, and file downloads with their
+//! short-lived URLs (and the mobile-only refusal, code 1030).
+
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use super::{App, fail, ok, parse_id};
+use crate::content::{self, Content};
+use crate::render::{image_size, ts};
+use crate::rng::{Rng, hash, tag};
+use crate::world::{TopicRef, World, article_topic_id, file_ref, image_id};
+
+fn missing() -> Response {
+    (StatusCode::NOT_FOUND, "not found").into_response()
+}
+
+/// The topic carrying `file_id`, and its file's name.
+fn file_of(world: &World, file: i64) -> Option<(TopicRef, &'static str)> {
+    let at = file_ref(file)?;
+    let meta = world.meta(at)?;
+    let name = content::derive(world, at, meta).file_name?;
+    Some((at, name))
+}
+
+pub(super) async fn download_url(State(app): App, Path(file): Path<String>) -> Response {
+    let world = app.world();
+    let Some((id, name)) = parse_id(&file).and_then(|id| Some((id, file_of(&world, id)?.1))) else {
+        return fail(zsxq::error::codes::NOT_FOUND, "文件不存在");
+    };
+    // Videos are app-only on the service; tests can mark any other file so too.
+    if name.ends_with(".mp4") || world.mobile_only_files.contains(&id) {
+        return fail(
+            zsxq::error::codes::MOBILE_ONLY_FILE,
+            "此文件只能在手机端下载",
+        );
+    }
+    ok(json!({
+        "download_url": format!("{}/files/{id}?e=1924963199&token=zsxq-sim", app.base_url),
+    }))
+}
+
+pub(super) async fn file(State(app): App, Path(file): Path<String>) -> Response {
+    let world = app.world();
+    let Some((_, name)) = parse_id(&file).and_then(|id| file_of(&world, id)) else {
+        return missing();
+    };
+    let mut bytes = format!("zsxq-sim 模拟文件：{name}\n").into_bytes();
+    let line = bytes.clone();
+    while bytes.len() < 4096 {
+        bytes.extend_from_slice(&line);
+    }
+    (
+        [
+            (header::CONTENT_TYPE, "application/octet-stream"),
+            (header::CONTENT_DISPOSITION, "attachment"),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// `/images/{image_id}_{variant}.png`, `/images/avatar_{user_id}.png`,
+/// `/images/background_{id}.png`.
+pub(super) async fn image(Path(name): Path<String>) -> Response {
+    let Some(stem) = name.strip_suffix(".png") else {
+        return missing();
+    };
+    let parsed = if let Some(id) = stem.strip_prefix("avatar_") {
+        parse_id(id).map(|id| (id, "avatar"))
+    } else if let Some(id) = stem.strip_prefix("background_") {
+        parse_id(id).map(|id| (id, "background"))
+    } else {
+        stem.split_once('_')
+            .and_then(|(id, variant)| Some((parse_id(id)?, variant)))
+    };
+    let Some((id, variant)) = parsed else {
+        return missing();
+    };
+    let Some((width, height)) = image_size(id, variant) else {
+        return missing();
+    };
+    // The same picture in every rendition of an image; avatars and covers differ by kind.
+    let key = match variant {
+        "avatar" | "background" => hash(&[id as u64, variant.len() as u64]),
+        _ => id as u64,
+    };
+    (
+        [
+            (header::CONTENT_TYPE, "image/png"),
+            (header::CACHE_CONTROL, "max-age=86400"),
+        ],
+        crate::png::render(key, width, height),
+    )
+        .into_response()
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// `/articles/id_{article_id}.html` (and the `inline_form/` variant): the article's HTML page.
+pub(super) async fn article(State(app): App, Path(page): Path<String>) -> Response {
+    let world = app.world();
+    let found = page
+        .strip_prefix("id_")
+        .and_then(|p| p.strip_suffix(".html"))
+        .and_then(article_topic_id)
+        .and_then(|id| world.find_topic(id))
+        .and_then(|at| {
+            let meta = world.meta(at)?;
+            let content = content::derive(&world, at, meta);
+            content
+                .article_title
+                .map(|title| (at, *meta, content, title))
+        });
+    let Some((at, meta, content, title)) = found else {
+        return missing();
+    };
+    let html = article_html(&world, &app.base_url, at, &meta, &content, title);
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+}
+
+fn article_html(
+    world: &World,
+    base: &str,
+    at: TopicRef,
+    meta: &crate::world::TopicMeta,
+    content: &Content,
+    title: &str,
+) -> String {
+    let theme = content::theme(world, at);
+    let plain = zsxq::rich_text::to_plain_text(&zsxq::rich_text::parse(&content.text));
+    let mut body = String::new();
+    for paragraph in plain.split("\n\n").filter(|p| !p.trim().is_empty()) {
+        body.push_str(&format!("<p>{}</p>\n", escape(paragraph.trim())));
+    }
+    let mut rng = Rng::keyed(&[
+        world.seed,
+        tag::TOPIC,
+        u64::from(at.circle),
+        u64::from(at.ordinal),
+        0xA27,
+    ]);
+    for section in 1..=3 {
+        body.push_str(&format!(
+            "<h2>{section}. {}</h2>\n",
+            escape(rng.pick::<&str>(theme.headlines))
+        ));
+        for _ in 0..rng.range(2, 4) {
+            let sentences: String = (0..rng.range(2, 4))
+                .map(|_| *rng.pick(theme.sentences))
+                .collect();
+            body.push_str(&format!("<p>{}</p>\n", escape(&sentences)));
+        }
+    }
+    body.push_str(&format!(
+        "<p><img src=\"{base}/images/{}_large.png\" alt=\"\"></p>\n",
+        image_id(at, 6)
+    ));
+    let author = world.user(meta.author);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n</head>\n<body>\n<div class=\"post\">\n<h1 class=\"title\">{title}</h1>\n<div class=\"author\">{author} · {date}</div>\n<div class=\"content ql-editor\">\n{body}</div>\n</div>\n</body>\n</html>\n",
+        title = escape(title),
+        author = escape(&author.name),
+        date = ts(meta.time_ms),
+    )
+}

@@ -1,0 +1,276 @@
+//! Serving: [`serve`] binds loopback, builds the dataset and returns a [`SimHandle`], through
+//! which tests and the demo mode read the truth, drive activity and change faults.
+
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::config::{Faults, SimConfig, SimError};
+use crate::rng::{Rng, tag};
+use crate::stats::RequestStats;
+use crate::truth::{Footprint, Truth};
+use crate::world::World;
+use crate::{activity, dataset, routes, truth};
+
+/// State shared by every request, the activity ticker and the handle.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    world: RwLock<World>,
+    pub(crate) base_url: String,
+    pub(crate) seed: u64,
+    faults: RwLock<Faults>,
+    auth: Mutex<Auth>,
+    stats: Mutex<RequestStats>,
+    sequence: AtomicU64,
+}
+
+#[derive(Debug, Default)]
+struct Auth {
+    valid: HashSet<String>,
+    issued: u64,
+    /// Requests served since the last token was issued, for `unauthorized_after`.
+    served: u64,
+}
+
+// A panic while holding a lock must not take the whole simulator down with poisoned locks: the
+// state is plain data and stays usable.
+fn read<T>(lock: &RwLock<T>) -> RwLockReadGuard<'_, T> {
+    lock.read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn write<T>(lock: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
+    lock.write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+impl Shared {
+    pub(crate) fn world(&self) -> RwLockReadGuard<'_, World> {
+        read(&self.world)
+    }
+
+    pub(crate) fn world_mut(&self) -> RwLockWriteGuard<'_, World> {
+        write(&self.world)
+    }
+
+    pub(crate) fn faults(&self) -> Faults {
+        read(&self.faults).clone()
+    }
+
+    pub(crate) fn record(&self, route: &str) {
+        lock(&self.stats).record(route);
+    }
+
+    pub(crate) fn next_sequence(&self) -> u64 {
+        self.sequence.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// A token in the service's format (`UUID_16HEX`), derived from the seed.
+    pub(crate) fn issue_token(&self) -> String {
+        let mut auth = lock(&self.auth);
+        auth.issued += 1;
+        let mut rng = Rng::keyed(&[self.seed, tag::TOKEN, auth.issued]);
+        let (a, b) = (rng.next_u64(), rng.next_u64());
+        // The suffix is the same for every token of a user, as in the real captures.
+        let device = Rng::keyed(&[self.seed, tag::TOKEN]).next_u64();
+        let token = format!(
+            "{:08X}-{:04X}-{:04X}-{:04X}-{:012X}_{device:016X}",
+            a >> 32,
+            (a >> 16) & 0xFFFF,
+            a & 0xFFFF,
+            b >> 48,
+            b & 0xFFFF_FFFF_FFFF,
+        );
+        auth.valid.insert(token.clone());
+        auth.served = 0;
+        token
+    }
+
+    /// Whether a request with this token is let through; with `limit`, the sign-in is revoked
+    /// once that many requests were served on it.
+    pub(crate) fn authorize(&self, token: Option<&str>, limit: Option<u64>) -> bool {
+        let mut auth = lock(&self.auth);
+        if !token.is_some_and(|t| auth.valid.contains(t)) {
+            return false;
+        }
+        if limit.is_some_and(|limit| auth.served >= limit) {
+            auth.valid.clear();
+            return false;
+        }
+        auth.served += 1;
+        true
+    }
+
+    pub(crate) fn advance(&self, events: usize) {
+        let now = now_ms();
+        let mut world = self.world_mut();
+        for _ in 0..events {
+            activity::apply(&mut world, now);
+        }
+    }
+
+    pub(crate) fn stats(&self) -> RequestStats {
+        lock(&self.stats).clone()
+    }
+}
+
+/// A running simulator. Dropping it stops the server; [`SimHandle::shutdown`] also waits for it.
+#[derive(Debug)]
+pub struct SimHandle {
+    shared: Arc<Shared>,
+    token: String,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<()>>,
+    activity: Option<JoinHandle<()>>,
+}
+
+/// Starts a simulator on `addr`, which must be a loopback address (port 0 picks a free port).
+pub async fn serve(config: SimConfig, addr: SocketAddr) -> Result<SimHandle, SimError> {
+    if !addr.ip().is_loopback() {
+        return Err(SimError::NotLoopback(addr));
+    }
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|source| SimError::Bind { addr, source })?;
+    let local = listener
+        .local_addr()
+        .map_err(|source| SimError::Bind { addr, source })?;
+    let build_config = config.clone();
+    // Generating a million topics takes a moment: keep it off the async workers.
+    let world = tokio::task::spawn_blocking(move || dataset::build(&build_config))
+        .await
+        .map_err(|e| SimError::Dataset {
+            dataset: config.dataset.to_string(),
+            reason: e.to_string(),
+        })??;
+    let shared = Arc::new(Shared {
+        world: RwLock::new(world),
+        base_url: format!("http://{local}"),
+        seed: config.seed,
+        faults: RwLock::new(config.faults.clone()),
+        auth: Mutex::new(Auth::default()),
+        stats: Mutex::new(RequestStats::default()),
+        sequence: AtomicU64::new(0),
+    });
+    let token = shared.issue_token();
+    let app = routes::router(Arc::clone(&shared));
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        let shutdown = async {
+            let _ = stopped.await;
+        };
+        if let Err(error) = axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await
+        {
+            tracing::warn!(%error, "zsxq-sim stopped serving");
+        }
+    });
+    let activity = activity::spawn_ticker(Arc::clone(&shared), config.activity_per_min);
+    tracing::info!(base_url = %shared.base_url, dataset = %config.dataset, "zsxq-sim serving");
+    Ok(SimHandle {
+        shared,
+        token,
+        stop: Some(stop),
+        server: Some(server),
+        activity,
+    })
+}
+
+/// The truth of a dataset at time zero, without serving it (`zsxq-sim truth`).
+pub fn dataset_truth(config: &SimConfig) -> Result<Truth, SimError> {
+    dataset::build(config).map(|world| truth::of(&world))
+}
+
+impl SimHandle {
+    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.shared.base_url
+    }
+
+    /// The token issued at start; valid until a 401 fault revokes it.
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
+    /// A fresh valid token, as a re-login would give; restarts the `unauthorized_after` count.
+    pub fn issue_token(&self) -> String {
+        self.shared.issue_token()
+    }
+
+    /// Requests received so far.
+    pub fn requests(&self) -> RequestStats {
+        self.shared.stats()
+    }
+
+    /// The current ground truth, including writes and activity.
+    pub fn truth(&self) -> Truth {
+        truth::of(&self.shared.world())
+    }
+
+    /// The dataset's memory footprint.
+    pub fn footprint(&self) -> Footprint {
+        truth::footprint(&self.shared.world())
+    }
+
+    /// Applies `events` activity events now (new topics, comments, answers).
+    pub fn advance(&self, events: usize) {
+        self.shared.advance(events);
+    }
+
+    /// Replaces the fault configuration for the requests that follow.
+    pub fn set_faults(&self, faults: Faults) {
+        *write(&self.shared.faults) = faults;
+    }
+
+    /// The fault configuration in force.
+    pub fn faults(&self) -> Faults {
+        self.shared.faults()
+    }
+
+    /// Stops serving and waits (a few seconds at most) for open connections to finish.
+    pub async fn shutdown(mut self) {
+        if let Some(activity) = self.activity.take() {
+            activity.abort();
+        }
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(mut server) = self.server.take()
+            && tokio::time::timeout(Duration::from_secs(5), &mut server)
+                .await
+                .is_err()
+        {
+            server.abort();
+        }
+    }
+}
+
+impl Drop for SimHandle {
+    fn drop(&mut self) {
+        if let Some(activity) = self.activity.take() {
+            activity.abort();
+        }
+        if let Some(server) = self.server.take() {
+            server.abort();
+        }
+    }
+}

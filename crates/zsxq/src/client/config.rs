@@ -1,0 +1,156 @@
+//! How a [`Client`](super::Client) talks to the service: where, as which app version, how
+//! patiently, and how politely.
+
+use std::time::Duration;
+
+use reqwest::Url;
+
+use super::pacing::Pacing;
+use super::retry::RetryPolicy;
+
+/// The real JSON API.
+pub const DEFAULT_BASE_URL: &str = "https://api.zsxq.com";
+
+/// The web client version the requests claim. The service refuses requests without one as
+/// "版本太旧" and has refused old values (code 1002); 2.89.0 is what the web client sent in
+/// April 2026 (PROTOCOL.md §2.1). Raise it when the service starts refusing it.
+pub const DEFAULT_X_VERSION: &str = "2.89.0";
+
+/// A current desktop browser, because the cookie-based requests present themselves as the web
+/// client at `wx.zsxq.com` (PROTOCOL.md §2.1).
+pub const DEFAULT_USER_AGENT: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36";
+
+/// Settings of a [`Client`](super::Client). `Default` is right for a real account; tests
+/// against `zsxq-sim` on loopback set `base_url`, [`Pacing::none`] and a tiny [`RetryPolicy`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientConfig {
+    /// Where the JSON API lives. Default [`DEFAULT_BASE_URL`]. Must be an absolute `http` or
+    /// `https` URL; a path prefix (`http://127.0.0.1:8080/zsxq`) is kept.
+    pub base_url: String,
+    /// Where article pages (`https://articles.zsxq.com/id_….html`) are fetched from.
+    ///
+    /// `None` (the default) means: as they are when `base_url` is the real API, and re-pointed
+    /// at `base_url` otherwise, so a simulator serves its own articles. See
+    /// [`Client::article_html`](super::Client::article_html) for the exact rule.
+    pub article_base_url: Option<String>,
+    /// The `x-version` header. Default [`DEFAULT_X_VERSION`].
+    pub x_version: String,
+    /// The `user-agent` header. Default [`DEFAULT_USER_AGENT`].
+    pub user_agent: String,
+    /// Giving up on establishing a connection. Default 10 s.
+    pub connect_timeout: Duration,
+    /// Giving up on a whole request, body included. Default 30 s. A timeout is retried.
+    pub request_timeout: Duration,
+    /// The per-account request budget. Default [`Pacing::default`] (about one request every
+    /// 2–3 s, a 60–120 s pause after every 50).
+    pub pacing: Pacing,
+    /// Back-off for transient failures. Default [`RetryPolicy::default`].
+    pub retry: RetryPolicy,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        Self {
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            article_base_url: None,
+            x_version: DEFAULT_X_VERSION.to_owned(),
+            user_agent: DEFAULT_USER_AGENT.to_owned(),
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            pacing: Pacing::default(),
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+impl ClientConfig {
+    /// The defaults, pointed at another API root (a simulator, a proxy).
+    pub fn with_base_url(base_url: impl Into<String>) -> Self {
+        Self {
+            base_url: base_url.into(),
+            ..Self::default()
+        }
+    }
+}
+
+/// Why a [`Client`](super::Client) could not be built. Raised once, at start-up; calls report
+/// [`ApiError`](crate::ApiError) instead.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClientError {
+    /// `base_url` or `article_base_url` is not an absolute `http(s)` URL.
+    #[error("“{url}” is not an absolute http(s) URL")]
+    InvalidUrl {
+        /// The rejected URL.
+        url: String,
+    },
+    /// `x_version` or `user_agent` cannot be sent as an HTTP header.
+    #[error("the {name} setting contains characters that cannot be sent in an HTTP header")]
+    InvalidHeader {
+        /// Which setting.
+        name: &'static str,
+    },
+    /// The HTTP stack failed to initialise (e.g. no TLS roots).
+    #[error("could not set up the HTTP client: {reason}")]
+    Http {
+        /// What reqwest reported.
+        reason: String,
+    },
+}
+
+/// Parses an http(s) URL, normalising away a trailing slash so paths can be appended.
+pub(crate) fn parse_http_url(text: &str) -> Result<Url, ClientError> {
+    let invalid = || ClientError::InvalidUrl {
+        url: text.to_owned(),
+    };
+    let url = Url::parse(text.trim()).map_err(|_| invalid())?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(invalid());
+    }
+    Ok(url)
+}
+
+/// Whether `url` is the real API (so article URLs are fetched where they point).
+pub(crate) fn is_default_base(url: &Url) -> bool {
+    parse_http_url(DEFAULT_BASE_URL).is_ok_and(|default| default.origin() == url.origin())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_real_service() {
+        let config = ClientConfig::default();
+        assert_eq!(config.base_url, "https://api.zsxq.com");
+        assert_eq!(config.x_version, "2.89.0");
+        assert!(config.article_base_url.is_none());
+        assert_eq!(config.pacing, Pacing::default());
+        assert!(is_default_base(
+            &parse_http_url(&config.base_url).expect("valid")
+        ));
+        let sim = ClientConfig::with_base_url("http://127.0.0.1:4000");
+        assert!(!is_default_base(
+            &parse_http_url(&sim.base_url).expect("valid")
+        ));
+    }
+
+    #[test]
+    fn only_absolute_http_urls_are_accepted() {
+        for good in [
+            "https://api.zsxq.com",
+            "http://127.0.0.1:8080/",
+            "http://localhost/x",
+        ] {
+            assert!(parse_http_url(good).is_ok(), "{good}");
+        }
+        for bad in ["", "api.zsxq.com", "file:///etc/passwd", "ftp://x.y", "/v2"] {
+            assert_eq!(
+                parse_http_url(bad),
+                Err(ClientError::InvalidUrl {
+                    url: bad.to_owned()
+                }),
+                "{bad}"
+            );
+        }
+    }
+}

@@ -1,0 +1,304 @@
+//! The per-account request budget.
+//!
+//! ZSXQ answers fast crawling first with probabilistic 1059 refusals and then bans the token
+//! (PROTOCOL.md §4: "再多试几次直接401了，token直接被ban"). Mature tools survive by spacing
+//! requests 1.5–5 s apart and resting for minutes every few dozen pages. So every request of an
+//! account — whatever clone of the client sends it, whatever task is paging — first takes a
+//! permit from one shared [`Pacer`]:
+//!
+//! 1. permits are handed out one at a time, first come first served (a fair async mutex);
+//! 2. a `governor` limiter enforces the minimum spacing, adding random jitter whenever it makes
+//!    a request wait, so the rhythm is not machine-regular;
+//! 3. after every [`Pacing::long_pause_every`] permits, the next one waits a random
+//!    [`Pacing::long_pause_min`]–[`Pacing::long_pause_max`], holding up everyone, as a person
+//!    taking a break would.
+//!
+//! Retries take a permit per attempt, so back-off never bypasses the budget.
+
+use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use governor::{DefaultDirectRateLimiter, Jitter, Quota, RateLimiter};
+use tokio::sync::Mutex;
+
+/// How fast one account may talk to the service.
+///
+/// The defaults are meant to be safe for a real account:
+///
+/// | setting | default | effect |
+/// |---|---|---|
+/// | [`interval`](Self::interval) | 2 s | at most one request per 2 s… |
+/// | [`jitter`](Self::jitter) | 1 s | …plus up to 1 s at random when waiting: one every 2–3 s |
+/// | [`long_pause_every`](Self::long_pause_every) | 50 | after every 50 requests… |
+/// | [`long_pause_min`](Self::long_pause_min)–[`long_pause_max`](Self::long_pause_max) | 60–120 s | …a pause of 1–2 minutes |
+///
+/// That is roughly 1,200–1,500 requests an hour at most, gentler than the 2–5 s per page with
+/// 3–5 minute rests of the most careful open-source crawler and well below the 0.8 s of the
+/// fastest one (PROTOCOL.md §4).
+///
+/// [`Pacing::none`] turns all of it off. Only tests and benchmarks against `zsxq-sim` on
+/// loopback do that; it is never a default and nothing in the app offers it for a real account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pacing {
+    /// Minimum spacing between two requests of the account; zero disables the limiter.
+    pub interval: Duration,
+    /// Upper bound of the random extra wait added whenever a request has to wait.
+    pub jitter: Duration,
+    /// Take a long pause after this many requests; `None` never does.
+    pub long_pause_every: Option<NonZeroU32>,
+    /// Shortest long pause.
+    pub long_pause_min: Duration,
+    /// Longest long pause.
+    pub long_pause_max: Duration,
+}
+
+impl Default for Pacing {
+    fn default() -> Self {
+        Self {
+            interval: Duration::from_secs(2),
+            jitter: Duration::from_secs(1),
+            long_pause_every: NonZeroU32::new(50),
+            long_pause_min: Duration::from_secs(60),
+            long_pause_max: Duration::from_secs(120),
+        }
+    }
+}
+
+impl Pacing {
+    /// No spacing, no jitter, no pauses: for tests and benchmarks against `zsxq-sim` on
+    /// loopback only.
+    pub fn none() -> Self {
+        Self {
+            interval: Duration::ZERO,
+            jitter: Duration::ZERO,
+            long_pause_every: None,
+            long_pause_min: Duration::ZERO,
+            long_pause_max: Duration::ZERO,
+        }
+    }
+
+    /// Whether this pacing never makes a request wait.
+    pub fn is_none(&self) -> bool {
+        self.quota().is_none() && self.long_pause_every.is_none()
+    }
+
+    /// The governor quota: one request per `interval`, no bursts (a burst is exactly what the
+    /// anti-crawler notices). `None` when `interval` is zero.
+    pub(crate) fn quota(&self) -> Option<Quota> {
+        Quota::with_period(self.interval)
+    }
+
+    /// A long pause drawn uniformly from the configured range (a reversed range is read as
+    /// its minimum).
+    fn draw_long_pause(&self) -> Duration {
+        let min = self.long_pause_min;
+        let max = self.long_pause_max.max(min);
+        let spread = u64::try_from((max - min).as_millis()).unwrap_or(u64::MAX);
+        min + Duration::from_millis(fastrand::u64(0..=spread))
+    }
+}
+
+/// What the pacer has done so far, for status displays and tests.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PacingStats {
+    /// Permits handed out, i.e. HTTP requests sent (retries included).
+    pub requests: u64,
+    /// Long pauses taken.
+    pub long_pauses: u64,
+}
+
+/// The shared budget of one account. Cloned clients hold the same `Pacer` behind an `Arc`.
+pub(crate) struct Pacer {
+    pacing: Pacing,
+    limiter: Option<DefaultDirectRateLimiter>,
+    /// The queue: a fair mutex, so permits go out in the order they were asked for. Holding it
+    /// across the waits is the point — nobody overtakes a request that is waiting its turn.
+    gate: Mutex<()>,
+    /// Written only under `gate`; atomics so that reading the stats never waits behind a
+    /// request that is sitting out a long pause.
+    requests: AtomicU64,
+    long_pauses: AtomicU64,
+}
+
+impl std::fmt::Debug for Pacer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pacer")
+            .field("pacing", &self.pacing)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Pacer {
+    pub(crate) fn new(pacing: Pacing) -> Self {
+        let limiter = pacing.quota().map(RateLimiter::direct);
+        Self {
+            pacing,
+            limiter,
+            gate: Mutex::new(()),
+            requests: AtomicU64::new(0),
+            long_pauses: AtomicU64::new(0),
+        }
+    }
+
+    /// Waits for this account's next turn; returns the permit's sequence number (1-based).
+    pub(crate) async fn acquire(&self) -> u64 {
+        let _turn = self.gate.lock().await;
+        let granted = self.requests.load(Ordering::Relaxed);
+        if let Some(every) = self.pacing.long_pause_every
+            && granted > 0
+            && granted.is_multiple_of(u64::from(every.get()))
+        {
+            let pause = self.pacing.draw_long_pause();
+            tracing::info!(
+                after_requests = granted,
+                pause_secs = pause.as_secs_f32(),
+                "pausing ZSXQ requests for a while, as a person would"
+            );
+            tokio::time::sleep(pause).await;
+            self.long_pauses.fetch_add(1, Ordering::Relaxed);
+        }
+        if let Some(limiter) = &self.limiter {
+            limiter
+                .until_ready_with_jitter(Jitter::up_to(self.pacing.jitter))
+                .await;
+        }
+        self.requests.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    pub(crate) fn stats(&self) -> PacingStats {
+        PacingStats {
+            requests: self.requests.load(Ordering::Relaxed),
+            long_pauses: self.long_pauses.load(Ordering::Relaxed),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use governor::clock::FakeRelativeClock;
+
+    use super::*;
+
+    fn tiny(every: u32) -> Pacing {
+        Pacing {
+            interval: Duration::from_micros(200),
+            jitter: Duration::from_micros(100),
+            long_pause_every: NonZeroU32::new(every),
+            long_pause_min: Duration::from_micros(100),
+            long_pause_max: Duration::from_micros(300),
+        }
+    }
+
+    #[test]
+    fn default_budget_is_one_request_per_two_seconds_without_bursts() {
+        let pacing = Pacing::default();
+        let quota = pacing.quota().expect("default pacing has a quota");
+        assert_eq!(quota.replenish_interval(), Duration::from_secs(2));
+        assert_eq!(quota.burst_size().get(), 1);
+
+        // Drive governor's own clock instead of the wall clock: the second request within the
+        // interval is refused, and allowed once the interval has passed.
+        let clock = FakeRelativeClock::default();
+        let limiter = RateLimiter::direct_with_clock(quota, clock.clone());
+        assert!(limiter.check().is_ok());
+        assert!(limiter.check().is_err());
+        clock.advance(Duration::from_millis(1999));
+        assert!(limiter.check().is_err());
+        clock.advance(Duration::from_millis(1));
+        assert!(limiter.check().is_ok());
+        assert!(limiter.check().is_err());
+    }
+
+    #[test]
+    fn none_never_waits_and_default_does() {
+        assert!(Pacing::none().is_none());
+        assert!(Pacing::none().quota().is_none());
+        assert!(!Pacing::default().is_none());
+        let no_limiter_but_pauses = Pacing {
+            long_pause_every: NonZeroU32::new(3),
+            ..Pacing::none()
+        };
+        assert!(!no_limiter_but_pauses.is_none());
+    }
+
+    #[test]
+    fn long_pauses_stay_within_their_range() {
+        let pacing = Pacing::default();
+        for _ in 0..200 {
+            let pause = pacing.draw_long_pause();
+            assert!((Duration::from_secs(60)..=Duration::from_secs(120)).contains(&pause));
+        }
+        let reversed = Pacing {
+            long_pause_min: Duration::from_secs(5),
+            long_pause_max: Duration::from_secs(1),
+            ..Pacing::default()
+        };
+        assert_eq!(reversed.draw_long_pause(), Duration::from_secs(5));
+    }
+
+    #[tokio::test]
+    async fn permits_come_in_order_with_a_long_pause_after_every_n() {
+        let pacer = Pacer::new(tiny(3));
+        let mut sequence = Vec::new();
+        for _ in 0..7 {
+            sequence.push(pacer.acquire().await);
+        }
+        assert_eq!(sequence, [1, 2, 3, 4, 5, 6, 7]);
+        // Pauses before the 4th and the 7th request.
+        assert_eq!(
+            pacer.stats(),
+            PacingStats {
+                requests: 7,
+                long_pauses: 2
+            }
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_users_share_one_budget() {
+        let pacer = Arc::new(Pacer::new(tiny(4)));
+        let tasks: Vec<_> = (0..12)
+            .map(|_| {
+                let pacer = Arc::clone(&pacer);
+                tokio::spawn(async move { pacer.acquire().await })
+            })
+            .collect();
+        let mut granted = Vec::new();
+        for task in tasks {
+            granted.push(task.await.expect("task"));
+        }
+        granted.sort_unstable();
+        // Every permit is distinct: nobody slipped past the shared queue.
+        assert_eq!(granted, (1..=12).collect::<Vec<u64>>());
+        assert_eq!(pacer.stats().long_pauses, 2);
+    }
+
+    #[tokio::test]
+    async fn permits_are_granted_in_request_order() {
+        // Hold the queue, line up three waiters, then release: they must be served in the
+        // order they asked (tokio's mutex is fair).
+        let pacer = Arc::new(Pacer::new(tiny(100)));
+        let guard = pacer.gate.lock().await;
+        let order = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let mut tasks = Vec::new();
+        for name in ["a", "b", "c"] {
+            let (pacer, order) = (Arc::clone(&pacer), Arc::clone(&order));
+            tasks.push(tokio::spawn(async move {
+                let seq = pacer.acquire().await;
+                order.lock().expect("lock").push((name, seq));
+            }));
+            // Let this waiter enqueue before the next one is spawned.
+            for _ in 0..10 {
+                tokio::task::yield_now().await;
+            }
+        }
+        drop(guard);
+        for task in tasks {
+            task.await.expect("task");
+        }
+        assert_eq!(*order.lock().expect("lock"), [("a", 1), ("b", 2), ("c", 3)]);
+    }
+}
