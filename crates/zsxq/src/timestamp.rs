@@ -52,12 +52,21 @@ pub struct Timestamp(OffsetDateTime);
 impl Timestamp {
     /// Parses the wire format exactly; anything else (a colon in the offset, `Z`, two or four
     /// fractional digits) is an error, so format drift on the server is noticed, not guessed at.
+    ///
+    /// Only the spelling that prints back identically is accepted: `time` also reads a signed
+    /// year (`+2025-…`, `-0001-…`) and a negative zero offset (`-0000`), which the service never
+    /// writes and which would not survive the round trip, and years outside 1–9999 are refused
+    /// like everywhere else in this type.
     pub fn parse(input: &str) -> Result<Self, TimestampError> {
-        OffsetDateTime::parse(input, WIRE_FORMAT)
-            .map(Self)
-            .map_err(|_| TimestampError::Format {
-                input: input.to_owned(),
-            })
+        let format_error = || TimestampError::Format {
+            input: input.to_owned(),
+        };
+        let parsed = OffsetDateTime::parse(input, WIRE_FORMAT).map_err(|_| format_error())?;
+        let canonical = parsed.format(WIRE_FORMAT).ok();
+        if !(1..=9999).contains(&parsed.year()) || canonical.as_deref() != Some(input) {
+            return Err(format_error());
+        }
+        Ok(Self(parsed))
     }
 
     /// The instant `millis` after the Unix epoch, expressed in China Standard Time.
@@ -206,6 +215,32 @@ mod tests {
             assert!(Timestamp::parse(text).is_err(), "{text:?} should not parse");
         }
         assert!(serde_json::from_str::<Timestamp>("1765346165120").is_err());
+    }
+
+    /// Found by the `timestamp` fuzz target (docs/FUZZING.md): `time` accepted a `+` before the
+    /// year, so `+2025-…` parsed and then printed as `2025-…`, breaking the exact round trip
+    /// that paging cursors rely on. The other spellings `time` reads but never writes go too.
+    #[test]
+    fn rejects_spellings_that_would_not_round_trip() {
+        for text in [
+            "+2025-12-03T15:27:31.674+0800",
+            "2025-12-03T15:27:31.674-0000",
+            "-0001-12-03T15:27:31.674+0800",
+            "0000-12-03T15:27:31.674+0800",
+        ] {
+            assert!(
+                matches!(Timestamp::parse(text), Err(TimestampError::Format { .. })),
+                "{text:?} should not parse"
+            );
+        }
+        for text in [
+            "0001-01-01T00:00:00.000+0800",
+            "9999-12-31T23:59:59.999-2359",
+            "2025-12-03T15:27:31.674+0000",
+        ] {
+            let ts = Timestamp::parse(text).expect("canonical spelling");
+            assert_eq!(ts.to_string(), text);
+        }
     }
 
     #[test]

@@ -224,6 +224,17 @@ mod tests {
         }
     }
 
+    /// Found by the `envelope` fuzz target (docs/FUZZING.md): an integer too large for `u64` in
+    /// an unmodelled field is kept as an `f64`, and serde_json's default float parser read the
+    /// re-encoded value one ulp off, so re-serving a decoded page changed it.
+    #[test]
+    fn unmodelled_large_numbers_survive_re_encoding() {
+        let body = br#"{"succeeded":true,"resp_data":{"comments":[],"menus":[{"menu_id":288448825815284118124422}]}}"#;
+        let page: crate::CommentsPage = decode_body(body).expect("decodes");
+        let rewrapped = serde_json::to_vec(&Envelope::success(&page)).expect("serializes");
+        assert_eq!(decode_body::<crate::CommentsPage>(&rewrapped), Ok(page));
+    }
+
     #[test]
     fn empty_accepts_anything_and_writes_braces() {
         assert_eq!(

@@ -138,6 +138,9 @@ impl Writer {
     }
 
     fn emphasis(&mut self, text: &str, stars: &str, tag: &str, after_emphasis: bool) {
+        // A carriage return is dropped, as in plain text: written raw, CommonMark would read it
+        // as a line ending inside the emphasis.
+        let text = text.replace('\r', "");
         let mut lines = text.split('\n').filter(|line| !line.trim().is_empty());
         let Some(first) = lines.next() else {
             return;
@@ -282,6 +285,24 @@ mod tests {
             },
         ];
         insta::assert_snapshot!(to_markdown(&nodes), @r"<strong>核心要求：</strong>必须真实**粗**<em>斜</em>\![https://zh.wikipedia.org/wiki/Rust\_(编程语言)](<https://zh.wikipedia.org/wiki/Rust_(编程语言)>)");
+    }
+
+    /// Found by the `compose_roundtrip` fuzz target (docs/FUZZING.md): a `\r` inside emphasis
+    /// was written raw, CommonMark took it for a line ending, and the composer read the italic
+    /// back as one node with a `\n` in it, which renders differently again.
+    #[test]
+    fn carriage_returns_in_emphasis_are_dropped_like_in_text() {
+        assert_eq!(to_markdown(&[Node::Italic("a\rb".into())]), "*ab*");
+        assert_eq!(
+            to_markdown(&[Node::Bold("上\r\n下".into())]),
+            "**上**\\\n**下**"
+        );
+
+        let composer = crate::rich_text::Composer::new();
+        let minimized = "B*\u{0}<e e=\"\r\">*";
+        let nodes = composer.to_nodes(&to_markdown(&composer.to_nodes(minimized)));
+        let markdown = to_markdown(&nodes);
+        assert_eq!(composer.to_nodes(&markdown), nodes, "{markdown:?}");
     }
 
     #[test]
