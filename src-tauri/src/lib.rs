@@ -2,12 +2,15 @@
 //!
 //! A Tauri 2 window hosting the Leptos UI from `ui/`. This crate holds no business logic: it sets
 //! up logging, the plugins (single instance, remembered window state) and the [`state::AppState`]
-//! of core handles, and exposes thin async [`commands`] typed by the `orrery-ipc` contract.
+//! of core handles, starts the [`archive::Archive`] (the account's, or the demo) with its
+//! background sync, and exposes thin async [`commands`] typed by the `orrery-ipc` contract.
 
+mod archive;
 mod commands;
 mod state;
 
 use state::AppState;
+use std::sync::Arc;
 use tauri::Manager;
 
 /// Builds and runs the app until its last window closes.
@@ -25,13 +28,28 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .setup(|app| {
-            let state = AppState::open()?;
+            let (state, started) = AppState::open()?;
             tracing::info!(data_dir = %state.data_dir.root().display(), "Orrery starting");
+            let data_dir = state.data_dir.clone();
+            tauri::async_runtime::spawn(async move {
+                let archive = archive::Archive::start(&data_dir).await.map_err(|err| {
+                    tracing::error!(err = format!("{err:#}"), "the archive could not be opened");
+                    format!("{err:#}")
+                });
+                let _ = started.send(Some(Arc::new(archive)));
+            });
             app.manage(state);
             Ok(())
         })
         .invoke_handler(commands::handler())
-        .run(tauri::generate_context!());
+        .build(tauri::generate_context!())
+        .map(|app| {
+            app.run(|app, event| {
+                if let tauri::RunEvent::Exit = event {
+                    app.state::<AppState>().stop_sync();
+                }
+            })
+        });
     if let Err(err) = result {
         tracing::error!(%err, "Orrery stopped with an error");
         std::process::exit(1);

@@ -2,7 +2,10 @@
 
 mod support;
 
+use std::time::Duration;
+
 use support::App;
+use zsxq_sim::SimConfig;
 
 /// The window renders the Leptos UI, the UI reaches the shell over IPC (version and the test's
 /// own data directory come back), and a click switches the language.
@@ -57,4 +60,52 @@ async fn window_renders_app_info_and_switches_language() -> anyhow::Result<()> {
         "screenshot is empty"
     );
     app.close().await
+}
+
+/// Without an account the app runs the demo: the simulated circles are served in-process and
+/// synced for real into the test's data directory, and the start screen lists every circle with
+/// at least the topics and comments the demo dataset starts with (its live activity only adds).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_circles_are_synced_into_the_archive() -> anyhow::Result<()> {
+    let truth = zsxq_sim::dataset_truth(&SimConfig::default())?;
+    let app = App::launch().await?;
+
+    // A whole first sync of the demo (topics, comment threads, articles) on loopback.
+    let sync = Duration::from_secs(150);
+    app.wait_text_within(sync, "#circles .sync-state[data-state=caught_up]", |t| {
+        !t.is_empty()
+    })
+    .await?;
+    for circle in &truth.circles {
+        let li = format!("#circles li[data-circle='{}']", circle.group_id);
+        let name = app
+            .wait_text(&format!("{li} .circle-name"), |t| !t.is_empty())
+            .await?;
+        let topics = shown_number(&app, &format!("{li} [data-field=topics]")).await?;
+        let comments = shown_number(&app, &format!("{li} [data-field=comments]")).await?;
+        assert!(
+            topics >= circle.topics && comments >= circle.comments,
+            "{name}: {topics} topics and {comments} comments shown, the demo starts with {} and {}",
+            circle.topics,
+            circle.comments
+        );
+    }
+    assert!(
+        app.data_dir()
+            .join("demo")
+            .join("archive.sqlite3")
+            .is_file(),
+        "the demo archive lives in its own folder of the data directory"
+    );
+    assert!(
+        !app.data_dir().join("archive.sqlite3").exists(),
+        "the demo never writes the account's archive"
+    );
+    app.screenshot("demo-circles").await?;
+    app.close().await
+}
+
+async fn shown_number(app: &App, css: &str) -> anyhow::Result<u64> {
+    let text = app.wait_text(css, |t| !t.is_empty()).await?;
+    Ok(text.parse()?)
 }

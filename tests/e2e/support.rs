@@ -2,8 +2,12 @@
 //!
 //! tauri-driver speaks WebDriver on a free local port and starts WebKitWebDriver, which launches
 //! the app. Everything the app writes goes to a temporary home: its data directory
-//! (`ORRERY_DATA_DIR`) and the XDG directories where WebKit and the window-state plugin keep
-//! their files, so a test never touches the user's own.
+//! (`ORRERY_DATA_DIR`), `HOME` and the XDG directories where WebKit, the window-state plugin
+//! and the keyring keep their files, so a test never touches the user's own.
+//!
+//! Each app also gets a D-Bus session bus of its own: the single-instance plugin claims a name
+//! on the session bus (so two apps on one bus would merge into one window), and a keyring
+//! started by D-Bus activation must run in the temporary home, not the user's.
 //!
 //! The suite needs a display: `cargo xtask test` runs it under Xvfb inside a private D-Bus
 //! session. Without one it fails with a message that says so, rather than skipping.
@@ -23,6 +27,7 @@ pub struct App {
     pub client: Client,
     pub home: tempfile::TempDir,
     driver: Child,
+    bus: Child,
 }
 
 impl App {
@@ -39,8 +44,15 @@ impl App {
             );
         }
         let home = tempfile::Builder::new().prefix("orrery-e2e-").tempdir()?;
+        let mut app = AppStart {
+            bus: None,
+            driver: None,
+        };
+        let (bus, bus_address) = private_bus(home.path())?;
+        app.bus = Some(bus);
         let (port, native_port) = (free_port()?, free_port()?);
         let mut driver = Command::new("tauri-driver");
+        isolate(&mut driver, home.path());
         driver
             .args([
                 "--port",
@@ -49,16 +61,12 @@ impl App {
                 &native_port.to_string(),
             ])
             .env("ORRERY_DATA_DIR", home.path().join("data"))
-            .env("XDG_CONFIG_HOME", home.path().join("config"))
-            .env("XDG_DATA_HOME", home.path().join("share"))
-            .env("XDG_CACHE_HOME", home.path().join("cache"))
+            .env("DBUS_SESSION_BUS_ADDRESS", bus_address)
             .stdin(Stdio::null());
         let driver = driver
             .spawn()
             .context("cannot start tauri-driver: run `cargo xtask setup`, which installs it and WebKitWebDriver")?;
-        let mut app = AppStart {
-            driver: Some(driver),
-        };
+        app.driver = Some(driver);
         wait_for_port(port, Duration::from_secs(20)).await?;
 
         let mut caps = serde_json::Map::new();
@@ -73,10 +81,12 @@ impl App {
             .await
             .context("WebDriver session to the app")?;
         let driver = app.driver.take().context("driver handle")?;
+        let bus = app.bus.take().context("bus handle")?;
         Ok(Self {
             client,
             home,
             driver,
+            bus,
         })
     }
 
@@ -86,7 +96,17 @@ impl App {
         css: &str,
         pred: impl Fn(&str) -> bool,
     ) -> anyhow::Result<String> {
-        let deadline = Instant::now() + UI_TIMEOUT;
+        self.wait_text_within(UI_TIMEOUT, css, pred).await
+    }
+
+    /// [`Self::wait_text`] with a longer wait, for work such as a whole sync.
+    pub async fn wait_text_within(
+        &self,
+        timeout: Duration,
+        css: &str,
+        pred: impl Fn(&str) -> bool,
+    ) -> anyhow::Result<String> {
+        let deadline = Instant::now() + timeout;
         let mut last = String::new();
         loop {
             if let Ok(el) = self.client.find(Locator::Css(css)).await {
@@ -104,7 +124,7 @@ impl App {
                     .map(|p| p.display().to_string())
                     .unwrap_or_default();
                 bail!(
-                    "`{css}` did not show the expected text within {UI_TIMEOUT:?}; last seen: {last:?}\n\
+                    "`{css}` did not show the expected text within {timeout:?}; last seen: {last:?}\n\
                      screenshot: {shot}\npage source:\n{source:.4000}"
                 );
             }
@@ -138,6 +158,7 @@ impl App {
     pub async fn close(mut self) -> anyhow::Result<()> {
         let closed = self.client.clone().close().await;
         stop(&mut self.driver);
+        stop(&mut self.bus);
         closed.context("closing the WebDriver session")
     }
 }
@@ -145,20 +166,57 @@ impl App {
 impl Drop for App {
     fn drop(&mut self) {
         stop(&mut self.driver);
+        stop(&mut self.bus);
     }
 }
 
-/// Stops tauri-driver if [`App::launch`] fails half way.
+/// Stops tauri-driver and the bus if [`App::launch`] fails half way.
 struct AppStart {
+    bus: Option<Child>,
     driver: Option<Child>,
 }
 
 impl Drop for AppStart {
     fn drop(&mut self) {
-        if let Some(driver) = &mut self.driver {
-            stop(driver);
+        for child in [&mut self.driver, &mut self.bus].into_iter().flatten() {
+            stop(child);
         }
     }
+}
+
+/// Points `command`'s home and XDG directories into the test's temporary home.
+fn isolate(command: &mut Command, home: &Path) {
+    command
+        .env("HOME", home.join("home"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("share"))
+        .env("XDG_CACHE_HOME", home.join("cache"));
+}
+
+/// Starts a session bus for one app; returns it and its address. Services it activates (the
+/// keyring) inherit its temporary home.
+fn private_bus(home: &Path) -> anyhow::Result<(Child, String)> {
+    let mut bus = Command::new("dbus-daemon");
+    // Services the bus activates (gnome-keyring-daemon) inherit its stderr and may outlive
+    // the test; on the test's own stderr they would hold nextest's pipe open ("leaky").
+    bus.args(["--session", "--nofork", "--print-address=1"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    isolate(&mut bus, home);
+    let mut bus = bus
+        .spawn()
+        .context("cannot start dbus-daemon: run `cargo xtask setup`, which installs D-Bus")?;
+    let mut address = String::new();
+    let read = bus
+        .stdout
+        .take()
+        .map(|out| std::io::BufRead::read_line(&mut std::io::BufReader::new(out), &mut address));
+    if !matches!(read, Some(Ok(n)) if n > 0) {
+        stop(&mut bus);
+        bail!("dbus-daemon did not print its address");
+    }
+    Ok((bus, address.trim().to_owned()))
 }
 
 /// SIGTERM, never SIGKILL: a killed tauri-driver orphans WebKitWebDriver, which keeps the test's

@@ -1,10 +1,11 @@
 //! The app's root component.
 //!
-//! Until the archive lands the window shows a start screen: the app's version, its data folder
-//! and whether it runs the demo, all read from the shell through `app_info`, with the language
-//! toggle every screen will keep.
+//! Until the timeline lands the window shows a start screen: the app's version, its data folder
+//! and whether it runs the demo (read from the shell through `app_info`), the archived circles
+//! with where the sync stands, and the language toggle every screen will keep.
 
 use crate::api;
+use crate::circles::CirclesCard;
 use crate::i18n::Locale;
 use leptos::prelude::*;
 use orrery_ipc::NoArgs;
@@ -65,6 +66,7 @@ pub fn App() -> impl IntoView {
                     }
                 }}
             </section>
+            <CirclesCard locale=locale />
         </main>
     }
 }

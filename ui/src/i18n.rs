@@ -82,6 +82,18 @@ texts! {
     data_dir,
     loading,
     shell_unreachable,
+    circles_title,
+    no_circles,
+    /// After a count of topics.
+    topics_unit,
+    /// After a count of comments.
+    comments_unit,
+    circle_expired,
+    sync_idle,
+    sync_syncing,
+    sync_caught_up,
+    sync_needs_login,
+    sync_failed,
 }
 
 static ZH_CN: Texts = Texts {
@@ -96,6 +108,16 @@ static ZH_CN: Texts = Texts {
     data_dir: "数据目录",
     loading: "正在加载…",
     shell_unreachable: "无法连接到应用核心：",
+    circles_title: "我的星球",
+    no_circles: "还没有星球。",
+    topics_unit: "条主题",
+    comments_unit: "条评论",
+    circle_expired: "已过期",
+    sync_idle: "等待同步",
+    sync_syncing: "正在同步…",
+    sync_caught_up: "已是最新",
+    sync_needs_login: "登录已失效，请重新登录",
+    sync_failed: "同步出错，稍后自动重试",
 };
 
 static EN: Texts = Texts {
@@ -110,6 +132,16 @@ static EN: Texts = Texts {
     data_dir: "Data folder",
     loading: "Loading…",
     shell_unreachable: "Cannot reach the app core: ",
+    circles_title: "My circles",
+    no_circles: "No circles yet.",
+    topics_unit: "topics",
+    comments_unit: "comments",
+    circle_expired: "Expired",
+    sync_idle: "Waiting to sync",
+    sync_syncing: "Syncing…",
+    sync_caught_up: "Up to date",
+    sync_needs_login: "ZSXQ signed you out: sign in again",
+    sync_failed: "Sync failed; retrying later",
 };
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 
 mod api;
 mod app;
+mod circles;
 mod i18n;
 
 fn main() {

@@ -2,16 +2,26 @@
 //!
 //! Scripts, benchmarks and people running Orrery on a home server use it. Every command takes
 //! `--data-dir`, defaulting to the desktop app's own data directory, so both work on one archive.
-//! Commands arrive with the issues that build their engine parts; today there are `info` and
-//! `inspect`.
+//!
+//! Commands: `info`, `inspect` (a saved raw response), `login`/`logout`/`status` (the account,
+//! in [`account`]), `sync` (in [`sync`]), `stats` (in [`stats`]) and `file` (in [`file`]: an
+//! attachment's bytes, on demand). Output for people goes to
+//! stdout, warnings and errors to stderr, logs (`RUST_LOG`) to stderr too. Exit codes: 1 for
+//! any failure, 2 for bad usage, 3 when a sign-in is needed (no token, or the service refused
+//! it), 4 when no system keyring is available.
 
+mod account;
+mod file;
 mod inspect;
+mod stats;
+mod sync;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use orrery_core::paths::DataDir;
 use std::io::Write;
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -39,22 +49,135 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Sign in to ZSXQ with an access token, checked with the service and kept in the system
+    /// keyring (or check the token in ORRERY_TOKEN, which is never stored).
+    Login {
+        /// The API to sign in to [default: the one signed in to last, else the real service].
+        /// Remembered for later commands.
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Read the token from the first line of stdin. Tokens are never taken as arguments.
+        #[arg(long)]
+        token_stdin: bool,
+    },
+    /// Remove the stored token from the system keyring.
+    Logout,
+    /// Show who is signed in where, when the token ends, and what the archive holds.
+    Status,
+    /// Mirror the joined circles into the archive.
+    Sync {
+        /// Only this circle (its group id).
+        #[arg(long, value_name = "ID")]
+        circle: Option<i64>,
+        /// Send requests as fast as the service answers. Only allowed against a loopback
+        /// address (zsxq-sim); the real service bans tokens that crawl.
+        #[arg(long)]
+        no_pacing: bool,
+        /// Exit once caught up instead of syncing again on an interval.
+        #[arg(long)]
+        once: bool,
+    },
+    /// Topics, comments and answered questions per archived circle.
+    Stats {
+        /// Print one JSON line in the shape of `zsxq-sim truth`.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Download an attached file into the media cache (once) and print where it is.
+    File {
+        /// The file's id.
+        id: i64,
+        /// Copy it here too, and print this path instead.
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+    },
 }
 
-fn main() -> anyhow::Result<()> {
+#[allow(clippy::print_stderr)] // the error is the command's output for a person
+fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        Command::Info => info(cli.data_dir),
-        Command::Inspect { file, json } => inspect_file(&file, json),
+    init_logging();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(account::exit_code(&err).unwrap_or(1))
+        }
     }
 }
 
-fn info(data_dir: Option<PathBuf>) -> anyhow::Result<()> {
-    let root = match data_dir {
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Info => info(&data_dir(cli.data_dir)?),
+        Command::Inspect { file, json } => inspect_file(&file, json),
+        Command::Login {
+            base_url,
+            token_stdin,
+        } => {
+            let dir = data_dir(cli.data_dir)?;
+            block_on(account::login(&dir, base_url, token_stdin))
+        }
+        Command::Logout => {
+            let dir = data_dir(cli.data_dir)?;
+            block_on(account::logout(&dir))
+        }
+        Command::Status => {
+            let dir = data_dir(cli.data_dir)?;
+            block_on(account::status(&dir))
+        }
+        Command::Sync {
+            circle,
+            no_pacing,
+            once,
+        } => {
+            let dir = data_dir(cli.data_dir)?;
+            let args = sync::SyncArgs {
+                circle,
+                no_pacing,
+                once,
+            };
+            block_on(sync::sync(&dir, &args))
+        }
+        Command::Stats { json } => {
+            let dir = data_dir(cli.data_dir)?;
+            block_on(stats::stats(&dir, json))
+        }
+        Command::File { id, out } => {
+            let dir = data_dir(cli.data_dir)?;
+            block_on(file::file(&dir, id, out.as_deref()))
+        }
+    }
+}
+
+/// Logs go to stderr, quiet unless `RUST_LOG` asks; the token never reaches them (the core's
+/// types redact it).
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+fn block_on<F: Future<Output = anyhow::Result<()>>>(future: F) -> anyhow::Result<()> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?
+        .block_on(future)
+}
+
+/// `--data-dir`, else `$ORRERY_DATA_DIR`, else the desktop app's; created if missing.
+fn data_dir(flag: Option<PathBuf>) -> anyhow::Result<DataDir> {
+    let root = match flag {
         Some(dir) => dir,
         None => DataDir::default_location()?,
     };
-    let dir = DataDir::open(root)?;
+    Ok(DataDir::open(root)?)
+}
+
+fn info(dir: &DataDir) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "orrery-cli {}", env!("CARGO_PKG_VERSION"))?;
     writeln!(out, "data directory: {}", dir.root().display()).context("writing to stdout")?;

@@ -1,4 +1,12 @@
-//! `orrery-cli` as a user runs it: the real binary, a temporary data directory.
+//! `orrery-cli` as a user runs it: the real binary, a temporary data directory. The account
+//! commands (`cli/account.rs`) also use zsxq-sim and a private Secret Service.
+
+#[path = "cli/account.rs"]
+mod account;
+#[path = "../../core/tests/support/secret_service.rs"]
+mod secret_service;
+#[path = "../../core/tests/support/sim.rs"]
+mod sim_support;
 
 use std::process::Command;
 

@@ -3,5 +3,22 @@
 //! Today it knows where the archive lives ([`paths::DataDir`]). It grows to hold the account
 //! (the token in the OS keyring), the SQLite archive, the sync engine, the tantivy search index,
 //! notifications and drafts. The desktop shell and `orrery-cli` are thin front doors to it.
+//!
+//! [`account::Account`] signs in with a ZSXQ access token checked against the service, keeps it
+//! only in the OS keyring (or takes it from `ORRERY_TOKEN`), and publishes the
+//! [`account::AccountState`] the sync engine and the UI watch.
+//!
+//! [`store::Store`] is the archive: one SQLite file per data directory, written one page and
+//! its sync cursor per transaction, with a change feed for search and notifications.
+//!
+//! [`sync::SyncEngine`] mirrors every joined circle into the store: a cancellable background
+//! task with typed [`sync::SyncEvent`]s, new content first, resumable after any interruption.
+//!
+//! [`media::MediaCache`] keeps images and attached files on disk, content-addressed under a
+//! size cap: images cached by the sync, files downloaded when opened.
 
+pub mod account;
+pub mod media;
 pub mod paths;
+pub mod store;
+pub mod sync;

@@ -33,6 +33,54 @@ pub enum AccountMode {
     SignedIn,
 }
 
+/// The circles in the archive and where the sync stands: the start screen polls it while a
+/// sync runs. (Streaming progress over a channel arrives with the timeline.)
+#[derive(Debug, Clone, Copy)]
+pub struct ArchiveOverview;
+
+impl Command for ArchiveOverview {
+    const NAME: &'static str = "archive_overview";
+    type Args = NoArgs;
+    type Output = ArchiveOverviewDto;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ArchiveOverviewDto {
+    pub sync: SyncStateDto,
+    /// In the service's order.
+    pub circles: Vec<CircleDto>,
+}
+
+/// One archived circle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CircleDto {
+    /// The group id in decimal: ids exceed 2^53, which a JavaScript number cannot hold.
+    pub id: String,
+    pub name: String,
+    pub topics: u64,
+    /// Comments and replies.
+    pub comments: u64,
+    /// The membership lapsed: readable, no longer synced.
+    pub expired: bool,
+}
+
+/// What the background sync is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncStateDto {
+    /// Not started yet.
+    Idle,
+    Syncing,
+    /// Everything reachable is archived; the next run starts on the interval.
+    CaughtUp,
+    /// The service refused the token: sign in again to resume.
+    NeedsLogin,
+    /// The last run stopped on an error; it retries on the interval.
+    Failed,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,6 +95,24 @@ mod tests {
         insta::assert_snapshot!(
             serde_json::to_string(&dto).expect("serializes"),
             @r#"{"version":"0.1.0","dataDir":"/home/小明/.local/share/app.orrery.desktop","mode":"demo"}"#
+        );
+    }
+
+    #[test]
+    fn archive_overview_payload_is_pinned() {
+        let dto = ArchiveOverviewDto {
+            sync: SyncStateDto::CaughtUp,
+            circles: vec![CircleDto {
+                id: "48415284414458".into(),
+                name: "Rust 与系统编程".into(),
+                topics: 900,
+                comments: 4321,
+                expired: false,
+            }],
+        };
+        insta::assert_snapshot!(
+            serde_json::to_string(&dto).expect("serializes"),
+            @r#"{"sync":"caught_up","circles":[{"id":"48415284414458","name":"Rust 与系统编程","topics":900,"comments":4321,"expired":false}]}"#
         );
     }
 

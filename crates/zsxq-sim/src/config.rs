@@ -18,6 +18,10 @@ pub struct SimConfig {
     /// Files whose download URL is refused with code 1030 (此文件只能在手机端下载), in addition
     /// to the dataset's videos, which are always mobile-only.
     pub mobile_only_files: Vec<i64>,
+    /// Generated timelines end just before this instant (unix milliseconds). `None` keeps the
+    /// fixed default (2025-12-10), so tests and truth files are the same on every day; the
+    /// app's demo passes today, so the circles it shows look current.
+    pub newest_ms: Option<i64>,
 }
 
 impl Default for SimConfig {
@@ -28,6 +32,7 @@ impl Default for SimConfig {
             faults: Faults::default(),
             activity_per_min: 0.0,
             mobile_only_files: Vec::new(),
+            newest_ms: None,
         }
     }
 }

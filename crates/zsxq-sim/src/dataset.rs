@@ -7,7 +7,8 @@ mod jsonl;
 use crate::config::{Dataset, SimConfig, SimError};
 use crate::world::World;
 
-pub(crate) use generate::{ANCHOR_MS, new_topic_meta};
+use generate::ANCHOR_MS;
+pub(crate) use generate::new_topic_meta;
 
 /// Topics per demo circle: a few thousand in all, enough for many pages and every kind.
 const DEMO_TOPICS: [u64; 4] = [900, 1000, 600, 450];
@@ -16,7 +17,7 @@ const DEMO_TOPICS: [u64; 4] = [900, 1000, 600, 450];
 const GENERATED_CIRCLES: usize = 3;
 
 pub(crate) fn build(config: &SimConfig) -> Result<World, SimError> {
-    let mut world = generate::new_world(config.seed);
+    let mut world = generate::new_world(config.seed, config.newest_ms.unwrap_or(ANCHOR_MS));
     world
         .mobile_only_files
         .extend(config.mobile_only_files.iter().copied());

@@ -440,7 +440,7 @@ impl Renderer<'_> {
             let validity = json!({"begin_time": ts(circle.create_ms), "end_time": "2286-11-21T01:46:39.999+0800"});
             return (forever, validity, circle.create_ms);
         }
-        let end = crate::dataset::ANCHOR_MS + 200 * 86_400_000;
+        let end = self.world.anchor_ms + 200 * 86_400_000;
         (
             json!({"begin_time": ts(join), "end_time": ts(end), "need_renew": false, "can_renew": true}),
             json!({"begin_time": ts(join), "end_time": ts(end)}),

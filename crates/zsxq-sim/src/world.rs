@@ -172,6 +172,8 @@ pub(crate) struct CommentRec {
 #[derive(Debug)]
 pub(crate) struct World {
     pub(crate) seed: u64,
+    /// Generated timelines end just before this instant (unix ms); see `SimConfig::newest_ms`.
+    pub(crate) anchor_ms: i64,
     pub(crate) users: Vec<UserRec>,
     pub(crate) user_index: HashMap<i64, u32>,
     pub(crate) circles: Vec<Circle>,

@@ -252,6 +252,28 @@ async fn paging_walks_every_circle_to_the_truth() {
 }
 
 #[tokio::test]
+async fn newest_ms_moves_the_timeline_and_keeps_the_truth() {
+    let fixed = start(demo()).await;
+    // The app's demo anchors to today; any instant far from the default anchor shows the move.
+    let newest_ms = 1_893_456_000_000; // 2030-01-01T08:00:00+0800
+    let moved = start(SimConfig {
+        newest_ms: Some(newest_ms),
+        ..demo()
+    })
+    .await;
+    assert_eq!(fixed.handle.truth(), moved.handle.truth());
+    let default_ms = 1_765_353_600_000; // 2025-12-10T16:00:00+0800
+    for (sim, expected) in [(&fixed, default_ms), (&moved, newest_ms)] {
+        let gid = sim.group_ids().await[0];
+        let newest = times(&sim.all_topics(gid).await)[0];
+        assert!(
+            newest < expected && expected - newest < 30 * 86_400_000,
+            "newest topic {newest} should end just before {expected}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_millisecond_shared_by_several_topics_is_served_whole() {
     let sim = start(demo()).await;
     let gid = sim.group_ids().await[0];

@@ -26,7 +26,7 @@
 //! [`Client::comments`], [`Client::hashtags`], [`Client::columns`], [`Client::menus`],
 //! [`Client::last_read_times`], [`Client::unread_topic_counts`], [`Client::dynamics`],
 //! [`Client::unanswered_questions_brief`], [`Client::file_download_url`],
-//! [`Client::article_html`]. Writes: [`Client::set_last_read_times`], [`Client::answer`],
+//! [`Client::article_html`], [`Client::media`]. Writes: [`Client::set_last_read_times`], [`Client::answer`],
 //! [`Client::comment`], [`Client::create_talk`], [`Client::like`].
 
 mod article;

@@ -297,7 +297,11 @@ async fn files_and_articles() {
     for file in &files {
         match client.file_download_url(file.file_id).await {
             Ok(url) => {
-                assert!(url.data.starts_with("http"));
+                let bytes = client.media(&url.data).await.unwrap().data;
+                assert!(
+                    String::from_utf8_lossy(&bytes).contains(&file.name),
+                    "the sim's file names itself"
+                );
                 downloadable += 1;
             }
             Err(ApiError::MobileOnlyFile) => mobile_only += 1,
@@ -306,6 +310,21 @@ async fn files_and_articles() {
     }
     assert!(downloadable > 0);
     assert_eq!(downloadable + mobile_only, files.len());
+
+    // Images come as the bytes the sim renders, PNG, over the same pacing.
+    let image = topics
+        .iter()
+        .find_map(|t| match t.body() {
+            TopicBody::Talk(talk) => talk.images.as_ref()?.first().cloned(),
+            _ => None,
+        })
+        .expect("the demo has images");
+    let png = client.media(&image.large.url).await.unwrap().data;
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG image");
+    assert!(matches!(
+        client.media("javascript:alert(1)").await,
+        Err(ApiError::UnsupportedUrl { .. })
+    ));
     sim.shutdown().await;
 }
 

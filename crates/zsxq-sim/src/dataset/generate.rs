@@ -13,16 +13,18 @@ use crate::world::{
     Circle, ColumnRec, HashtagRec, Kind, MenuRec, NONE, SELF_USER, TopicMeta, Totals, World, flag,
 };
 
-/// The newest generated topic is just before 2025-12-10T16:00:00.000+0800.
+/// By default the newest generated topic is just before 2025-12-10T16:00:00.000+0800, so the
+/// same seed gives the same data on every day.
 pub(crate) const ANCHOR_MS: i64 = 1_765_353_600_000;
 /// Generated timelines cover the 420 days before the anchor.
 const SPAN_MS: i64 = 420 * DAY_MS;
 const DAY_MS: i64 = 86_400_000;
 
 /// A world with only the signed-in user in it.
-pub(crate) fn new_world(seed: u64) -> World {
+pub(crate) fn new_world(seed: u64, anchor_ms: i64) -> World {
     let mut world = World {
         seed,
+        anchor_ms,
         users: Vec::new(),
         user_index: HashMap::new(),
         circles: Vec::new(),
@@ -85,7 +87,7 @@ pub(crate) fn add_circle(
         members.push(world.add_user(name, description, location));
     }
     let guests = members.iter().skip(2).step_by(7).take(4).copied().collect();
-    let create_ms = ANCHOR_MS - SPAN_MS - rng.range(10, 60) as i64 * DAY_MS;
+    let create_ms = world.anchor_ms - SPAN_MS - rng.range(10, 60) as i64 * DAY_MS;
 
     let hashtags = spec
         .hashtags
@@ -151,13 +153,13 @@ pub(crate) fn add_circle(
     c
 }
 
-/// Generates `n` topics for circle `c`, oldest first, ending near [`ANCHOR_MS`]. About one
+/// Generates `n` topics for circle `c`, oldest first, ending near the world's anchor. About one
 /// topic in 25 shares its millisecond with the one before, so clusters of equal `create_time`
 /// occur throughout (and straddle page boundaries), as they do on the real service.
 pub(crate) fn fill_timeline(world: &mut World, c: usize, n: u64) {
     let mut rng = Rng::keyed(&[world.seed, tag::TIMELINE, c as u64]);
     let mean_step = (SPAN_MS / n.max(1) as i64).max(2) as u64;
-    let mut time = ANCHOR_MS - SPAN_MS;
+    let mut time = world.anchor_ms - SPAN_MS;
     let mut last_task = None;
     if let Some(circle) = world.circles.get_mut(c) {
         // Exactly n: a million topics should cost 32 MB, not the 64 MB of a doubled Vec.

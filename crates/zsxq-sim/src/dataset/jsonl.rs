@@ -9,7 +9,7 @@ use std::path::Path;
 use serde::Deserialize;
 use zsxq::{GroupId, Timestamp, TopicId, UserId};
 
-use super::generate::{ANCHOR_MS, add_circle, new_topic_meta};
+use super::generate::{add_circle, new_topic_meta};
 use crate::rng::{Rng, tag};
 use crate::world::{Kind, NONE, StoredTopic, World, flag};
 
@@ -80,7 +80,7 @@ fn load_circle(world: &mut World, c: usize, lines: Vec<Line>, authors: &mut Hash
         .enumerate()
         .map(|(i, line)| {
             let time = line.create_time.map_or(
-                ANCHOR_MS - (count - i as i64) * SYNTHETIC_STEP_MS,
+                world.anchor_ms - (count - i as i64) * SYNTHETIC_STEP_MS,
                 Timestamp::to_unix_millis,
             );
             (time, i, line)

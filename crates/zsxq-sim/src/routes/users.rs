@@ -6,7 +6,6 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::{App, MAX_COUNT, Params, count_param, fail, ok};
-use crate::dataset::ANCHOR_MS;
 use crate::dataset::corpus::NOTICES;
 use crate::render::{Renderer, ts};
 use crate::world::{Kind, SELF_USER, TopicRef, dynamic_id, flag};
@@ -130,7 +129,7 @@ pub(super) async fn dynamics(State(app): App, params: Params) -> Response {
                 json!({
                     "dynamic_id": 22_211_254_828_285_141_i64 + i as i64,
                     "action": "notice",
-                    "create_time": ts(ANCHOR_MS - (i as i64 + 1) * 7 * 86_400_000),
+                    "create_time": ts(world.anchor_ms - (i as i64 + 1) * 7 * 86_400_000),
                     "type": "service_notice",
                     "text": text,
                     "prominent": true,

@@ -416,6 +416,24 @@ impl Client {
         self.execute(request, decode_page).await
     }
 
+    /// The bytes of an image or file a topic links to: an image rendition's URL, or the
+    /// signed URL of [`Client::file_download_url`]. Untrusted URLs follow the rule of
+    /// [`Client::article_html`] (only absolute `http(s)`; service hosts re-pointed at a
+    /// simulator; the token only where the service lives), and the request counts against
+    /// the account's pacing.
+    pub async fn media(&self, url: &str) -> Result<Response<Vec<u8>>, ApiError> {
+        let route = article::route(url, &self.inner.base, self.inner.article_origin.as_ref())?;
+        let request = Request {
+            method: Method::GET,
+            url: route.url,
+            body: None,
+            kind: Kind::Media,
+            with_token: route.with_token,
+            idempotency: Idempotency::Idempotent,
+        };
+        self.execute(request, decode_bytes).await
+    }
+
     /// `POST /v2/topics/{topic_id}/answer`: answers a question (once; a second answer is
     /// refused). Build the body with [`AnswerRequest::text`].
     ///
@@ -507,6 +525,14 @@ fn decode_page(raw: &Raw) -> Result<String, ApiError> {
         // Unreachable for a non-2xx status, but never report a failure as success.
         Ok(Empty) => Err(ApiError::from_parts(raw.status, None, None)),
     }
+}
+
+/// A linked resource: its bytes on 2xx, otherwise the status's error as for a page.
+fn decode_bytes(raw: &Raw) -> Result<Vec<u8>, ApiError> {
+    if (200..300).contains(&raw.status) {
+        return Ok(raw.body.clone());
+    }
+    decode_page(raw).map(String::into_bytes)
 }
 
 #[cfg(test)]

@@ -29,6 +29,8 @@ pub(crate) enum Kind {
     Api,
     /// A web page (an article), as a browser tab would fetch it.
     Page,
+    /// An image or file a topic links to, as a browser would fetch it.
+    Media,
 }
 
 /// The header values that never change for a client, validated once when it is built.
@@ -110,6 +112,9 @@ pub(crate) fn build(
                 header::ACCEPT,
                 HeaderValue::from_static("text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"),
             );
+        }
+        Kind::Media => {
+            headers.insert(header::ACCEPT, HeaderValue::from_static("*/*"));
         }
     }
     headers

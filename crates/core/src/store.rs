@@ -1,0 +1,118 @@
+//! The archive: every circle the member joined, in one SQLite file (`archive.sqlite3` in the
+//! [`DataDir`]). It is the desktop's source of truth; the search index and notifications are
+//! derived from it through the change feed.
+//!
+//! [`Store`] is a cheap handle (a connection pool). Open it with [`Store::open`], which applies
+//! the embedded migrations and refuses an archive written by a newer Orrery
+//! ([`StoreError::NewerSchema`]). What goes in:
+//!
+//! * [`Store::commit_page`] — one page of a topic list *and* its [`SyncCursor`], in one
+//!   transaction, so a kill at any instant loses nothing and duplicates nothing. Topics are
+//!   upserted idempotently: the same topic twice changes nothing; a real change (a new comment
+//!   count, an answer, a digest flag…) updates the row and writes one [`Change`] naming the
+//!   fields that moved. Beside the typed columns each topic keeps its raw JSON, its plain text
+//!   (question and answer for q&a), its hashtags, images, files, columns and article link.
+//! * [`Store::commit_comments`] — one page of a topic's thread (replies included) and where the
+//!   thread walk resumes, likewise in one transaction.
+//! * Circles, users' hashtags and columns, read markers, article bodies, and the ledger of the
+//!   media cache (which image or file is cached in which blob; see [`crate::media`]).
+//!
+//! What comes out: [`Store::counts`] (the same JSON as `zsxq-sim truth`),
+//! [`Store::threads_to_fetch`], [`Store::articles_to_fetch_in`] and
+//! [`Store::oldest_open_question`] (the sync engine's work lists), [`Store::sync_state`],
+//! [`Store::changes_after`] (the change feed), [`Store::timeline`] (keyset-paged, newest first)
+//! and [`Store::topic`] with its comments. Schema decisions are explained in `docs/archive.md`.
+
+mod articles;
+mod catalog;
+mod comments;
+mod counts;
+mod derive;
+mod error;
+mod feed;
+mod media;
+mod schema;
+mod sync_state;
+mod timeline;
+mod topics;
+
+#[cfg(test)]
+mod tests;
+
+use std::path::{Path, PathBuf};
+
+use sqlx::sqlite::{SqlitePool, SqlitePoolOptions};
+use sqlx::{Sqlite, Transaction};
+
+use crate::paths::DataDir;
+
+pub use articles::ArticleLink;
+pub use catalog::CircleSummary;
+pub use comments::{CommentsOutcome, ThreadToFetch};
+pub use counts::{CircleCounts, Counts};
+pub use error::StoreError;
+pub use feed::{Change, ChangeEntity, ChangeOp};
+pub use media::{Blob, FileEntry, ImageToCache};
+pub use sync_state::{CatchUp, SyncCursor, SyncScope, SyncState, TopicMark};
+pub use timeline::{TimelineFilter, TimelineKey, TopicSummary, TopicWithComments};
+pub use topics::PageOutcome;
+
+/// The archive's file name inside the data directory.
+pub const ARCHIVE_FILE: &str = "archive.sqlite3";
+
+/// Connections in the pool. SQLite allows one writer at a time (write transactions queue on
+/// the busy timeout) but WAL lets readers run beside it, so the UI can read during a sync.
+const MAX_CONNECTIONS: u32 = 4;
+
+/// A handle to the archive. Clones share the pool.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) `archive.sqlite3` in `dir` and brings its schema up to date.
+    pub async fn open(dir: &DataDir) -> Result<Self, StoreError> {
+        let path = dir.root().join(ARCHIVE_FILE);
+        let options = schema::connect_options(&path);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(MAX_CONNECTIONS)
+            .connect_with(options)
+            .await
+            .map_err(|source| StoreError::open(&path, source))?;
+        schema::migrate(&pool).await?;
+        tracing::debug!(path = %path.display(), "archive open");
+        Ok(Self { pool, path })
+    }
+
+    /// The archive file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The data directory the archive lives in, which paths in the archive are relative to.
+    pub fn data_root(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
+    }
+
+    /// Closes every connection, checkpointing the WAL; later calls on clones fail.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// SQLite's `PRAGMA integrity_check`: `"ok"`, or what is damaged.
+    pub async fn integrity_check(&self) -> Result<String, StoreError> {
+        let rows: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.join("\n"))
+    }
+
+    /// A write transaction. `BEGIN IMMEDIATE` takes the write lock up front: a deferred
+    /// transaction that reads first and writes later fails at once with SQLITE_BUSY when
+    /// another connection committed in between, a case the busy timeout does not cover.
+    async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+}

@@ -1,0 +1,249 @@
+//! The media cache's ledger (the files themselves are [`crate::media`]'s): which blobs are on
+//! disk and how big, which image or file uses which blob, which images still wait for the
+//! cache, and which blob to evict first.
+//!
+//! A blob row is only ever inserted after its file is in place, and deleted before its file is
+//! removed, so `local_path` never names a missing file.
+
+use zsxq::{FileId, GroupId, ImageId};
+
+use super::{Store, StoreError};
+
+/// An image the sync should cache.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageToCache {
+    /// The image.
+    pub image_id: ImageId,
+    /// Its `large` rendition, the one the reader shows.
+    pub url: String,
+}
+
+/// A blob on disk, as the ledger records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blob {
+    /// SHA-256 of the bytes, lowercase hex.
+    pub hash: String,
+    /// Where it is, relative to the data directory, `/`-separated.
+    pub path: String,
+    /// Its size in bytes.
+    pub size: u64,
+}
+
+/// An attached file, as the on-demand download needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileEntry {
+    /// The file's name as posted.
+    pub name: String,
+    /// Where its bytes are cached, relative to the data directory, if they are.
+    pub local_path: Option<String>,
+}
+
+/// Why an image is left out of later syncs after the reader's cache evicted it: the sync would
+/// otherwise download it again and push out what the member opened.
+const EVICTED: &str = "evicted";
+
+impl Store {
+    /// Up to `limit` images of circle `group` that are neither cached nor known to fail,
+    /// newest topic first.
+    pub async fn images_to_cache_in(
+        &self,
+        group: GroupId,
+        limit: u32,
+    ) -> Result<Vec<ImageToCache>, StoreError> {
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT i.image_id, i.large_url
+             FROM images i JOIN topics t ON t.topic_id = i.topic_id
+             WHERE i.local_path IS NULL AND i.cache_error IS NULL AND t.group_id = ?
+             ORDER BY t.create_time_ms DESC, t.topic_id DESC, i.image_id
+             LIMIT ?",
+        )
+        .bind(group.get())
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, url)| ImageToCache {
+                image_id: ImageId::new(id),
+                url,
+            })
+            .collect())
+    }
+
+    /// The `large` URL of `image` and its cached path, if any.
+    pub(crate) async fn image_entry(
+        &self,
+        image: ImageId,
+    ) -> Result<Option<(String, Option<String>)>, StoreError> {
+        Ok(
+            sqlx::query_as("SELECT large_url, local_path FROM images WHERE image_id = ?")
+                .bind(image.get())
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// `file`'s name and cached path.
+    pub async fn file_entry(&self, file: FileId) -> Result<Option<FileEntry>, StoreError> {
+        let row: Option<(String, Option<String>)> =
+            sqlx::query_as("SELECT name, local_path FROM files WHERE file_id = ?")
+                .bind(file.get())
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(|(name, local_path)| FileEntry { name, local_path }))
+    }
+
+    /// Records `blob` as `image`'s cached copy. Returns `false` (recording nothing) when the
+    /// image left the archive meanwhile.
+    pub(crate) async fn link_image_blob(
+        &self,
+        image: ImageId,
+        blob: &Blob,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        self.link_blob(
+            "UPDATE images SET local_path = ?, cache_error = NULL WHERE image_id = ?",
+            image.get(),
+            blob,
+            now_ms,
+        )
+        .await
+    }
+
+    /// Records `blob` as `file`'s downloaded bytes; `false` when the file is unknown.
+    pub(crate) async fn link_file_blob(
+        &self,
+        file: FileId,
+        blob: &Blob,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        self.link_blob(
+            "UPDATE files SET local_path = ? WHERE file_id = ?",
+            file.get(),
+            blob,
+            now_ms,
+        )
+        .await
+    }
+
+    async fn link_blob(
+        &self,
+        update: &'static str,
+        id: i64,
+        blob: &Blob,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let linked = sqlx::query(update)
+            .bind(&blob.path)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            > 0;
+        if !linked {
+            // Dropping the transaction rolls it back; the file is an orphan for the sweep.
+            return Ok(false);
+        }
+        sqlx::query(
+            "INSERT INTO media_blobs (hash, path, size, last_used_ms) VALUES (?, ?, ?, ?)
+             ON CONFLICT (hash) DO UPDATE SET last_used_ms = excluded.last_used_ms",
+        )
+        .bind(&blob.hash)
+        .bind(&blob.path)
+        .bind(i64::try_from(blob.size).unwrap_or(i64::MAX))
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Notes that `image` cannot be cached (`reason` in words); the sync skips it until a
+    /// re-walk brings a new URL.
+    pub(crate) async fn mark_image_failed(
+        &self,
+        image: ImageId,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE images SET cache_error = ? WHERE image_id = ?")
+            .bind(reason)
+            .bind(image.get())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Why `image` is not cached, if the sync gave up on it.
+    pub async fn image_cache_error(&self, image: ImageId) -> Result<Option<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT cache_error FROM images WHERE image_id = ?")
+                .bind(image.get())
+                .fetch_optional(&self.pool)
+                .await?
+                .flatten(),
+        )
+    }
+
+    /// Marks the blob at `path` as just used, so eviction keeps it longest.
+    pub(crate) async fn touch_blob(&self, path: &str, now_ms: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE media_blobs SET last_used_ms = ? WHERE path = ?")
+            .bind(now_ms)
+            .bind(path)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Bytes the cached blobs take.
+    pub async fn media_usage(&self) -> Result<u64, StoreError> {
+        let total: i64 = sqlx::query_scalar("SELECT COALESCE(SUM(size), 0) FROM media_blobs")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(u64::try_from(total).unwrap_or(0))
+    }
+
+    /// Forgets the least recently used blobs until at most `keep_bytes` remain, and returns
+    /// their paths for the caller to delete. Images that lose their copy are marked
+    /// [`EVICTED`] so the sync does not fetch them back; the reader fetches them on demand.
+    pub(crate) async fn evict_blobs(&self, keep_bytes: u64) -> Result<Vec<String>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let blobs: Vec<(String, String, i64)> =
+            sqlx::query_as("SELECT hash, path, size FROM media_blobs ORDER BY last_used_ms, hash")
+                .fetch_all(&mut *tx)
+                .await?;
+        let mut total: u64 = blobs.iter().map(|b| u64::try_from(b.2).unwrap_or(0)).sum();
+        let mut evicted = Vec::new();
+        for (hash, path, size) in blobs {
+            if total <= keep_bytes {
+                break;
+            }
+            sqlx::query(
+                "UPDATE images SET local_path = NULL, cache_error = ? WHERE local_path = ?",
+            )
+            .bind(EVICTED)
+            .bind(&path)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("UPDATE files SET local_path = NULL WHERE local_path = ?")
+                .bind(&path)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM media_blobs WHERE hash = ?")
+                .bind(&hash)
+                .execute(&mut *tx)
+                .await?;
+            total = total.saturating_sub(u64::try_from(size).unwrap_or(0));
+            evicted.push(path);
+        }
+        tx.commit().await?;
+        Ok(evicted)
+    }
+
+    /// Every blob path the ledger knows.
+    pub(crate) async fn blob_paths(&self) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT path FROM media_blobs")
+            .fetch_all(&self.pool)
+            .await?)
+    }
+}

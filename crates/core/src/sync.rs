@@ -1,0 +1,483 @@
+//! The sync engine: mirrors every joined circle into the [`Store`], exactly and resumably.
+//!
+//! [`SyncEngine`] holds a [`Store`], one account's [`Client`] (whose clones share one pacing
+//! budget, so every circle's requests queue on the same per-account clock) and
+//! [`SyncOptions`]. A run lists the circles, then works in *rounds*; each round gives the
+//! budget to the kinds of work in priority order ([`Phase`]), all circles concurrently within
+//! a phase:
+//!
+//! 1. [`Phase::New`] — every circle's newest pages down to the first archived topic (or the
+//!    first page of a circle never synced), then a short refresh of recent topics and of open
+//!    questions, so counters and answers move;
+//! 2. [`Phase::Backfill`] — older history, at most `backfill_pages_per_round` pages a circle;
+//! 3. [`Phase::Threads`] — comment threads whose count moved;
+//! 4. [`Phase::Articles`] — article bodies, turned into text;
+//! 5. [`Phase::Images`] — images into the [`MediaCache`], newest first, while it is below its
+//!    cap (attached files are downloaded on demand only, see [`crate::media`]).
+//!
+//! A round whose budgets ran out leaves work for the next round, which starts with new content
+//! again: a member of a huge circle sees today's posts first, however long the backfill takes.
+//! Every page is committed with its cursor in one transaction (see the store), so a run killed
+//! at any instant resumes where it stopped, with nothing lost or duplicated. Details, cursors
+//! and error handling: `docs/sync.md`.
+//!
+//! Calling it:
+//!
+//! ```no_run
+//! # async fn demo(store: orrery_core::store::Store, client: zsxq::Client) -> Result<(), orrery_core::sync::SyncError> {
+//! use orrery_core::sync::{SyncEngine, SyncMode, SyncOptions, SyncStatus};
+//! let engine = SyncEngine::new(store, client, SyncOptions::default());
+//! let _events = engine.subscribe(); // progress: a broadcast::Receiver<SyncEvent>
+//! let handle = engine.spawn(SyncMode::Once); // or Continuous { interval }
+//! // handle.cancel() stops it cleanly; the next run resumes.
+//! let report = handle.join().await?;
+//! if report.status == SyncStatus::NeedsLogin {
+//!     // account.mark_needs_login(): sign in again, then sync again to resume.
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! Failures: HTTP 401 stops the whole run with [`SyncStatus::NeedsLogin`]; code 14210 marks
+//! that circle expired ([`CircleState::Expired`]) while the others go on; transient failures
+//! the client's own retries could not absorb are retried by the engine with a growing wait
+//! ([`SyncEvent::Retrying`]) and, if they persist, fail that circle for this run
+//! ([`SyncStatus::Partial`]); an archive that cannot be written ends the run with a
+//! [`SyncError`].
+
+mod articles;
+mod circle;
+mod error;
+mod event;
+mod html_text;
+mod images;
+mod threads;
+mod topics;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::broadcast;
+use tokio::task::{JoinHandle, JoinSet};
+use zsxq::client::MAX_TOPICS_PER_PAGE;
+use zsxq::{ApiError, Client, GroupId};
+
+pub use error::SyncError;
+pub use event::{CircleReport, CircleState, Phase, SyncEvent, SyncReport, SyncStatus};
+pub use tokio_util::sync::CancellationToken;
+
+use crate::media::{self, MediaCache};
+use crate::store::Store;
+use circle::{ALL, Ctx, Progress, Tally};
+use error::Stop;
+
+/// Events buffered for a slow watcher before it starts skipping.
+const EVENT_BUFFER: usize = 4096;
+
+/// How a run behaves. The defaults suit a real account; tests against `zsxq-sim` shorten the
+/// waits and lift the budgets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncOptions {
+    /// Only these circles (the CLI's `--circle`); `None` syncs every joined circle.
+    pub circles: Option<Vec<GroupId>>,
+    /// Topics per list request (1–30). The largest page means the fewest requests.
+    pub page_size: u32,
+    /// After joining what is archived, re-read this many already archived topics below the
+    /// join, so recent comment counts, likes and digests stay current.
+    pub refresh_topics: u32,
+    /// How many pages of the 问答 tab a run may re-read to see new answers to open questions;
+    /// `None` walks down to the oldest open question however far that is.
+    pub question_refresh_pages: Option<u32>,
+    /// Backfill pages per circle per round; `None` backfills to the end in one round.
+    pub backfill_pages_per_round: Option<u32>,
+    /// Comment threads per circle per round; `None` walks them all in one round.
+    pub threads_per_round: Option<u32>,
+    /// Whether article bodies are fetched.
+    pub fetch_articles: bool,
+    /// Article bodies per circle per round; `None` fetches them all in one round.
+    pub articles_per_round: Option<u32>,
+    /// The media cache's cap in bytes; the sync caches images while the cache is below it.
+    /// 0 turns image caching off.
+    pub image_cache_bytes: u64,
+    /// Images per circle per round; `None` caches them all in one round.
+    pub images_per_round: Option<u32>,
+    /// Engine-level retries of a request the client gave up on, before the circle fails.
+    pub max_retries: u32,
+    /// The first engine-level wait; doubled per retry.
+    pub retry_delay: Duration,
+    /// The longest engine-level wait.
+    pub max_retry_delay: Duration,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        Self {
+            circles: None,
+            page_size: MAX_TOPICS_PER_PAGE,
+            refresh_topics: 60,
+            question_refresh_pages: Some(10),
+            backfill_pages_per_round: Some(50),
+            threads_per_round: Some(100),
+            fetch_articles: true,
+            articles_per_round: Some(20),
+            image_cache_bytes: media::DEFAULT_CAP_BYTES,
+            images_per_round: Some(50),
+            max_retries: 5,
+            retry_delay: Duration::from_secs(10),
+            max_retry_delay: Duration::from_secs(300),
+        }
+    }
+}
+
+/// Run once until caught up, or keep syncing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncMode {
+    /// Until everything is caught up (`orrery-cli sync --once`, tests).
+    Once,
+    /// Catch up, wait `interval`, catch up again… until cancelled or a 401.
+    Continuous {
+        /// The pause between runs.
+        interval: Duration,
+    },
+}
+
+/// The engine. Cheap to clone (the store and client are handles).
+#[derive(Debug, Clone)]
+pub struct SyncEngine {
+    store: Store,
+    client: Client,
+    options: Arc<SyncOptions>,
+    events: broadcast::Sender<SyncEvent>,
+}
+
+/// A sync running in the background.
+#[derive(Debug)]
+pub struct SyncHandle {
+    cancel: CancellationToken,
+    events: broadcast::Sender<SyncEvent>,
+    task: JoinHandle<Result<SyncReport, SyncError>>,
+}
+
+impl SyncHandle {
+    /// Progress events from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<SyncEvent> {
+        self.events.subscribe()
+    }
+
+    /// Asks the sync to stop; it finishes the page it is committing and ends with
+    /// [`SyncStatus::Cancelled`].
+    pub fn cancel(&self) {
+        self.cancel.cancel();
+    }
+
+    /// The token that cancels this sync (to tie it to an app-wide shutdown token).
+    pub fn cancellation_token(&self) -> CancellationToken {
+        self.cancel.clone()
+    }
+
+    /// Whether the task has ended.
+    pub fn is_finished(&self) -> bool {
+        self.task.is_finished()
+    }
+
+    /// Waits for the end of the run.
+    pub async fn join(self) -> Result<SyncReport, SyncError> {
+        self.task
+            .await
+            .map_err(|err| SyncError::Task(err.to_string()))?
+    }
+}
+
+/// One circle through a run.
+#[derive(Debug)]
+struct CircleRun {
+    group_id: GroupId,
+    name: String,
+    /// `None` while it is being synced.
+    ended: Option<CircleState>,
+    tally: Tally,
+}
+
+/// How a round ended.
+enum RoundEnd {
+    /// A budget ran out: another round is needed.
+    More,
+    Done,
+    Cancelled,
+    NeedsLogin,
+}
+
+impl SyncEngine {
+    /// An engine for the account `client` signs in, writing to `store`.
+    pub fn new(store: Store, client: Client, options: SyncOptions) -> Self {
+        let (events, _) = broadcast::channel(EVENT_BUFFER);
+        Self {
+            store,
+            client,
+            options: Arc::new(options),
+            events,
+        }
+    }
+
+    /// Progress events of every run of this engine (and its clones) from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<SyncEvent> {
+        self.events.subscribe()
+    }
+
+    /// Runs in a background task; subscribe before spawning to miss no event.
+    pub fn spawn(self, mode: SyncMode) -> SyncHandle {
+        let cancel = CancellationToken::new();
+        let events = self.events.clone();
+        let token = cancel.clone();
+        let task = tokio::spawn(async move { self.run(mode, &token).await });
+        SyncHandle {
+            cancel,
+            events,
+            task,
+        }
+    }
+
+    /// Runs in the current task until `mode` says to stop or `cancel` fires.
+    pub async fn run(
+        &self,
+        mode: SyncMode,
+        cancel: &CancellationToken,
+    ) -> Result<SyncReport, SyncError> {
+        loop {
+            let mut report = self.run_once(cancel).await?;
+            let interval = match (mode, report.status) {
+                (SyncMode::Once, _) | (_, SyncStatus::Cancelled | SyncStatus::NeedsLogin) => {
+                    return Ok(report);
+                }
+                (SyncMode::Continuous { interval }, _) => interval,
+            };
+            tokio::select! {
+                () = cancel.cancelled() => {
+                    report.status = SyncStatus::Cancelled;
+                    return Ok(report);
+                }
+                () = tokio::time::sleep(interval) => {}
+            }
+        }
+    }
+
+    /// One run: rounds until every circle is caught up, expired or failed, or until `cancel`
+    /// fires or the sign-in lapses.
+    pub async fn run_once(&self, cancel: &CancellationToken) -> Result<SyncReport, SyncError> {
+        let requests_before = self.client.pacing_stats().requests;
+        let ctx = Ctx {
+            store: self.store.clone(),
+            client: self.client.clone(),
+            options: Arc::clone(&self.options),
+            events: self.events.clone(),
+            stop: cancel.child_token(),
+            media: (self.options.image_cache_bytes > 0)
+                .then(|| MediaCache::new(self.store.clone(), self.options.image_cache_bytes)),
+        };
+        let mut circles = match self.circles(&ctx).await? {
+            Ok(circles) => circles,
+            Err(status) => {
+                return Ok(self.finish(&ctx, status, Vec::new(), requests_before, 0));
+            }
+        };
+        ctx.emit(SyncEvent::Started {
+            circles: circles.len(),
+        });
+        let mut rounds = 0_u32;
+        let status = loop {
+            rounds += 1;
+            // Refreshing archived topics once per run is enough; later rounds only probe.
+            match self.round(&ctx, &mut circles, rounds == 1).await? {
+                RoundEnd::More => {}
+                RoundEnd::Done => break SyncStatus::CaughtUp,
+                RoundEnd::Cancelled => break SyncStatus::Cancelled,
+                RoundEnd::NeedsLogin => break SyncStatus::NeedsLogin,
+            }
+        };
+        Ok(self.finish(&ctx, status, circles, requests_before, rounds))
+    }
+
+    /// The circles to sync, stored in the service's order; or how the run ends without any.
+    async fn circles(&self, ctx: &Ctx) -> Result<Result<Vec<CircleRun>, SyncStatus>, SyncError> {
+        let mut attempt = 0_u32;
+        let groups = loop {
+            let err = match ctx.guard(self.client.groups()).await {
+                Ok(Ok(response)) => break response.data.groups,
+                Ok(Err(err)) => err,
+                Err(_) => return Ok(Err(SyncStatus::Cancelled)),
+            };
+            match ctx.recover(None, err, &mut attempt).await {
+                Ok(()) => {}
+                Err(Stop::NeedsLogin) => {
+                    ctx.emit(SyncEvent::NeedsLogin);
+                    return Ok(Err(SyncStatus::NeedsLogin));
+                }
+                Err(Stop::Cancelled) => return Ok(Err(SyncStatus::Cancelled)),
+                Err(Stop::Failed(err)) => return Err(SyncError::Circles(err)),
+                Err(Stop::Expired) => return Err(SyncError::Circles(ApiError::MembershipExpired)),
+                Err(Stop::Store(err)) => return Err(err.into()),
+            }
+        };
+        self.store.upsert_circles(&groups).await?;
+        Ok(Ok(groups
+            .into_iter()
+            .filter(|g| {
+                self.options
+                    .circles
+                    .as_ref()
+                    .is_none_or(|only| only.contains(&g.group_id))
+            })
+            .map(|g| CircleRun {
+                group_id: g.group_id,
+                name: g.name,
+                ended: None,
+                tally: Tally::default(),
+            })
+            .collect()))
+    }
+
+    /// Each phase for every circle still going, concurrently; phases one after the other.
+    async fn round(
+        &self,
+        ctx: &Ctx,
+        circles: &mut [CircleRun],
+        refresh: bool,
+    ) -> Result<RoundEnd, SyncError> {
+        let mut more = false;
+        for phase in [
+            Phase::New,
+            Phase::Backfill,
+            Phase::Threads,
+            Phase::Articles,
+            Phase::Images,
+        ] {
+            let off = match phase {
+                Phase::Articles => !self.options.fetch_articles,
+                Phase::Images => ctx.media.is_none(),
+                _ => false,
+            };
+            if off {
+                continue;
+            }
+            let mut tasks = JoinSet::new();
+            for (index, circle) in circles.iter().enumerate() {
+                if circle.ended.is_some() {
+                    continue;
+                }
+                let (ctx, group) = (ctx.clone(), circle.group_id);
+                tasks.spawn(async move { (index, run_phase(phase, ctx, group, refresh).await) });
+            }
+            let (mut needs_login, mut store_error) = (false, None);
+            while let Some(joined) = tasks.join_next().await {
+                let (index, result) = joined.map_err(|err| SyncError::Task(err.to_string()))?;
+                let Some(circle) = circles.get_mut(index) else {
+                    continue;
+                };
+                match result {
+                    Ok(progress) => {
+                        circle.tally.add(progress.tally);
+                        more |= progress.more;
+                    }
+                    Err(Stop::Expired) => {
+                        tracing::info!(group = %circle.group_id, "membership expired; circle skipped");
+                        self.store.set_expired(circle.group_id, &ALL, true).await?;
+                        circle.ended = Some(CircleState::Expired);
+                        ctx.emit(SyncEvent::CircleExpired {
+                            group_id: circle.group_id,
+                        });
+                    }
+                    Err(Stop::Failed(err)) => {
+                        tracing::warn!(group = %circle.group_id, error = %err, "circle failed this run");
+                        let error = err.to_string();
+                        ctx.emit(SyncEvent::CircleFailed {
+                            group_id: circle.group_id,
+                            error: error.clone(),
+                        });
+                        circle.ended = Some(CircleState::Failed { error });
+                    }
+                    Err(Stop::NeedsLogin) => {
+                        // Stop the other circles now: every request would be refused too.
+                        needs_login = true;
+                        ctx.stop.cancel();
+                    }
+                    Err(Stop::Cancelled) => {}
+                    Err(Stop::Store(err)) => {
+                        ctx.stop.cancel();
+                        store_error.get_or_insert(err);
+                    }
+                }
+            }
+            if let Some(err) = store_error {
+                return Err(err.into());
+            }
+            if needs_login {
+                ctx.emit(SyncEvent::NeedsLogin);
+                return Ok(RoundEnd::NeedsLogin);
+            }
+            if ctx.stop.is_cancelled() {
+                return Ok(RoundEnd::Cancelled);
+            }
+        }
+        Ok(if more { RoundEnd::More } else { RoundEnd::Done })
+    }
+
+    fn finish(
+        &self,
+        ctx: &Ctx,
+        mut status: SyncStatus,
+        circles: Vec<CircleRun>,
+        requests_before: u64,
+        rounds: u32,
+    ) -> SyncReport {
+        let mut reports = Vec::with_capacity(circles.len());
+        for circle in circles {
+            let state = circle.ended.unwrap_or(match status {
+                SyncStatus::CaughtUp | SyncStatus::Partial => {
+                    ctx.emit(SyncEvent::CircleCaughtUp {
+                        group_id: circle.group_id,
+                    });
+                    CircleState::CaughtUp
+                }
+                SyncStatus::Cancelled | SyncStatus::NeedsLogin => CircleState::Pending,
+            });
+            if status == SyncStatus::CaughtUp && matches!(state, CircleState::Failed { .. }) {
+                status = SyncStatus::Partial;
+            }
+            reports.push(CircleReport {
+                group_id: circle.group_id,
+                name: circle.name,
+                state,
+                topics_inserted: circle.tally.topics_inserted,
+                topics_updated: circle.tally.topics_updated,
+                comments_inserted: circle.tally.comments_inserted,
+                articles: circle.tally.articles,
+                images: circle.tally.images,
+            });
+        }
+        ctx.emit(SyncEvent::Finished { status });
+        SyncReport {
+            status,
+            circles: reports,
+            requests: self
+                .client
+                .pacing_stats()
+                .requests
+                .saturating_sub(requests_before),
+            rounds,
+        }
+    }
+}
+
+async fn run_phase(
+    phase: Phase,
+    ctx: Ctx,
+    group: GroupId,
+    refresh: bool,
+) -> Result<Progress, Stop> {
+    match phase {
+        Phase::New => topics::new_content(ctx, group, refresh).await,
+        Phase::Backfill => topics::backfill(ctx, group).await,
+        Phase::Threads => threads::threads(ctx, group).await,
+        Phase::Articles => articles::articles(ctx, group).await,
+        Phase::Images => images::images(ctx, group).await,
+    }
+}

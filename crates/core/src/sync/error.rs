@@ -1,0 +1,47 @@
+//! [`SyncError`], the failures that end a whole run, and `Stop`, the internal reasons a
+//! circle's work ends early.
+//!
+//! Most trouble is not a [`SyncError`]: a sign-in that lapsed ends the run with
+//! [`SyncStatus::NeedsLogin`](super::SyncStatus::NeedsLogin), an expired membership or a
+//! circle that keeps failing is reported per circle, and cancelling is an outcome too. Only an
+//! archive that cannot be written (disk full, a newer schema, corruption) or a circle list that
+//! cannot be read stops everything with an error.
+
+use zsxq::ApiError;
+
+use crate::store::StoreError;
+
+/// A failure that ends the run.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    /// The archive could not be read or written; nothing half-written was kept.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The list of circles could not be fetched, so there is nothing to sync.
+    #[error("could not list the circles: {0}")]
+    Circles(#[source] ApiError),
+    /// The background task panicked or was aborted.
+    #[error("the sync task ended abnormally: {0}")]
+    Task(String),
+}
+
+/// Why a circle's (or the run's) work stopped before its end.
+#[derive(Debug)]
+pub(super) enum Stop {
+    /// The run was cancelled.
+    Cancelled,
+    /// HTTP 401: stop everything.
+    NeedsLogin,
+    /// Code 14210 for this circle.
+    Expired,
+    /// This circle failed; others go on.
+    Failed(ApiError),
+    /// The archive failed: stop everything.
+    Store(StoreError),
+}
+
+impl From<StoreError> for Stop {
+    fn from(err: StoreError) -> Self {
+        Self::Store(err)
+    }
+}
