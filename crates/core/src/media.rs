@@ -148,15 +148,7 @@ impl MediaCache {
     /// freed.
     pub async fn enforce_cap(&self) -> Result<u64, StoreError> {
         let before = self.store.media_usage().await?;
-        for path in self.store.evict_blobs(self.cap_bytes).await? {
-            let file = self.absolute(&path);
-            match tokio::fs::remove_file(&file).await {
-                Ok(()) => {}
-                // Gone already (a sweep, a user's cleanup): the ledger no longer names it.
-                Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
-                Err(err) => return Err(StoreError::media(&file, err)),
-            }
-        }
+        self.evict(self.cap_bytes, None).await?;
         Ok(before.saturating_sub(self.store.media_usage().await?))
     }
 
@@ -193,15 +185,23 @@ impl MediaCache {
 
     /// Keeps the cap after an on-demand download, never evicting what was just fetched.
     async fn after_download(&self, fresh: &Blob) -> Result<(), StoreError> {
-        let keep = self.cap_bytes.max(fresh.size);
-        for path in self.store.evict_blobs(keep).await? {
-            if path != fresh.path {
-                let file = self.absolute(&path);
-                if let Err(err) = tokio::fs::remove_file(&file).await
-                    && err.kind() != std::io::ErrorKind::NotFound
-                {
-                    return Err(StoreError::media(&file, err));
-                }
+        self.evict(self.cap_bytes.max(fresh.size), Some(&fresh.path))
+            .await
+    }
+
+    /// Forgets the least recently used blobs down to `keep_bytes`, then deletes their files
+    /// (all but `spare`, which a caller is about to hand out).
+    async fn evict(&self, keep_bytes: u64, spare: Option<&str>) -> Result<(), StoreError> {
+        for path in self.store.evict_blobs(keep_bytes).await? {
+            if spare == Some(path.as_str()) {
+                continue;
+            }
+            let file = self.absolute(&path);
+            match tokio::fs::remove_file(&file).await {
+                Ok(()) => {}
+                // Gone already (a sweep, a user's cleanup): the ledger no longer names it.
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+                Err(err) => return Err(StoreError::media(&file, err)),
             }
         }
         Ok(())

@@ -9,7 +9,6 @@ mod secret_service;
 #[path = "support/sim.rs"]
 mod sim_support;
 
-use std::path::Path;
 use std::time::Duration;
 
 use orrery_core::account::{
@@ -17,7 +16,7 @@ use orrery_core::account::{
 };
 use orrery_core::paths::DataDir;
 use secret_service::secret_service_test;
-use sim_support::{STRANGER, block_on, sim};
+use sim_support::{STRANGER, assert_nowhere_in, block_on, sim};
 use zsxq::ApiError;
 use zsxq::client::{AccessToken, ClientConfig, Pacing, RetryPolicy};
 use zsxq_sim::{Faults, SimHandle};
@@ -33,23 +32,6 @@ fn config(sim: &SimHandle) -> ClientConfig {
 
 fn token(text: &str) -> AccessToken {
     AccessToken::new(text).expect("a well-formed token")
-}
-
-/// Fails if `secret` appears in any file under `dir`.
-fn assert_nowhere_in(dir: &Path, secret: &str) {
-    for entry in std::fs::read_dir(dir).expect("read_dir") {
-        let path = entry.expect("entry").path();
-        if path.is_dir() {
-            assert_nowhere_in(&path, secret);
-        } else {
-            let bytes = std::fs::read(&path).expect("read");
-            assert!(
-                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
-                "the token was written to {}",
-                path.display()
-            );
-        }
-    }
 }
 
 secret_service_test! {

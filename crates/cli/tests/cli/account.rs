@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use crate::sim_support::{STRANGER, block_on, sim};
+use crate::sim_support::{STRANGER, assert_nowhere_in, block_on, sim};
 use orrery_core::account::KEYRING_SERVICE;
 use orrery_core::paths::DataDir;
 use orrery_core::store::Store;
@@ -67,23 +67,6 @@ fn login_stdin(dir: &Path, base_url: &str, token: &str) -> Output {
         cli(dir, &["login", "--base-url", base_url, "--token-stdin"]),
         &format!("{token}\n"),
     )
-}
-
-/// Fails if `secret` appears in any file under `dir`.
-fn assert_nowhere_in(dir: &Path, secret: &str) {
-    for entry in std::fs::read_dir(dir).expect("read_dir") {
-        let path = entry.expect("entry").path();
-        if path.is_dir() {
-            assert_nowhere_in(&path, secret);
-        } else {
-            let bytes = std::fs::read(&path).expect("read");
-            assert!(
-                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
-                "the token was written to {}",
-                path.display()
-            );
-        }
-    }
 }
 
 secret_service_test! {

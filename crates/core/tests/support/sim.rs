@@ -1,5 +1,7 @@
-//! What the account tests of orrery-core and orrery-cli share: a small simulator and a runtime
-//! that keeps it serving while a test waits on a child process.
+//! What the account tests of orrery-core and orrery-cli share: a small simulator, a runtime
+//! that keeps it serving while a test waits on a child process, and the token-leak check.
+
+use std::path::Path;
 
 use zsxq_sim::{Dataset, SimConfig, SimHandle};
 
@@ -26,4 +28,21 @@ pub async fn sim() -> SimHandle {
     zsxq_sim::serve(config, "127.0.0.1:0".parse().expect("address"))
         .await
         .expect("zsxq-sim starts")
+}
+
+/// Fails if `secret` appears in any file under `dir`.
+pub fn assert_nowhere_in(dir: &Path, secret: &str) {
+    for entry in std::fs::read_dir(dir).expect("read_dir") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            assert_nowhere_in(&path, secret);
+        } else {
+            let bytes = std::fs::read(&path).expect("read");
+            assert!(
+                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "the token was written to {}",
+                path.display()
+            );
+        }
+    }
 }
