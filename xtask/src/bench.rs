@@ -15,10 +15,13 @@ use std::time::{Duration, Instant};
 
 pub fn run(args: &[String]) -> anyhow::Result<()> {
     let Some((what, rest)) = args.split_first() else {
-        bail!("usage: cargo xtask bench startup [--release] [--runs N]")
+        bail!(
+            "usage: cargo xtask bench <startup [--release] [--runs N] | search [--sizes N,N] [--queries N]>"
+        )
     };
     match what.as_str() {
         "startup" => startup(rest),
+        "search" => crate::bench_search::run(rest),
         other => bail!("unknown benchmark `{other}`"),
     }
 }

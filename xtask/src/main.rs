@@ -9,10 +9,12 @@
 //! - `e2e` runs only the end-to-end suite.
 //! - `bundle` builds .deb and .rpm packages (installing tauri-cli on first use).
 //! - `bench startup` measures launch to first render and idle memory under Xvfb.
+//! - `bench search` compares the search index with SQLite FTS5 and LIKE (see bench_search.rs).
 //!
 //! Each step's command is printed before it runs; `test` ends with a table of what passed.
 
 mod bench;
+mod bench_search;
 mod bundle;
 mod process;
 mod setup;
@@ -28,7 +30,9 @@ const USAGE: &str = "usage: cargo xtask <setup|run|test|e2e|bundle|bench>
   e2e      only the end-to-end suite
   bundle   build .deb and .rpm packages into target/release/bundle/
   bench startup [--release] [--runs N]
-           launch to first render, idle memory and binary size, under Xvfb";
+           launch to first render, idle memory and binary size, under Xvfb
+  bench search [--sizes 10000,100000,1000000] [--queries 100]
+           search latency, recall, index size and build cost: Orrery vs FTS5 vs LIKE";
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -4,8 +4,8 @@
 //! `--data-dir`, defaulting to the desktop app's own data directory, so both work on one archive.
 //!
 //! Commands: `info`, `inspect` (a saved raw response), `login`/`logout`/`status` (the account,
-//! in [`account`]), `sync` (in [`sync`]), `stats` (in [`stats`]) and `file` (in [`file`]: an
-//! attachment's bytes, on demand). Output for people goes to
+//! in [`account`]), `sync` (in [`sync`]), `stats` (in [`stats`]), `search` and `reindex` (in
+//! [`search`]) and `file` (in [`file`]: an attachment's bytes, on demand). Output for people goes to
 //! stdout, warnings and errors to stderr, logs (`RUST_LOG`) to stderr too. Exit codes: 1 for
 //! any failure, 2 for bad usage, 3 when a sign-in is needed (no token, or the service refused
 //! it), 4 when no system keyring is available.
@@ -13,6 +13,7 @@
 mod account;
 mod file;
 mod inspect;
+mod search;
 mod stats;
 mod sync;
 
@@ -83,6 +84,29 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Search the archive (the query language is in docs/search.md).
+    Search {
+        /// Words, "phrases", -exclusions and filters such as type:question or after:2025-01.
+        #[arg(required_unless_present = "queries")]
+        query: Option<String>,
+        /// Run each line of FILE as a query and print one JSON line per query.
+        #[arg(long, value_name = "FILE", conflicts_with = "query")]
+        queries: Option<PathBuf>,
+        /// Print JSON instead of a list for people.
+        #[arg(long)]
+        json: bool,
+        /// Results per query.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// Skip this many results (the next page).
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        /// Newest first instead of best match first.
+        #[arg(long)]
+        newest: bool,
+    },
+    /// Rebuild the search index from the archive.
+    Reindex,
     /// Download an attached file into the media cache (once) and print where it is.
     File {
         /// The file's id.
@@ -141,6 +165,29 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Stats { json } => {
             let dir = data_dir(cli.data_dir)?;
             block_on(stats::stats(&dir, json))
+        }
+        Command::Search {
+            query,
+            queries,
+            json,
+            limit,
+            offset,
+            newest,
+        } => {
+            let dir = data_dir(cli.data_dir)?;
+            let args = search::SearchArgs {
+                query,
+                queries,
+                json,
+                limit,
+                offset,
+                newest,
+            };
+            block_on(search::search(&dir, &args))
+        }
+        Command::Reindex => {
+            let dir = data_dir(cli.data_dir)?;
+            block_on(search::reindex(&dir))
         }
         Command::File { id, out } => {
             let dir = data_dir(cli.data_dir)?;

@@ -7,6 +7,8 @@
 //! terminal, plain lines otherwise — and the per-circle report to stdout. Ctrl-C cancels
 //! cleanly: the page being committed finishes and the next run resumes.
 //!
+//! The search index follows the run: what a page archives is searchable within a second.
+//!
 //! A 401 ends the run with exit code 3 and the account's `NeedsLogin`; a later `login` and
 //! `sync` resume where it stopped.
 
@@ -16,6 +18,7 @@ use std::time::{Duration, Instant};
 use orrery_core::account::AccountError;
 use orrery_core::media::MediaCache;
 use orrery_core::paths::DataDir;
+use orrery_core::search::{self, SearchIndex};
 use orrery_core::store::Store;
 use orrery_core::sync::{
     CircleState, Phase, SyncEngine, SyncError, SyncEvent, SyncHandle, SyncMode, SyncOptions,
@@ -70,6 +73,12 @@ pub async fn sync(dir: &DataDir, args: &SyncArgs) -> anyhow::Result<()> {
         .await?;
     let engine = SyncEngine::new(store.clone(), client.clone(), options);
     let events = engine.subscribe();
+    // New posts become searchable while the sync runs (see orrery_core::search::follow).
+    let indexing = tokio::spawn(search::follow(
+        SearchIndex::open(dir)?,
+        store.clone(),
+        engine.subscribe(),
+    ));
     let mode = if args.once {
         SyncMode::Once
     } else {
@@ -85,6 +94,13 @@ pub async fn sync(dir: &DataDir, args: &SyncArgs) -> anyhow::Result<()> {
         cancel.cancel();
     });
     let report = follow(handle, events).await;
+    match indexing.await {
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => warn(&format!(
+            "the search index could not keep up ({e}); `orrery-cli reindex` rebuilds it"
+        )),
+        Err(e) => warn(&format!("the search indexer stopped: {e}")),
+    }
     store.close().await;
     let report = report?;
     if let Some(remaining) = client.expires_in() {

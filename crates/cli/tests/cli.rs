@@ -1,8 +1,11 @@
 //! `orrery-cli` as a user runs it: the real binary, a temporary data directory. The account
-//! commands (`cli/account.rs`) also use zsxq-sim and a private Secret Service.
+//! commands (`cli/account.rs`) also use zsxq-sim and a private Secret Service; `search` and
+//! `reindex` (`cli/search.rs`) search archives the binary synced from zsxq-sim.
 
 #[path = "cli/account.rs"]
 mod account;
+#[path = "cli/search.rs"]
+mod search;
 #[path = "../../core/tests/support/secret_service.rs"]
 mod secret_service;
 #[path = "../../core/tests/support/sim.rs"]

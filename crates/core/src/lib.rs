@@ -1,8 +1,8 @@
 //! `orrery-core`: Orrery's engine, free of any UI toolkit.
 //!
-//! Today it knows where the archive lives ([`paths::DataDir`]). It grows to hold the account
-//! (the token in the OS keyring), the SQLite archive, the sync engine, the tantivy search index,
-//! notifications and drafts. The desktop shell and `orrery-cli` are thin front doors to it.
+//! It holds the account (the token in the OS keyring), the SQLite archive, the sync engine,
+//! the media cache and the tantivy search index, and grows to hold notifications and drafts.
+//! The desktop shell and `orrery-cli` are thin front doors to it.
 //!
 //! [`account::Account`] signs in with a ZSXQ access token checked against the service, keeps it
 //! only in the OS keyring (or takes it from `ORRERY_TOKEN`), and publishes the
@@ -16,9 +16,14 @@
 //!
 //! [`media::MediaCache`] keeps images and attached files on disk, content-addressed under a
 //! size cap: images cached by the sync, files downloaded when opened.
+//!
+//! [`search::SearchIndex`] is a tantivy index derived from the archive through its change
+//! feed: every substring of Chinese or English text is found, ranked with jieba words, with
+//! the query language of `docs/search.md`.
 
 pub mod account;
 pub mod media;
 pub mod paths;
+pub mod search;
 pub mod store;
 pub mod sync;

@@ -21,7 +21,8 @@
 //! [`Store::threads_to_fetch`], [`Store::articles_to_fetch_in`] and
 //! [`Store::oldest_open_question`] (the sync engine's work lists), [`Store::sync_state`],
 //! [`Store::changes_after`] (the change feed), [`Store::timeline`] (keyset-paged, newest first)
-//! and [`Store::topic`] with its comments. Schema decisions are explained in `docs/archive.md`.
+//! and [`Store::topic`] with its comments, and the rows the search index is derived from
+//! ([`Store::search_topics`], [`Store::search_comments`] and their walks). Schema decisions are explained in `docs/archive.md`.
 
 mod articles;
 mod catalog;
@@ -32,6 +33,7 @@ mod error;
 mod feed;
 mod media;
 mod schema;
+mod search_source;
 mod sync_state;
 mod timeline;
 mod topics;
@@ -53,6 +55,7 @@ pub use counts::{CircleCounts, Counts};
 pub use error::StoreError;
 pub use feed::{Change, ChangeEntity, ChangeOp};
 pub use media::{Blob, FileEntry, ImageToCache};
+pub use search_source::{SourceComment, SourceTopic};
 pub use sync_state::{CatchUp, SyncCursor, SyncScope, SyncState, TopicMark};
 pub use timeline::{TimelineFilter, TimelineKey, TopicSummary, TopicWithComments};
 pub use topics::PageOutcome;

@@ -10,7 +10,8 @@
 //!   token, the current [`Truth`] (topics, comments and answers per circle), request counts
 //!   ([`RequestStats`]), [`SimHandle::advance`] to apply activity deterministically, and
 //!   [`SimHandle::set_faults`].
-//! * [`dataset_truth`] gives a dataset's truth without serving it.
+//! * [`dataset_truth`] gives a dataset's truth without serving it, and [`export`] renders
+//!   every topic with its comments in-process, for loading large archives in benchmarks.
 //! * The `zsxq-sim` binary wraps both: `zsxq-sim serve …` and `zsxq-sim truth …`.
 //!
 //! Inside, the [`world`] keeps one 32-byte record per topic; [`content`] derives each topic's
@@ -27,6 +28,7 @@ mod activity;
 mod config;
 mod content;
 mod dataset;
+mod export;
 mod faults;
 mod png;
 mod render;
@@ -39,6 +41,7 @@ mod world;
 mod writes;
 
 pub use config::{Dataset, DatasetParseError, Faults, MAX_GENERATED_TOPICS, SimConfig, SimError};
+pub use export::{ExportedTopic, export};
 pub use server::{SimHandle, dataset_truth, serve};
 pub use stats::RequestStats;
 pub use truth::{CircleTruth, Footprint, Truth};

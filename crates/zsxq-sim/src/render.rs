@@ -416,6 +416,17 @@ impl Renderer<'_> {
         Value::Object(out)
     }
 
+    /// A top-level comment with its replies among `all` (the topic's whole thread) nested, as
+    /// the comments endpoint serves it.
+    pub(crate) fn thread_entry(&self, at: TopicRef, all: &[CommentRec], top: &CommentRec) -> Value {
+        let replies = all
+            .iter()
+            .filter(|c| c.parent == Some(top.index))
+            .map(|c| self.comment(at, c, None))
+            .collect();
+        self.comment(at, top, Some(replies))
+    }
+
     fn owner_last_topic_ms(&self, circle: &Circle) -> Option<i64> {
         // Bounded: a generated circle can hold millions of topics.
         circle

@@ -203,14 +203,7 @@ pub(super) async fn comments(
     let comments: Vec<Value> = tops
         .into_iter()
         .take(count)
-        .map(|top| {
-            let replies = all
-                .iter()
-                .filter(|c| c.parent == Some(top.index))
-                .map(|c| r.comment(at, c, None))
-                .collect();
-            r.comment(at, top, Some(replies))
-        })
+        .map(|top| r.thread_entry(at, &all, top))
         .collect();
     ok(json!({"comments": comments}))
 }

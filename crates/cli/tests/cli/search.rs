@@ -1,0 +1,197 @@
+//! `search` and `reindex` as a user runs them, on archives synced from zsxq-sim by the real
+//! binary (headless, `ORRERY_TOKEN`), whose search index follows the sync.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+use zsxq_sim::{Dataset, SimConfig, SimHandle};
+
+use super::sim_support::block_on;
+
+fn cli(dir: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_orrery-cli"));
+    c.arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::null());
+    c
+}
+
+fn run(mut c: Command) -> Output {
+    let out = c.output().expect("orrery-cli runs");
+    assert!(
+        out.status.success(),
+        "{:?} failed:\n{}{}",
+        c.get_args().collect::<Vec<_>>(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+async fn serve(topics: u64) -> SimHandle {
+    let config = SimConfig {
+        dataset: Dataset::Generated(topics),
+        ..SimConfig::default()
+    };
+    zsxq_sim::serve(config, "127.0.0.1:0".parse().expect("address"))
+        .await
+        .expect("zsxq-sim starts")
+}
+
+fn headless(dir: &Path, sim: &SimHandle, args: &[&str]) -> Command {
+    let mut c = cli(dir, args);
+    c.env("ORRERY_TOKEN", sim.token());
+    c
+}
+
+/// Each query's JSON line without the timing, which differs from run to run.
+fn answers(dir: &Path, queries: &Path) -> Vec<Value> {
+    let out = run(cli(
+        dir,
+        &[
+            "search",
+            "--queries",
+            &queries.to_string_lossy(),
+            "--json",
+            "--limit",
+            "50",
+        ],
+    ));
+    stdout(&out)
+        .lines()
+        .map(|line| {
+            let mut v: Value = serde_json::from_str(line).expect("a JSON line per query");
+            assert!(v["micros"].is_u64() || v["error"].is_string(), "{v}");
+            v.as_object_mut().expect("object").remove("micros");
+            v
+        })
+        .collect()
+}
+
+const QUERIES: &str = "异步\n的\nRust 与\n\"线上 问题\"\n性能 -锁\ntype:comment 的\nis:unanswered\n复盘 tag:复盘\ntype:video\n";
+
+#[test]
+fn search_finds_what_the_sync_archived_and_reindex_changes_nothing() {
+    block_on(async {
+        let sim = serve(600).await;
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path();
+        run(headless(
+            dir,
+            &sim,
+            &["login", "--base-url", sim.base_url()],
+        ));
+        run(headless(dir, &sim, &["sync", "--once", "--no-pacing"]));
+
+        // For people: the total, then each hit with the match marked.
+        let out = run(cli(dir, &["search", "异步", "--limit", "3"]));
+        let text = stdout(&out);
+        assert!(
+            text.lines()
+                .next()
+                .unwrap_or("")
+                .contains("results for 异步"),
+            "{text}"
+        );
+        assert!(text.contains("[异步"), "marked snippet: {text}");
+
+        // For scripts: one JSON line.
+        let out = run(cli(dir, &["search", "异步", "--json", "--limit", "5"]));
+        let line: Value = serde_json::from_str(stdout(&out).trim()).expect("JSON");
+        assert!(line["total"].as_u64().unwrap_or(0) > 5, "{line}");
+        let ids = line["topic_ids"].as_array().expect("topic_ids");
+        assert!(!ids.is_empty() && ids.len() <= 5);
+        assert!(
+            ids.iter()
+                .all(|id| id.as_str().is_some_and(|s| s.parse::<i64>().is_ok()))
+        );
+
+        let queries = tmp.path().join("queries.txt");
+        std::fs::write(&queries, QUERIES).expect("queries");
+        let before = answers(dir, &queries);
+        assert_eq!(before.len(), QUERIES.lines().count());
+        assert!(before[0]["total"].as_u64().unwrap_or(0) > 0);
+        assert!(
+            before[8]["error"]
+                .as_str()
+                .unwrap_or("")
+                .contains("type:video"),
+            "a bad query is reported on its own line: {}",
+            before[8]
+        );
+
+        let out = run(cli(dir, &["reindex"]));
+        assert!(
+            stdout(&out).contains("search index rebuilt"),
+            "{}",
+            stdout(&out)
+        );
+        assert_eq!(
+            answers(dir, &queries),
+            before,
+            "a rebuild from the archive agrees"
+        );
+        sim.shutdown().await;
+    });
+}
+
+#[test]
+fn search_without_an_archive_says_to_sync_first() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = cli(tmp.path(), &["search", "异步"]).output().expect("runs");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("orrery-cli sync"), "{stderr}");
+}
+
+/// SIGKILL at random moments of a sync whose index follows it — between an archive commit
+/// and the index commit, or inside either — then one run to the end: the index answers
+/// exactly what an index rebuilt from the archive answers.
+#[test]
+fn an_index_killed_with_its_sync_is_repaired_by_the_next_run() {
+    block_on(async {
+        let sim = serve(3000).await;
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path().join("data");
+        run(headless(
+            &dir,
+            &sim,
+            &["login", "--base-url", sim.base_url()],
+        ));
+        let mut state = 0x2545_F491_4F6C_DD1D_u64;
+        let mut kills = 0;
+        for _ in 0..8 {
+            let mut child = headless(&dir, &sim, &["sync", "--once", "--no-pacing"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("sync starts");
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            tokio::time::sleep(Duration::from_millis(300 + state % 2500)).await;
+            if child.try_wait().expect("try_wait").is_none() {
+                child.kill().expect("SIGKILL");
+                kills += 1;
+            }
+            child.wait().expect("reaped");
+        }
+        assert!(kills >= 4, "most runs were killed mid-sync ({kills})");
+        run(headless(&dir, &sim, &["sync", "--once", "--no-pacing"]));
+
+        let queries = tmp.path().join("queries.txt");
+        std::fs::write(&queries, QUERIES).expect("queries");
+        let repaired = answers(&dir, &queries);
+        run(cli(&dir, &["reindex"]));
+        assert_eq!(answers(&dir, &queries), repaired);
+        sim.shutdown().await;
+    });
+}

@@ -1,0 +1,254 @@
+//! Running a [`ParsedQuery`] against one searcher: the tantivy query, the ordering, and the
+//! hits with their snippets.
+//!
+//! Every positive word or phrase is a MUST clause on the char-gram field (a unigram term, or
+//! a phrase of bigrams), so what matches is exactly what contains it. For relevance, the same
+//! words cut by jieba are SHOULD clauses on the `words` field: they add to the score of units
+//! that use them as words without ever adding a match. Ties — common, since many short posts
+//! score alike — fall back to newer first, then to the unit's id, so the order of a result
+//! list never depends on how segments happen to be merged.
+
+use std::ops::Bound;
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::tokenizer::TokenStream;
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, TantivyDocument, Term};
+
+use super::SearchError;
+use super::analyzer::{WORDS, gram_terms};
+use super::query::{CircleRef, Clause, ParsedQuery, UnitKind};
+use super::schema::Fields;
+use super::snippet::{Snippet, snippet};
+use super::unit::split_uid;
+
+/// How results are ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortOrder {
+    /// Best match first (BM25), newer first among equals.
+    #[default]
+    Relevance,
+    /// Newest first.
+    Newest,
+}
+
+/// One result: a unit with what a result list shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchHit {
+    pub topic_id: i64,
+    /// Set when the match is a comment or reply.
+    pub comment_id: Option<i64>,
+    pub kind: UnitKind,
+    pub group_id: i64,
+    pub circle: String,
+    pub author: String,
+    pub time_ms: i64,
+    /// The topic's title or first line (for a comment, its topic's).
+    pub title: String,
+    pub snippet: Snippet,
+    pub digest: bool,
+    pub tags: Vec<String>,
+}
+
+/// The chars-gram query for `needle` (normalized) in `field`: `None` for an empty needle.
+fn contains(field: Field, needle: &str) -> Option<Box<dyn Query>> {
+    let terms: Vec<(usize, Term)> = gram_terms(needle)
+        .into_iter()
+        .map(|(offset, gram)| (offset, Term::from_field_text(field, &gram)))
+        .collect();
+    match terms.len() {
+        0 => None,
+        1 => {
+            let (_, term) = terms.into_iter().next()?;
+            Some(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)))
+        }
+        _ => Some(Box::new(PhraseQuery::new_with_offset(terms))),
+    }
+}
+
+fn term(field: Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::Basic,
+    ))
+}
+
+fn any_of(queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    if queries.len() == 1 {
+        return queries
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| Box::new(EmptyQuery));
+    }
+    Box::new(BooleanQuery::new(
+        queries.into_iter().map(|q| (Occur::Should, q)).collect(),
+    ))
+}
+
+/// The query of one clause; `None` when it cannot restrict anything (an empty needle).
+fn clause_query(f: &Fields, clause: &Clause) -> Option<Box<dyn Query>> {
+    match clause {
+        Clause::Text(text) => contains(f.grams, text),
+        Clause::Circle(CircleRef::Id(id)) => Some(Box::new(TermQuery::new(
+            Term::from_field_i64(f.group_id, *id),
+            IndexRecordOption::Basic,
+        ))),
+        Clause::Circle(CircleRef::Name(name)) => contains(f.circle_grams, name),
+        Clause::Type(kind) => Some(term(f.kind, kind.as_str())),
+        Clause::Author(name) => contains(f.author_grams, name),
+        Clause::Tag(tag) => Some(term(f.tag, tag)),
+        Clause::Digest => Some(term(f.flag, "digest")),
+        Clause::Unanswered => Some(term(f.flag, "open")),
+        Clause::After(ms) => Some(Box::new(RangeQuery::new(
+            Bound::Included(Term::from_field_i64(f.time, *ms)),
+            Bound::Unbounded,
+        ))),
+        Clause::Before(ms) => Some(Box::new(RangeQuery::new(
+            Bound::Unbounded,
+            Bound::Excluded(Term::from_field_i64(f.time, *ms)),
+        ))),
+    }
+}
+
+/// Which group a positive clause belongs to: clauses of one group are alternatives.
+fn alternative_group(clause: &Clause) -> Option<u8> {
+    match clause {
+        Clause::Circle(_) => Some(0),
+        Clause::Type(_) => Some(1),
+        Clause::Author(_) => Some(2),
+        _ => None,
+    }
+}
+
+/// The whole tantivy query of `parsed`; `ranking` adds the jieba SHOULD clauses.
+pub fn build(
+    searcher: &Searcher,
+    f: &Fields,
+    parsed: &ParsedQuery,
+    ranking: bool,
+) -> Result<Box<dyn Query>, SearchError> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut groups: [Vec<Box<dyn Query>>; 3] = Default::default();
+    for condition in &parsed.conditions {
+        let Some(query) = clause_query(f, &condition.clause) else {
+            continue;
+        };
+        if condition.negated {
+            clauses.push((Occur::MustNot, query));
+        } else if let Some(group) = alternative_group(&condition.clause) {
+            groups[usize::from(group)].push(query);
+        } else {
+            clauses.push((Occur::Must, query));
+        }
+    }
+    for group in groups.into_iter().filter(|g| !g.is_empty()) {
+        clauses.push((Occur::Must, any_of(group)));
+    }
+    if !clauses.iter().any(|(occur, _)| *occur == Occur::Must) {
+        // Only exclusions: everything else.
+        clauses.push((Occur::Must, Box::new(AllQuery)));
+    }
+    if ranking {
+        let mut analyzer = searcher
+            .index()
+            .tokenizers()
+            .get(WORDS)
+            .ok_or(SearchError::Corrupt(
+                "the words tokenizer is not registered".into(),
+            ))?;
+        for text in parsed.highlight_terms() {
+            let mut stream = analyzer.token_stream(text);
+            while let Some(token) = stream.next() {
+                if token.text.chars().any(char::is_alphanumeric) {
+                    clauses.push((Occur::Should, term(f.words, &token.text)));
+                }
+            }
+        }
+    }
+    Ok(Box::new(BooleanQuery::new(clauses)))
+}
+
+/// Reads an i64 fast field of a segment, or zeros when it is missing (it never is in an index
+/// of this schema; the zeros only keep a broken index answering).
+fn fast_i64(
+    segment: &SegmentReader,
+    field: &str,
+) -> std::sync::Arc<dyn tantivy::columnar::ColumnValues<i64>> {
+    match segment.fast_fields().i64(field) {
+        Ok(column) => column.first_or_default_col(0),
+        Err(_) => {
+            tantivy::columnar::Column::build_empty_column(segment.max_doc()).first_or_default_col(0)
+        }
+    }
+}
+
+/// The page `offset..offset + limit` of the matches, in `sort` order, and their total.
+pub fn collect(
+    searcher: &Searcher,
+    query: &dyn Query,
+    sort: SortOrder,
+    offset: usize,
+    limit: usize,
+) -> Result<(usize, Vec<DocAddress>), SearchError> {
+    let top = TopDocs::with_limit(limit.max(1)).and_offset(offset);
+    let (total, addresses) = match sort {
+        SortOrder::Relevance => {
+            let ranked = top.tweak_score(|segment: &SegmentReader| {
+                let (time, uid) = (fast_i64(segment, "time"), fast_i64(segment, "uid"));
+                move |doc: DocId, score: Score| (score, time.get_val(doc), uid.get_val(doc))
+            });
+            let (total, docs) = searcher.search(query, &(Count, ranked))?;
+            (total, docs.into_iter().map(|(_, a)| a).collect())
+        }
+        SortOrder::Newest => {
+            let newest = top.order_by(|segment: &SegmentReader| {
+                let (time, uid) = (fast_i64(segment, "time"), fast_i64(segment, "uid"));
+                move |doc: DocId| (time.get_val(doc), uid.get_val(doc))
+            });
+            let (total, docs) = searcher.search(query, &(Count, newest))?;
+            (total, docs.into_iter().map(|(_, a)| a).collect())
+        }
+    };
+    let addresses = if limit == 0 { Vec::new() } else { addresses };
+    Ok((total, addresses))
+}
+
+/// The hit stored at `address`, with its snippet for `terms`.
+pub fn hit(
+    searcher: &Searcher,
+    f: &Fields,
+    address: DocAddress,
+    terms: &[&str],
+) -> Result<SearchHit, SearchError> {
+    let doc: TantivyDocument = searcher.doc(address)?;
+    let text = |field: Field| {
+        doc.get_first(field)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let number = |field: Field| doc.get_first(field).and_then(|v| v.as_i64()).unwrap_or(0);
+    let (id, kind) = split_uid(number(f.uid));
+    let body = text(f.body);
+    Ok(SearchHit {
+        topic_id: number(f.topic_id),
+        comment_id: (kind == UnitKind::Comment).then_some(id),
+        kind,
+        group_id: number(f.group_id),
+        circle: text(f.circle),
+        author: text(f.author),
+        time_ms: number(f.time),
+        title: text(f.title),
+        snippet: snippet(&body, terms),
+        digest: doc.get_all(f.flag).any(|v| v.as_str() == Some("digest")),
+        tags: doc
+            .get_all(f.tag)
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
+    })
+}

@@ -1,0 +1,71 @@
+//! Indexing while a sync writes: [`follow`] watches a sync's events and catches the index up
+//! with the change feed at most once per [`INTERVAL`], and once more when the sync ends, so
+//! new posts become searchable seconds after they are archived without an index commit per
+//! page.
+
+use std::time::Duration;
+
+use tokio::sync::broadcast::{self, error::RecvError};
+
+use super::{CatchUpReport, SearchError, SearchIndex};
+use crate::store::Store;
+use crate::sync::SyncEvent;
+
+/// The longest a written page waits before it is searchable.
+pub const INTERVAL: Duration = Duration::from_secs(1);
+
+/// Whether `event` says the archive gained searchable text.
+fn writes_text(event: &SyncEvent) -> bool {
+    matches!(
+        event,
+        SyncEvent::PageCommitted { .. }
+            | SyncEvent::ThreadFetched { .. }
+            | SyncEvent::ArticleFetched { .. }
+            | SyncEvent::Finished { .. }
+    )
+}
+
+/// Catches `index` up with `store` while `events` flow, and a last time when the channel
+/// closes (the sync ended). Returns what was indexed in all. Errors other than another
+/// process holding the index are returned; [`SearchError::Locked`] ends following quietly,
+/// because that process keeps the index current itself.
+pub async fn follow(
+    index: SearchIndex,
+    store: Store,
+    mut events: broadcast::Receiver<SyncEvent>,
+) -> Result<CatchUpReport, SearchError> {
+    let mut total = CatchUpReport::default();
+    let mut dirty = true;
+    let mut tick = tokio::time::interval(INTERVAL);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            event = events.recv() => match event {
+                Ok(event) => dirty |= writes_text(&event),
+                // Missed events only mean there may be more to index.
+                Err(RecvError::Lagged(_)) => dirty = true,
+                Err(RecvError::Closed) => break,
+            },
+            _ = tick.tick(), if dirty => {
+                dirty = false;
+                match index.catch_up(&store).await {
+                    Ok(report) => add(&mut total, report),
+                    Err(SearchError::Locked) => return Ok(total),
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+    }
+    match index.catch_up(&store).await {
+        Ok(report) => add(&mut total, report),
+        Err(SearchError::Locked) => {}
+        Err(e) => return Err(e),
+    }
+    Ok(total)
+}
+
+fn add(total: &mut CatchUpReport, report: CatchUpReport) {
+    total.changes += report.changes;
+    total.units += report.units;
+    total.rebuilt |= report.rebuilt;
+}
