@@ -14,6 +14,7 @@ use anyhow::Context;
 use orrery_core::account::Account;
 use orrery_core::media::MediaCache;
 use orrery_core::paths::DataDir;
+use orrery_core::search::{self, SearchIndex};
 use orrery_core::store::Store;
 use orrery_core::sync::{SyncEngine, SyncEvent, SyncHandle, SyncMode, SyncOptions, SyncStatus};
 use orrery_ipc::commands::{AccountMode, SyncStateDto};
@@ -65,7 +66,9 @@ impl Archive {
     async fn signed_in(data_dir: &DataDir, account: Account) -> anyhow::Result<Self> {
         let store = Store::open(data_dir).await?;
         let client = account.client().await?;
-        let (status, sync) = start_sync(&store, client, Some(account), ACCOUNT_INTERVAL).await?;
+        let search = SearchIndex::open(data_dir)?;
+        let (status, sync) =
+            start_sync(&store, search, client, Some(account), ACCOUNT_INTERVAL).await?;
         Ok(Self {
             mode: AccountMode::SignedIn,
             store,
@@ -98,7 +101,8 @@ impl Archive {
             },
             AccessToken::new(sim.token())?,
         )?;
-        let (status, sync) = start_sync(&store, client, None, DEMO_INTERVAL).await?;
+        let search = SearchIndex::open(&dir)?;
+        let (status, sync) = start_sync(&store, search, client, None, DEMO_INTERVAL).await?;
         tracing::info!(base_url = sim.base_url(), "demo circles running");
         Ok(Self {
             mode: AccountMode::Demo,
@@ -121,9 +125,11 @@ impl Archive {
 }
 
 /// Clears what a killed run left in the media cache, then syncs every `interval`, publishing
-/// where the sync stands.
+/// where the sync stands, with the search index following (the window does not search yet;
+/// the index is built and kept current so that it is ready when it does).
 async fn start_sync(
     store: &Store,
+    search: SearchIndex,
     client: Client,
     account: Option<Account>,
     interval: Duration,
@@ -134,6 +140,12 @@ async fn start_sync(
         .await?;
     let engine = SyncEngine::new(store.clone(), client, options);
     let status = follow(engine.subscribe(), account);
+    let indexing = search::follow(search, store.clone(), engine.subscribe());
+    tauri::async_runtime::spawn(async move {
+        if let Err(err) = indexing.await {
+            tracing::error!(%err, "the search index stopped following the sync");
+        }
+    });
     Ok((status, engine.spawn(SyncMode::Continuous { interval })))
 }
 

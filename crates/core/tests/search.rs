@@ -130,9 +130,9 @@ fn assert_exact(index: &SearchIndex, scanned: &[Scanned<'_>], needles: &[String]
     hits
 }
 
-/// The demo archive, synced and indexed: shared by the tests that only read it.
-async fn demo() -> (tempfile::TempDir, Store, SearchIndex) {
-    let sim = serve(Dataset::Demo).await;
+/// An archive synced from `dataset` and indexed.
+async fn indexed(dataset: Dataset) -> (tempfile::TempDir, Store, SearchIndex) {
+    let sim = serve(dataset).await;
     let dir = tempfile::tempdir().unwrap();
     let (store, index) = open(dir.path()).await;
     sync(&store, &sim).await;
@@ -143,7 +143,7 @@ async fn demo() -> (tempfile::TempDir, Store, SearchIndex) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_substring_is_found_exactly_in_the_demo_archive() {
-    let (_dir, store, index) = demo().await;
+    let (_dir, store, index) = indexed(Dataset::Demo).await;
     let units = units(&store).await;
     let scanned = scan(&units);
     assert_eq!(index.status().documents, units.len() as u64);
@@ -192,7 +192,7 @@ async fn every_substring_is_found_exactly_in_the_demo_archive() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn filters_and_exclusions_agree_with_the_scan() {
-    let (_dir, store, index) = demo().await;
+    let (_dir, store, index) = indexed(Dataset::Generated(1_000)).await;
     let units = units(&store).await;
     let scanned = scan(&units);
     let circle = units[0].group_id;
@@ -302,7 +302,7 @@ async fn filters_and_exclusions_agree_with_the_scan() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn results_are_ranked_paged_and_snippeted() {
-    let (_dir, _store, index) = demo().await;
+    let (_dir, _store, index) = indexed(Dataset::Generated(1_000)).await;
     let all = index.search(&SearchRequest::new("异步", 1_000)).unwrap();
     assert!(all.total > 20, "{}", all.total);
     assert_eq!(all.hits.len(), all.total.min(1_000));
@@ -383,7 +383,7 @@ async fn the_change_feed_keeps_the_index_exact_and_a_lost_index_commit_is_repair
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rebuild_answers_searches_throughout_and_damage_or_a_replaced_archive_rebuilds() {
-    let (dir, store, index) = demo().await;
+    let (dir, store, index) = indexed(Dataset::Generated(1_000)).await;
     let baseline = index.search(&SearchRequest::new("的 是", 30)).unwrap();
     assert!(baseline.total > 0);
 

@@ -5,8 +5,8 @@
 //! a phrase of bigrams), so what matches is exactly what contains it. For relevance, the same
 //! words cut by jieba are SHOULD clauses on the `words` field: they add to the score of units
 //! that use them as words without ever adding a match. Ties — common, since many short posts
-//! score alike — fall back to newer first, then to the unit's id, so the order of a result
-//! list never depends on how segments happen to be merged.
+//! score alike — fall back to newer first, then to the unit's id (both in the `recency` fast
+//! field), so the order of a result list never depends on how segments happen to be merged.
 
 use std::ops::Bound;
 
@@ -17,7 +17,7 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::tokenizer::TokenStream;
-use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, TantivyDocument, Term};
+use tantivy::{DocAddress, DocId, Order, Score, Searcher, SegmentReader, TantivyDocument, Term};
 
 use super::SearchError;
 use super::analyzer::{WORDS, gram_terms};
@@ -173,20 +173,6 @@ pub fn build(
     Ok(Box::new(BooleanQuery::new(clauses)))
 }
 
-/// Reads an i64 fast field of a segment, or zeros when it is missing (it never is in an index
-/// of this schema; the zeros only keep a broken index answering).
-fn fast_i64(
-    segment: &SegmentReader,
-    field: &str,
-) -> std::sync::Arc<dyn tantivy::columnar::ColumnValues<i64>> {
-    match segment.fast_fields().i64(field) {
-        Ok(column) => column.first_or_default_col(0),
-        Err(_) => {
-            tantivy::columnar::Column::build_empty_column(segment.max_doc()).first_or_default_col(0)
-        }
-    }
-}
-
 /// The page `offset..offset + limit` of the matches, in `sort` order, and their total.
 pub fn collect(
     searcher: &Searcher,
@@ -195,26 +181,31 @@ pub fn collect(
     offset: usize,
     limit: usize,
 ) -> Result<(usize, Vec<DocAddress>), SearchError> {
-    let top = TopDocs::with_limit(limit.max(1)).and_offset(offset);
+    if limit == 0 {
+        return Ok((searcher.search(query, &Count)?, Vec::new()));
+    }
+    let top = TopDocs::with_limit(limit).and_offset(offset);
     let (total, addresses) = match sort {
         SortOrder::Relevance => {
             let ranked = top.tweak_score(|segment: &SegmentReader| {
-                let (time, uid) = (fast_i64(segment, "time"), fast_i64(segment, "uid"));
-                move |doc: DocId, score: Score| (score, time.get_val(doc), uid.get_val(doc))
+                let recency = segment
+                    .fast_fields()
+                    .i64("recency")
+                    .map(|column| column.first_or_default_col(0))
+                    .ok();
+                move |doc: DocId, score: Score| {
+                    (score, recency.as_ref().map_or(0, |r| r.get_val(doc)))
+                }
             });
             let (total, docs) = searcher.search(query, &(Count, ranked))?;
             (total, docs.into_iter().map(|(_, a)| a).collect())
         }
         SortOrder::Newest => {
-            let newest = top.order_by(|segment: &SegmentReader| {
-                let (time, uid) = (fast_i64(segment, "time"), fast_i64(segment, "uid"));
-                move |doc: DocId| (time.get_val(doc), uid.get_val(doc))
-            });
+            let newest = top.order_by_fast_field::<i64>("recency", Order::Desc);
             let (total, docs) = searcher.search(query, &(Count, newest))?;
             (total, docs.into_iter().map(|(_, a)| a).collect())
         }
     };
-    let addresses = if limit == 0 { Vec::new() } else { addresses };
     Ok((total, addresses))
 }
 

@@ -18,9 +18,12 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// Handles to every field.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
-    /// Unique per unit: its id × 8 + its kind (see [`super::unit::Unit::uid`]); the last tie
-    /// breaker of every ordering.
+    /// Unique per unit: its id × 8 + its kind (see [`super::unit::Unit::uid`]).
     pub uid: Field,
+    /// The order of "newest first" and the tie breaker of relevance: the time in the high bits,
+    /// the low bits of `uid` below (see [`super::unit::Unit::recency`]). One fast field, so
+    /// tantivy's own top-k by fast field does the sorting.
+    pub recency: Field,
     /// `t<topic id>` for a topic's own units, `c<comment id>` for a comment: what an update
     /// deletes before adding the new version.
     pub owner: Field,
@@ -58,6 +61,7 @@ impl Fields {
         let positions = IndexRecordOption::WithFreqsAndPositions;
         let fields = Self {
             uid: b.add_i64_field("uid", FAST | STORED),
+            recency: b.add_i64_field("recency", FAST),
             owner: b.add_text_field("owner", STRING),
             topic_id: b.add_i64_field("topic_id", STORED),
             group_id: b.add_i64_field("group_id", INDEXED | STORED),

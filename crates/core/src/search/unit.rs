@@ -42,6 +42,15 @@ impl Unit {
         uid(self.id, self.kind)
     }
 
+    /// Time first, then `uid`'s low 20 bits: distinct for units of one millisecond (barring a
+    /// one-in-a-million clash, which tantivy then breaks by document order), and within
+    /// range of an i64 until the year 2248.
+    pub fn recency(&self) -> i64 {
+        self.time_ms
+            .saturating_mul(1 << 20)
+            .saturating_add(self.uid().rem_euclid(1 << 20))
+    }
+
     /// The delete key shared by every unit of one topic, or of one comment.
     pub fn owner(&self) -> String {
         match self.kind {
@@ -54,6 +63,7 @@ impl Unit {
     pub fn document(&self, f: &Fields) -> TantivyDocument {
         let mut doc = TantivyDocument::default();
         doc.add_i64(f.uid, self.uid());
+        doc.add_i64(f.recency, self.recency());
         doc.add_text(f.owner, self.owner());
         doc.add_i64(f.topic_id, self.topic_id);
         doc.add_i64(f.group_id, self.group_id);
