@@ -60,12 +60,40 @@ fn main() {
         ["measure", dir, queries] => {
             runtime.block_on(measure(Path::new(dir), queries.parse().unwrap()))
         }
+        ["profile", dir, ref queries @ ..] => profile(Path::new(dir), queries),
         _ => {
             eprintln!(
                 "usage: search_bench corpus DIR TOPICS | build DIR ENGINE | measure DIR QUERIES"
             );
             std::process::exit(2);
         }
+    }
+}
+
+/// Where one query's time goes: the count alone, then the newest page, then by relevance
+/// (best of five each, milliseconds).
+fn profile(dir: &Path, queries: &[&str]) {
+    let index = SearchIndex::open(&DataDir::open(dir).unwrap()).unwrap();
+    let best = |request: &SearchRequest| {
+        (0..5)
+            .map(|_| {
+                let t = Instant::now();
+                let total = index.search(request).unwrap().total;
+                (t.elapsed().as_secs_f64() * 1000.0, total)
+            })
+            .fold((f64::MAX, 0), |a, b| if b.0 < a.0 { b } else { a })
+    };
+    for query in queries {
+        let count = best(&SearchRequest::new(*query, 0));
+        let newest = best(&SearchRequest {
+            sort: SortOrder::Newest,
+            ..SearchRequest::new(*query, PAGE)
+        });
+        let relevance = best(&SearchRequest::new(*query, PAGE));
+        println!(
+            "{query}: {} matches; count {:.2} ms, newest page {:.2} ms, relevance page {:.2} ms",
+            count.1, count.0, newest.0, relevance.0
+        );
     }
 }
 
@@ -212,10 +240,11 @@ async fn build(dir: &Path, engine: &str) {
             } else {
                 "INSERT INTO units (uid, time, body) VALUES (?, ?, ?)"
             };
-            let all = units(&store).await;
-            for chunk in all.chunks(5_000) {
+            // Streamed in batches, as Orrery's rebuild does, so peak memory compares fairly.
+            let mut count = 0u64;
+            let mut write = async |units: Vec<Unit>| {
                 let mut tx = db.begin().await.unwrap();
-                for unit in chunk {
+                for unit in &units {
                     sqlx::query(insert)
                         .bind(unit.uid())
                         .bind(unit.time_ms)
@@ -225,13 +254,20 @@ async fn build(dir: &Path, engine: &str) {
                         .unwrap();
                 }
                 tx.commit().await.unwrap();
-            }
+                count += units.len() as u64;
+            };
+            orrery_core::search::walk_units(&store, async |units, _| {
+                write(units).await;
+                Ok::<_, orrery_core::store::StoreError>(())
+            })
+            .await
+            .unwrap();
             sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
                 .execute(&db)
                 .await
                 .unwrap();
             db.close().await;
-            (all.len() as u64, size_of(&path))
+            (count, size_of(&path))
         }
         other => panic!("unknown engine {other}"),
     };
