@@ -256,12 +256,10 @@ async fn build(dir: &Path, engine: &str) {
                 tx.commit().await.unwrap();
                 count += units.len() as u64;
             };
-            orrery_core::search::walk_units(&store, async |units, _| {
+            let mut walk = orrery_core::search::UnitWalk::new(&store);
+            while let Some((units, _)) = walk.next().await.unwrap() {
                 write(units).await;
-                Ok::<_, orrery_core::store::StoreError>(())
-            })
-            .await
-            .unwrap();
+            }
             sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
                 .execute(&db)
                 .await

@@ -15,8 +15,11 @@
 //!   documents commit together). A kill between the SQLite commit and the index commit is
 //!   therefore repaired by the next catch-up. An index of another schema version, a damaged
 //!   one, or one that is ahead of the archive's feed (the archive was replaced) is rebuilt
-//!   from SQLite into a new directory while the old one keeps answering; `CURRENT` then names
-//!   the new one ([`SearchIndex::rebuild`]). [`follow`] catches up while a sync runs.
+//!   from SQLite into a new directory, then `CURRENT` names the new one
+//!   ([`SearchIndex::rebuild`]). Meanwhile the old one keeps answering whenever it can be
+//!   read with this build's fields (a new version that only changed analyzers, a replaced
+//!   archive); a damaged one or one with other fields cannot, and searches say the index is
+//!   not built yet. [`follow`] catches up while a sync runs.
 //!
 //! Layout: `<data>/search/CURRENT` holds the name of the live generation directory
 //! (`v<schema>-<millis>`) next to it. One process writes at a time (`search/LOCK`); when it
@@ -199,6 +202,8 @@ struct Generation {
     writer: Mutex<Option<IndexWriter>>,
     /// The change-feed position of the last commit.
     seq: Mutex<i64>,
+    /// Written by another [`SCHEMA_VERSION`] with the same fields: to be rebuilt.
+    stale: bool,
 }
 
 impl std::fmt::Debug for Generation {
@@ -225,13 +230,11 @@ impl Generation {
             .payload
             .and_then(|p| serde_json::from_str(&p).ok())
             .ok_or_else(|| SearchError::Corrupt("no commit record".into()))?;
-        if payload.schema != SCHEMA_VERSION {
-            return Err(SearchError::Corrupt(format!(
-                "schema version {} (this build uses {SCHEMA_VERSION})",
-                payload.schema
-            )));
-        }
-        Self::wrap(name, index, fields, payload.seq)
+        let mut generation = Self::wrap(name, index, fields, payload.seq)?;
+        // Same fields, another version (the analyzers changed): it answers, a little off,
+        // until the rebuild the next catch-up starts replaces it.
+        generation.stale = payload.schema != SCHEMA_VERSION;
+        Ok(generation)
     }
 
     fn create(dir: &Path, name: &str) -> Result<Self, SearchError> {
@@ -261,6 +264,7 @@ impl Generation {
             fields,
             writer: Mutex::new(None),
             seq: Mutex::new(seq),
+            stale: false,
         })
     }
 
@@ -513,18 +517,18 @@ impl SearchIndex {
         let latest = store.latest_change_seq().await?;
         let mut report = CatchUpReport::default();
         let generation = match self.current() {
-            Some(g) if g.seq() <= latest => g,
-            Some(g) => {
-                tracing::warn!(
-                    index_seq = g.seq(),
-                    archive_seq = latest,
-                    "search index is ahead of the archive; rebuilding"
-                );
-                self.rebuild_locked(store, &|_| {}).await?;
-                report.rebuilt = true;
-                return Ok(report);
-            }
-            None => {
+            Some(g) if g.seq() <= latest && !g.stale => g,
+            current => {
+                // Missing, of another version, or ahead of the archive's feed (the archive was
+                // replaced): rebuilt, while a usable old index keeps answering.
+                if let Some(g) = current {
+                    tracing::warn!(
+                        index_seq = g.seq(),
+                        archive_seq = latest,
+                        stale = g.stale,
+                        "search index does not match the archive; rebuilding"
+                    );
+                }
                 self.rebuild_locked(store, &|_| {}).await?;
                 report.rebuilt = true;
                 return Ok(report);
@@ -601,13 +605,12 @@ impl SearchIndex {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
         let heap = REBUILD_HEAP_PER_THREAD * threads;
 
-        walk_units(store, async |units, sources| {
+        let mut walk = UnitWalk::new(store);
+        while let Some((units, sources)) = walk.next().await? {
             add_units(&generation, units, threads, heap).await?;
             state.done += sources;
             report(state);
-            Ok::<_, SearchError>(())
-        })
-        .await?;
+        }
         let g = Arc::clone(&generation);
         blocking(move || {
             g.with_writer(threads, heap, |_| Ok(()))?;
@@ -620,46 +623,57 @@ impl SearchIndex {
     }
 }
 
-/// Walks every unit of the archive, topics first, then comments, in batches: `each` gets the
-/// units of up to [`BATCH`] topics or comments, and how many topics or comments that was.
-pub async fn walk_units<E: From<StoreError>>(
-    store: &Store,
-    mut each: impl AsyncFnMut(Vec<Unit>, u64) -> Result<(), E>,
-) -> Result<(), E> {
-    let mut after = 0;
-    loop {
-        let topics = store.search_topics_after(after, BATCH).await?;
-        let Some(last) = topics.last() else { break };
-        after = last.topic_id;
-        each(
-            topics.iter().flat_map(topic_units).collect(),
-            topics.len() as u64,
-        )
-        .await?;
+/// A walk over every unit of the archive, topics first, then comments, in batches of the
+/// units of up to [`BATCH`] topics or comments.
+#[derive(Debug)]
+pub struct UnitWalk<'a> {
+    store: &'a Store,
+    /// The last topic id walked, until the topics are done.
+    topics_after: Option<i64>,
+    comments_after: i64,
+}
+
+impl<'a> UnitWalk<'a> {
+    pub fn new(store: &'a Store) -> Self {
+        Self {
+            store,
+            topics_after: Some(0),
+            comments_after: 0,
+        }
     }
-    let mut after = 0;
-    loop {
-        let comments = store.search_comments_after(after, BATCH).await?;
-        let Some(last) = comments.last() else { break };
-        after = last.comment_id;
-        each(
-            comments.iter().map(comment_unit).collect(),
-            comments.len() as u64,
-        )
-        .await?;
+
+    /// The next batch and how many topics or comments it came from; `None` at the end.
+    pub async fn next(&mut self) -> Result<Option<(Vec<Unit>, u64)>, StoreError> {
+        if let Some(after) = self.topics_after {
+            let topics = self.store.search_topics_after(after, BATCH).await?;
+            if let Some(last) = topics.last() {
+                self.topics_after = Some(last.topic_id);
+                let units = topics.iter().flat_map(topic_units).collect();
+                return Ok(Some((units, topics.len() as u64)));
+            }
+            self.topics_after = None;
+        }
+        let comments = self
+            .store
+            .search_comments_after(self.comments_after, BATCH)
+            .await?;
+        let Some(last) = comments.last() else {
+            return Ok(None);
+        };
+        self.comments_after = last.comment_id;
+        let units = comments.iter().map(comment_unit).collect();
+        Ok(Some((units, comments.len() as u64)))
     }
-    Ok(())
 }
 
 /// Every unit of the archive, in memory: what the index must hold, for checking it against a
 /// plain scan (tests and the benchmark). The index itself is built in batches.
 pub async fn all_units(store: &Store) -> Result<Vec<Unit>, StoreError> {
     let mut out = Vec::new();
-    walk_units(store, async |units, _| {
+    let mut walk = UnitWalk::new(store);
+    while let Some((units, _)) = walk.next().await? {
         out.extend(units);
-        Ok::<_, StoreError>(())
-    })
-    .await?;
+    }
     Ok(out)
 }
 

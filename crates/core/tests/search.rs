@@ -409,6 +409,27 @@ async fn a_rebuild_answers_searches_throughout_and_damage_or_a_replaced_archive_
     assert_eq!(generations, 1);
     drop(index);
 
+    // An index of an older version with the same fields answers until the catch-up rebuilds it.
+    let live = std::fs::read_to_string(dir.path().join("search/CURRENT")).unwrap();
+    let meta = dir
+        .path()
+        .join("search")
+        .join(live.trim())
+        .join("meta.json");
+    let text = std::fs::read_to_string(&meta).unwrap();
+    let older = text.replace(r#"\"schema\":1,"#, r#"\"schema\":0,"#);
+    assert_ne!(older, text, "the payload names the schema version");
+    std::fs::write(&meta, older).unwrap();
+    let index = SearchIndex::open(&DataDir::open(dir.path()).unwrap()).unwrap();
+    let stale = index.search(&SearchRequest::new("的 是", 30)).unwrap();
+    assert_eq!(stale.total, baseline.total);
+    assert!(index.catch_up(&store).await.unwrap().rebuilt);
+    assert_ne!(
+        std::fs::read_to_string(dir.path().join("search/CURRENT")).unwrap(),
+        live
+    );
+    drop(index);
+
     // A damaged index is not an error: it is rebuilt on the next catch-up.
     let live = std::fs::read_to_string(dir.path().join("search/CURRENT")).unwrap();
     std::fs::write(
