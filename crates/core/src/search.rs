@@ -468,6 +468,7 @@ impl SearchIndex {
             let query = execute::build(&searcher, f, &results.parsed, ranking)?;
             let (total, addresses) = execute::collect(
                 &searcher,
+                f,
                 &*query,
                 request.sort,
                 request.offset,

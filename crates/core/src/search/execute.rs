@@ -173,9 +173,56 @@ pub fn build(
     Ok(Box::new(BooleanQuery::new(clauses)))
 }
 
+/// Above this many matches, the newest page is taken week by week.
+const WEEKLY_ABOVE: usize = 20_000;
+
+/// The newest `wanted` matches of `query`, newest first, found week by week from the newest
+/// week: a query that matches a large part of the archive (one common character) then ranks
+/// the matches of a few weeks instead of all of them. Weeks partition time, so the matches of
+/// newer weeks all come before those of older ones and the result equals a global top-k.
+fn newest_by_week(
+    searcher: &Searcher,
+    f: &Fields,
+    query: &dyn Query,
+    wanted: usize,
+) -> Result<Vec<DocAddress>, SearchError> {
+    let mut weeks = std::collections::BTreeSet::new();
+    for segment in searcher.segment_readers() {
+        let index = segment.inverted_index(f.week)?;
+        let mut terms = index
+            .terms()
+            .stream()
+            .map_err(tantivy::TantivyError::from)?;
+        while let Some((key, _)) = terms.next() {
+            weeks.insert(key.to_vec());
+        }
+    }
+    let mut out = Vec::with_capacity(wanted);
+    for week in weeks.iter().rev() {
+        let need = wanted - out.len();
+        if need == 0 {
+            break;
+        }
+        let in_week = BooleanQuery::new(vec![
+            (Occur::Must, query.box_clone()),
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_bytes(f.week, week),
+                    IndexRecordOption::Basic,
+                )),
+            ),
+        ]);
+        let top = TopDocs::with_limit(need).order_by_fast_field::<i64>("recency", Order::Desc);
+        out.extend(searcher.search(&in_week, &top)?.into_iter().map(|(_, a)| a));
+    }
+    Ok(out)
+}
+
 /// The page `offset..offset + limit` of the matches, in `sort` order, and their total.
 pub fn collect(
     searcher: &Searcher,
+    f: &Fields,
     query: &dyn Query,
     sort: SortOrder,
     offset: usize,
@@ -201,9 +248,18 @@ pub fn collect(
             (total, docs.into_iter().map(|(_, a)| a).collect())
         }
         SortOrder::Newest => {
-            let newest = top.order_by_fast_field::<i64>("recency", Order::Desc);
-            let (total, docs) = searcher.search(query, &(Count, newest))?;
-            (total, docs.into_iter().map(|(_, a)| a).collect())
+            let total = searcher.search(query, &Count)?;
+            let addresses = if total >= WEEKLY_ABOVE {
+                newest_by_week(searcher, f, query, offset + limit)?
+                    .into_iter()
+                    .skip(offset)
+                    .collect()
+            } else {
+                let newest = top.order_by_fast_field::<i64>("recency", Order::Desc);
+                let docs = searcher.search(query, &newest)?;
+                docs.into_iter().map(|(_, a)| a).collect()
+            };
+            (total, addresses)
         }
     };
     Ok((total, addresses))
@@ -242,4 +298,75 @@ pub fn hit(
             .filter_map(|v| v.as_str().map(str::to_owned))
             .collect(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::Index;
+
+    use super::*;
+    use crate::search::analyzer;
+    use crate::search::unit::Unit;
+
+    /// Week by week gives exactly the global newest-first top-k, across segments and weeks,
+    /// with many units in one millisecond.
+    #[test]
+    fn week_by_week_equals_the_global_newest_page() {
+        let (schema, f) = Fields::schema();
+        let index = Index::create_in_ram(schema);
+        analyzer::register(&index);
+        let mut writer = index
+            .writer_with_num_threads(1, 15_000_000)
+            .expect("writer");
+        let mut state = 88_172_645_463_325_252_u64;
+        for i in 0..600_i64 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            // Seven weeks in ten-minute steps: many units share a millisecond.
+            let time_ms = 1_700_000_000_000 + (state % 7_200) as i64 * 600_000;
+            let unit = Unit {
+                id: i,
+                kind: UnitKind::Comment,
+                topic_id: i / 3,
+                group_id: 1,
+                circle: "圈".into(),
+                time_ms,
+                author: "甲".into(),
+                title: String::new(),
+                body: if i % 2 == 0 {
+                    "的确".into()
+                } else {
+                    "其他".into()
+                },
+                tags: Vec::new(),
+                digest: false,
+                open_question: false,
+            };
+            writer.add_document(unit.document(&f)).expect("add");
+            if i % 200 == 199 {
+                writer.commit().expect("commit: one segment per 200");
+            }
+        }
+        let searcher = index.reader().expect("reader").searcher();
+        assert!(searcher.segment_readers().len() > 1);
+        let even = TermQuery::new(
+            Term::from_field_text(f.grams, "的"),
+            IndexRecordOption::Basic,
+        );
+        for query in [&AllQuery as &dyn Query, &even] {
+            for wanted in [1, 7, 20, 299, 300, 301, 1_000] {
+                let top =
+                    TopDocs::with_limit(wanted).order_by_fast_field::<i64>("recency", Order::Desc);
+                let global: Vec<DocAddress> = searcher
+                    .search(query, &top)
+                    .expect("top")
+                    .into_iter()
+                    .map(|(_, a)| a)
+                    .collect();
+                let weekly = newest_by_week(&searcher, &f, query, wanted).expect("weekly");
+                assert_eq!(weekly, global, "wanted {wanted}");
+            }
+        }
+    }
 }

@@ -24,6 +24,10 @@ pub struct Fields {
     /// the low bits of `uid` below (see [`super::unit::Unit::recency`]). One fast field, so
     /// tantivy's own top-k by fast field does the sorting.
     pub recency: Field,
+    /// The week (in UTC+8) as a zero-padded number, so that terms sort by time: how the
+    /// newest page of a query matching much of the archive is found without ranking every
+    /// match (see `execute::newest_by_week`).
+    pub week: Field,
     /// `t<topic id>` for a topic's own units, `c<comment id>` for a comment: what an update
     /// deletes before adding the new version.
     pub owner: Field,
@@ -62,6 +66,7 @@ impl Fields {
         let fields = Self {
             uid: b.add_i64_field("uid", FAST | STORED),
             recency: b.add_i64_field("recency", FAST),
+            week: b.add_text_field("week", STRING),
             owner: b.add_text_field("owner", STRING),
             topic_id: b.add_i64_field("topic_id", STORED),
             group_id: b.add_i64_field("group_id", INDEXED | STORED),

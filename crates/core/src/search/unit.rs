@@ -64,6 +64,7 @@ impl Unit {
         let mut doc = TantivyDocument::default();
         doc.add_i64(f.uid, self.uid());
         doc.add_i64(f.recency, self.recency());
+        doc.add_text(f.week, week_term(self.time_ms));
         doc.add_text(f.owner, self.owner());
         doc.add_i64(f.topic_id, self.topic_id);
         doc.add_i64(f.group_id, self.group_id);
@@ -89,6 +90,13 @@ impl Unit {
         doc.add_text(f.grams, text);
         doc
     }
+}
+
+/// Weeks since 1970 in China Standard Time, zero-padded so that term order is time order.
+pub fn week_term(time_ms: i64) -> String {
+    const WEEK_MS: i64 = 7 * 86_400_000;
+    const CST_MS: i64 = 8 * 3_600_000;
+    format!("{:06}", (time_ms + CST_MS).div_euclid(WEEK_MS).max(0))
 }
 
 pub fn uid(id: i64, kind: UnitKind) -> i64 {
