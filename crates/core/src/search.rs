@@ -295,8 +295,9 @@ impl Generation {
         f(writer)
     }
 
-    /// Replaces the units of `topics` and `comments` (deleting those no longer archived) and
-    /// adds `units`.
+    /// Deletes every unit of `owners` (see [`Unit::owner`]) and adds `units`, their current
+    /// versions: an owner no longer archived simply gets nothing back. The deletes come first,
+    /// so they never touch the documents added after them.
     fn replace(&self, owners: &[String], units: &[Unit]) -> Result<(), SearchError> {
         self.with_writer(1, FOLLOW_HEAP, |writer| {
             for owner in owners {
