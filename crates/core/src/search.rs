@@ -536,7 +536,7 @@ impl SearchIndex {
                 return Ok(report);
             }
         };
-        let applied = apply_feed(&generation, store).await?;
+        let applied = apply_feed(&generation, store, latest).await?;
         report.changes = applied.changes;
         report.units = applied.units;
         Ok(report)
@@ -562,8 +562,9 @@ impl SearchIndex {
         let result = self.build_generation(store, progress).await;
         *lock(&self.inner.rebuilding) = None;
         let generation = Arc::new(result?);
-        // Everything committed to the archive while the walk ran.
-        apply_feed(&generation, store).await?;
+        // What was committed to the archive while the walk ran.
+        let until = store.latest_change_seq().await?;
+        apply_feed(&generation, store, until).await?;
         generation.close_writer()?;
 
         let current_file = self.inner.root.join(CURRENT_FILE);
@@ -715,16 +716,21 @@ fn touches_text(change: &Change) -> bool {
             .any(|f| !UNSEARCHED_FIELDS.contains(&f.as_str()))
 }
 
-/// Applies the change feed after `generation`'s position, a commit per batch.
+/// Applies the change feed from `generation`'s position up to `until` (the feed's end when
+/// the call began), a commit per batch. Bounded, so that a sync writing faster than the index
+/// follows cannot keep a catch-up or a rebuild's switch from ever finishing: what came later
+/// is the next catch-up's.
 async fn apply_feed(
     generation: &Arc<Generation>,
     store: &Store,
+    until: i64,
 ) -> Result<CatchUpReport, SearchError> {
     let mut report = CatchUpReport::default();
-    loop {
-        let changes = store
+    while generation.seq() < until {
+        let mut changes = store
             .changes_after(generation.seq(), CHANGES_PER_COMMIT)
             .await?;
+        changes.retain(|c| c.seq <= until);
         let Some(last) = changes.last().map(|c| c.seq) else {
             return Ok(report);
         };
@@ -759,6 +765,7 @@ async fn apply_feed(
         })
         .await?;
     }
+    Ok(report)
 }
 
 /// Removes every directory and file of `root` that is not the live generation or `CURRENT`:
