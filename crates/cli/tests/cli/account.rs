@@ -19,7 +19,7 @@ use zsxq_sim::{Dataset, Faults, SimConfig};
 use crate::secret_service::secret_service_test;
 
 /// `orrery-cli --data-dir DIR ARGS…` with a clean environment for the account.
-fn cli(dir: &Path, args: &[&str]) -> Command {
+pub(super) fn cli(dir: &Path, args: &[&str]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_orrery-cli"));
     c.arg("--data-dir")
         .arg(dir)

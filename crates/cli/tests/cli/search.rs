@@ -8,17 +8,8 @@ use std::time::Duration;
 use serde_json::Value;
 use zsxq_sim::{Dataset, SimConfig, SimHandle};
 
+use super::account::cli;
 use super::sim_support::block_on;
-
-fn cli(dir: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_orrery-cli"));
-    c.arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::null());
-    c
-}
 
 fn run(mut c: Command) -> Output {
     let out = c.output().expect("orrery-cli runs");
