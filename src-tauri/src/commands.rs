@@ -2,17 +2,26 @@
 //!
 //! Each handler is declared through [`ipc_command!`], which checks at compile time that the
 //! handler's name is the [`orrery_ipc::Command::NAME`] of the contract type it implements.
+//! [`reading`] serves the reading screens, [`sync`] the status bar, [`account`] sign-in,
+//! settings and the app's folders.
 
+mod account;
+mod reading;
+mod sync;
+
+use crate::archive::Archive;
 use crate::state::AppState;
-use orrery_core::store::StoreError;
-use orrery_ipc::{Command, ErrorCode, IpcError, commands as ipc};
-use tauri::State;
+use orrery_ipc::{ErrorCode, IpcError};
+use std::sync::Arc;
 
 /// Asserts at compile time that a handler's function name is its contract's command name.
 macro_rules! ipc_command {
     ($handler:ident => $contract:ty) => {
         const _: () = assert!(
-            orrery_ipc::same_name(stringify!($handler), <$contract as Command>::NAME),
+            orrery_ipc::same_name(
+                stringify!($handler),
+                <$contract as orrery_ipc::Command>::NAME
+            ),
             concat!(
                 "handler `",
                 stringify!($handler),
@@ -21,60 +30,42 @@ macro_rules! ipc_command {
         );
     };
 }
+use ipc_command;
+
+/// The result type of the handler for contract `C`.
+type Reply<C> = Result<<C as orrery_ipc::Command>::Output, IpcError>;
 
 /// Every handler, for `tauri::Builder::invoke_handler`.
 pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
-    tauri::generate_handler![app_info, archive_overview]
+    tauri::generate_handler![
+        account::app_info,
+        account::sign_in,
+        account::sign_out,
+        account::get_settings,
+        account::save_settings,
+        account::open_folder,
+        account::open_external,
+        reading::archive_overview,
+        reading::timeline,
+        reading::circle_filters,
+        reading::mark_circle_read,
+        reading::open_topic,
+        reading::search,
+        sync::sync_status,
+        sync::sync_now,
+        sync::cancel_sync,
+        sync::watch_sync,
+    ]
 }
 
-ipc_command!(app_info => ipc::AppInfo);
-#[tauri::command]
-async fn app_info(
-    state: State<'_, AppState>,
-) -> Result<<ipc::AppInfo as Command>::Output, IpcError> {
-    state.note_ui_connected();
-    let archive = state.archive().await;
-    let archive = archive.as_ref().as_ref().map_err(|msg| unavailable(msg))?;
-    Ok(ipc::AppInfoDto {
-        version: env!("CARGO_PKG_VERSION").to_owned(),
-        data_dir: state.data_dir.root().display().to_string(),
-        mode: archive.mode,
-    })
+/// The open archive, or why there is none.
+async fn open_archive(state: &AppState) -> Result<Arc<Archive>, IpcError> {
+    state
+        .archive()
+        .await
+        .map_err(|msg| IpcError::new(ErrorCode::Unavailable, msg))
 }
 
-ipc_command!(archive_overview => ipc::ArchiveOverview);
-#[tauri::command]
-async fn archive_overview(
-    state: State<'_, AppState>,
-) -> Result<<ipc::ArchiveOverview as Command>::Output, IpcError> {
-    let archive = state.archive().await;
-    let archive = archive.as_ref().as_ref().map_err(|msg| unavailable(msg))?;
-    let store_error = |err: StoreError| IpcError::new(ErrorCode::Internal, err.to_string());
-    let circles = archive.store.circles().await.map_err(store_error)?;
-    let counts = archive.store.counts().await.map_err(store_error)?;
-    let mut dtos = Vec::with_capacity(circles.len());
-    for circle in circles {
-        let id = circle.group_id.to_string();
-        let count = counts.circles.iter().find(|c| c.group_id == id);
-        let states = archive
-            .store
-            .sync_states(circle.group_id)
-            .await
-            .map_err(store_error)?;
-        dtos.push(ipc::CircleDto {
-            expired: states.iter().any(|s| s.expired),
-            topics: count.map_or(0, |c| c.topics),
-            comments: count.map_or(0, |c| c.comments),
-            name: circle.name,
-            id,
-        });
-    }
-    Ok(ipc::ArchiveOverviewDto {
-        sync: archive.sync_state(),
-        circles: dtos,
-    })
-}
-
-fn unavailable(message: &str) -> IpcError {
-    IpcError::new(ErrorCode::Unavailable, message.to_owned())
+fn internal(err: impl std::fmt::Display) -> IpcError {
+    IpcError::new(ErrorCode::Internal, err.to_string())
 }

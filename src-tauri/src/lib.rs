@@ -1,16 +1,17 @@
 //! `orrery`: the desktop shell of Orrery (星仪).
 //!
 //! A Tauri 2 window hosting the Leptos UI from `ui/`. This crate holds no business logic: it sets
-//! up logging, the plugins (single instance, remembered window state) and the [`state::AppState`]
-//! of core handles, starts the [`archive::Archive`] (the account's, or the demo) with its
-//! background sync, and exposes thin async [`commands`] typed by the `orrery-ipc` contract.
+//! up logging, the plugins (single instance, remembered window state, opener), the `media:`
+//! protocol serving cached images ([`media`]) and the [`state::AppState`] of core handles,
+//! starts the [`archive::Archive`] (the account's, or the demo) with its scheduled sync, and
+//! exposes thin async [`commands`] typed by the `orrery-ipc` contract.
 
 mod archive;
 mod commands;
+mod media;
 mod state;
 
 use state::AppState;
-use std::sync::Arc;
 use tauri::Manager;
 
 /// Builds and runs the app until its last window closes.
@@ -27,18 +28,23 @@ pub fn run() {
             }
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
+        // Used from Rust only (links and folders go through Orrery's own checked commands);
+        // the window is granted none of its permissions.
+        .plugin(tauri_plugin_opener::init())
+        .register_asynchronous_uri_scheme_protocol(media::SCHEME, media::serve)
         .setup(|app| {
-            let (state, started) = AppState::open()?;
+            let state = AppState::open()?;
             tracing::info!(data_dir = %state.data_dir.root().display(), "Orrery starting");
-            let data_dir = state.data_dir.clone();
-            tauri::async_runtime::spawn(async move {
-                let archive = archive::Archive::start(&data_dir).await.map_err(|err| {
-                    tracing::error!(err = format!("{err:#}"), "the archive could not be opened");
-                    format!("{err:#}")
-                });
-                let _ = started.send(Some(Arc::new(archive)));
-            });
             app.manage(state);
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                let state = handle.state::<AppState>();
+                let prefs = state.prefs();
+                // A failure is logged there and shown by the window through every command.
+                let _ = state
+                    .replace_archive(archive::Archive::start(&state.data_dir, &prefs))
+                    .await;
+            });
             Ok(())
         })
         .invoke_handler(commands::handler())

@@ -1,48 +1,91 @@
-//! The one [`AppState`] the shell manages: cheap handles into the core.
+//! The one [`AppState`] the shell manages: the data directory, the settings, and the archive
+//! the window shows, which sign-in and sign-out replace while the app runs.
 
 use crate::archive::Archive;
 use orrery_core::paths::{DataDir, PathError};
-use std::sync::Arc;
+use orrery_core::settings::Settings;
+use orrery_ipc::commands::SettingsDto;
+use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::watch;
 
-/// The archive once start-up has opened it, or why it could not.
-pub type Started = Arc<Result<Archive, String>>;
+/// The archive once it is open, or why it could not be.
+pub type Started = Result<Arc<Archive>, String>;
 
 pub struct AppState {
     pub data_dir: DataDir,
-    archive: watch::Receiver<Option<Started>>,
+    pub settings: Settings,
+    prefs: Mutex<SettingsDto>,
+    /// `None` while an archive is being opened.
+    archive: watch::Sender<Option<Started>>,
+    /// Serializes sign-in and sign-out, so two switches cannot interleave.
+    switching: tokio::sync::Mutex<()>,
     ui_connected: AtomicBool,
 }
 
 impl AppState {
-    /// The state, and where start-up hands over the archive once it is open (which needs the
-    /// keyring and, for the demo, a simulator: too slow to hold the window for).
-    pub fn open() -> Result<(Self, watch::Sender<Option<Started>>), PathError> {
+    pub fn open() -> Result<Self, PathError> {
         let data_dir = DataDir::open(DataDir::default_location()?)?;
-        let (tx, archive) = watch::channel(None);
-        let state = Self {
+        let settings = Settings::new(&data_dir);
+        Ok(Self {
+            prefs: Mutex::new(settings.load()),
+            settings,
             data_dir,
-            archive,
+            archive: watch::channel(None).0,
+            switching: tokio::sync::Mutex::new(()),
             ui_connected: AtomicBool::new(false),
-        };
-        Ok((state, tx))
+        })
     }
 
-    /// The archive, waiting for start-up to open it.
+    /// The settings in force.
+    pub fn prefs(&self) -> SettingsDto {
+        self.prefs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    pub fn set_prefs(&self, prefs: SettingsDto) {
+        *self.prefs.lock().unwrap_or_else(PoisonError::into_inner) = prefs;
+    }
+
+    /// The archive, waiting while one is being opened.
     pub async fn archive(&self) -> Started {
-        let mut archive = self.archive.clone();
+        let mut archive = self.archive.subscribe();
         match archive.wait_for(Option::is_some).await {
             Ok(started) => started.clone().unwrap_or_else(gone),
             Err(_) => gone(),
         }
     }
 
-    /// Asks the sync to stop at its next step, if the archive is open. Called on exit so the
-    /// sync ends between two transactions rather than in the middle of one (which SQLite would
+    /// Notified whenever the archive is replaced (sign-in, sign-out).
+    pub fn archive_changes(&self) -> watch::Receiver<Option<Started>> {
+        self.archive.subscribe()
+    }
+
+    /// Stops the current archive's sync and opens the one `open` gives in its place.
+    pub async fn replace_archive<F>(&self, open: F) -> Started
+    where
+        F: Future<Output = anyhow::Result<Archive>>,
+    {
+        let _switching = self.switching.lock().await;
+        if let Some(Ok(old)) = self.archive.send_replace(None) {
+            old.stop();
+        }
+        let started = open.await.map(Arc::new).map_err(|err| {
+            tracing::error!(err = format!("{err:#}"), "the archive could not be opened");
+            format!("{err:#}")
+        });
+        self.archive.send_replace(Some(started.clone()));
+        started
+    }
+
+    /// Stops the sync at its next step, if an archive is open. Called on exit so the sync
+    /// ends between two transactions rather than in the middle of one (which SQLite would
     /// roll back anyway: this only saves redoing that page).
     pub fn stop_sync(&self) {
-        if let Some(Ok(archive)) = self.archive.borrow().as_deref() {
+        if let Some(Ok(archive)) = self.archive.borrow().as_ref() {
             archive.stop();
         }
     }
@@ -57,5 +100,5 @@ impl AppState {
 }
 
 fn gone() -> Started {
-    Arc::new(Err("the app is shutting down".to_owned()))
+    Err("the app is shutting down".to_owned())
 }

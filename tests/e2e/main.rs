@@ -1,18 +1,213 @@
-//! End-to-end tests: the real app in a real WebKit window (see [`support`]).
+//! End-to-end tests: the real app in a real WebKit window (see [`support`]), reading the demo
+//! archive it syncs from the in-process simulator, the hostile dataset, and a sign-in with a
+//! token against a simulator started by the test.
 
 mod support;
 
 use std::time::Duration;
 
-use support::App;
-use zsxq_sim::SimConfig;
+use fantoccini::Locator;
+use support::{App, Launch};
+use zsxq_sim::{Dataset, SimConfig};
 
-/// The window renders the Leptos UI, the UI reaches the shell over IPC (version and the test's
-/// own data directory come back), and a click switches the language.
+/// A first sync of the demo on loopback, for the steps that need it whole.
+const SYNC: Duration = Duration::from_secs(180);
+
+/// The member's day on the demo: circles with unread counts, a timeline and its tabs, a topic
+/// with its answer, comments and images, keyboard navigation, search as you type (a Chinese
+/// word and a single character) opening its result, cancelling and restarting the sync, and
+/// switching theme and language. Every screen is saved under `target/e2e-screenshots/`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn window_renders_app_info_and_switches_language() -> anyhow::Result<()> {
+async fn member_reads_searches_and_controls_the_demo() -> anyhow::Result<()> {
+    let truth = zsxq_sim::dataset_truth(&SimConfig::default())?;
     let app = App::launch().await?;
 
+    // The sidebar lists the demo's circles as they are archived, with unread counts; the
+    // first circle opens by itself.
+    app.wait_text("[data-field=mode]", |t| {
+        ["演示模式", "Demo mode"].contains(&t)
+    })
+    .await?;
+    app.wait_for("#circles li[data-circle] [data-field=unread]")
+        .await?;
+    app.wait_for("#timeline-rows .row").await?;
+    app.screenshot("timeline").await?;
+
+    // Tabs filter the timeline: 精华 shows digests only, 问答 questions only.
+    app.click("[data-tab=digests]").await?;
+    app.wait_js(
+        Duration::from_secs(30),
+        "document.querySelectorAll('#timeline-rows .row').length > 0 && \
+         [...document.querySelectorAll('#timeline-rows .row')].every(r => r.querySelector('.tag.digest'))",
+    )
+    .await?;
+    app.click("[data-tab=questions]").await?;
+    app.wait_js(
+        Duration::from_secs(30),
+        "document.querySelectorAll('#timeline-rows .row').length > 0 && \
+         [...document.querySelectorAll('#timeline-rows .row')].every(r => r.dataset.kind === 'question')",
+    )
+    .await?;
+    app.screenshot("tab-questions").await?;
+
+    // A question opens with its answer (the demo's owner answers most of them).
+    app.wait_for("#timeline-rows .row").await?;
+    let mut answered = false;
+    for index in 0..20 {
+        open_row(&app, index).await?;
+        if app.count("#reader .part[data-role=answer]").await? > 0 {
+            answered = true;
+            break;
+        }
+    }
+    assert!(answered, "no answered question among the first 20");
+    app.screenshot("topic-answer").await?;
+
+    // Once the first sync has fetched threads and images: a post with comments and images,
+    // the images served by the media: protocol from the cache.
+    app.wait_text_within(
+        SYNC,
+        "#status-bar .sync-state[data-state=caught_up]",
+        |_| true,
+    )
+    .await?;
+    app.click("[data-tab=latest]").await?;
+    app.wait_for("#timeline-rows .row").await?;
+    let mut found = false;
+    for index in 0..80 {
+        open_row(&app, index).await?;
+        if app.count("#reader .comment").await? > 0 && app.count("#reader .thumb img").await? > 0 {
+            found = true;
+            break;
+        }
+    }
+    assert!(
+        found,
+        "no topic with comments and images among the first 80"
+    );
+    app.wait_js(
+        Duration::from_secs(30),
+        "[...document.querySelectorAll('#reader .thumb img')].some(i => i.complete && i.naturalWidth > 0)",
+    )
+    .await?;
+    app.screenshot("topic-comments-images").await?;
+
+    // The keyboard: j moves the selection down, k up, Enter opens it.
+    let rows = app.client.find(Locator::Css("#timeline-rows")).await?;
+    let start = selected_index(&app).await?;
+    rows.send_keys("jjk").await?;
+    app.wait_js(
+        Duration::from_secs(10),
+        &format!(
+            "document.querySelector('#timeline-rows .row.selected[data-index=\"{}\"]')",
+            start + 1
+        ),
+    )
+    .await?;
+    let id = app
+        .wait_for("#timeline-rows .row.selected")
+        .await?
+        .attr("data-topic-id")
+        .await?
+        .unwrap_or_default();
+    rows.send_keys("\u{E007}").await?;
+    app.wait_for(&format!("#reader .topic[data-topic-id='{id}']"))
+        .await?;
+
+    // Search: a Chinese word from a title, then one character, each highlighted in its
+    // snippet; Enter opens the first result. The index follows the sync, so wait for it.
+    let title = app
+        .wait_text("#reader .topic-title", |t| {
+            t.chars().filter(|c| is_cjk(*c)).count() >= 2
+        })
+        .await?;
+    let word: String = cjk_run(&title, 2);
+    let one: String = word.chars().take(1).collect();
+    for query in [word.as_str(), one.as_str()] {
+        app.click("#search-trigger").await?;
+        let input = app.wait_for("#palette-input").await?;
+        input.send_keys(query).await?;
+        let first = app
+            .wait_text_within(SYNC, "#palette #search-results .hit mark", |t| {
+                !t.is_empty()
+            })
+            .await?;
+        assert!(first.contains(query), "{query:?} highlighted as {first:?}");
+        app.screenshot(&format!("search-{}", query.chars().count()))
+            .await?;
+        let hit = app.wait_for("#palette .hit.selected").await?;
+        let topic = hit.attr("data-topic-id").await?.unwrap_or_default();
+        app.client
+            .find(Locator::Css("#palette-input"))
+            .await?
+            .send_keys("\u{E007}")
+            .await?;
+        app.wait_js(
+            Duration::from_secs(20),
+            &format!("document.querySelector('#reader .topic[data-topic-id=\"{topic}\"]') && !document.querySelector('#palette')"),
+        )
+        .await?;
+    }
+
+    // The sync: cancel a run, then start one by hand.
+    app.wait_text_within(SYNC, "#status-bar .sync-state", |t| !t.is_empty())
+        .await?;
+    if app.count("#cancel-sync").await? == 0 {
+        app.click("#sync-now").await?;
+    }
+    app.click("#cancel-sync").await?;
+    app.wait_for("#status-bar .sync-state[data-state=idle]")
+        .await?;
+    app.click("#sync-now").await?;
+    app.wait_text_within(SYNC, "#status-bar .sync-state[data-state=syncing], #status-bar .sync-state[data-state=caught_up]", |_| true)
+        .await?;
+    app.wait_for("#status-bar .sync-state[data-state=caught_up]")
+        .await
+        .ok();
+    for circle in &truth.circles {
+        app.wait_for(&format!("#circles li[data-circle='{}']", circle.group_id))
+            .await?;
+    }
+
+    // Settings: dark theme, then English and back to Chinese.
+    app.click("#open-settings").await?;
+    app.wait_for("#settings").await?;
+    app.wait_for("#theme-select")
+        .await?
+        .select_by_value("dark")
+        .await?;
+    app.wait_js(
+        Duration::from_secs(10),
+        "document.documentElement.dataset.theme === 'dark'",
+    )
+    .await?;
+    app.screenshot("settings-dark").await?;
+    app.wait_for("#language-select")
+        .await?
+        .select_by_value("en")
+        .await?;
+    app.wait_text("#app-title", |t| t.starts_with("Orrery"))
+        .await?;
+    app.wait_js(
+        Duration::from_secs(10),
+        "document.documentElement.lang === 'en'",
+    )
+    .await?;
+    app.wait_for("#language-select")
+        .await?
+        .select_by_value("zh-CN")
+        .await?;
+    app.wait_text("#app-title", |t| t.starts_with("星仪"))
+        .await?;
+    app.wait_for("#theme-select")
+        .await?
+        .select_by_value("light")
+        .await?;
+    app.wait_js(
+        Duration::from_secs(10),
+        "document.documentElement.dataset.theme === 'light'",
+    )
+    .await?;
     let version = app
         .wait_text("[data-field=version]", |t| !t.is_empty())
         .await?;
@@ -20,92 +215,203 @@ async fn window_renders_app_info_and_switches_language() -> anyhow::Result<()> {
     let data_dir = app
         .wait_text("[data-field=data-dir]", |t| !t.is_empty())
         .await?;
-    assert_eq!(
-        data_dir,
-        app.data_dir().display().to_string(),
-        "the app must use the test's data directory"
-    );
-    assert!(
-        app.data_dir().is_dir(),
-        "the app creates its data directory"
-    );
-
-    // The webview reports its system language; whichever it is, the toggle flips to the other.
-    let before = app.wait_text("#app-title", |t| !t.is_empty()).await?;
-    let chinese_first = before.starts_with("星仪");
-    app.client
-        .find(fantoccini::Locator::Css("#lang-toggle"))
-        .await?
-        .click()
-        .await?;
-    let after = app.wait_text("#app-title", |t| t != before).await?;
-    let (zh, en) = if chinese_first {
-        (&before, &after)
-    } else {
-        (&after, &before)
-    };
-    assert!(zh.starts_with("星仪"), "Chinese title: {zh:?}");
-    assert!(en.starts_with("Orrery"), "English title: {en:?}");
-    let mode = app
-        .wait_text("[data-field=mode]", |t| !t.is_empty())
-        .await?;
-    assert!(
-        ["演示模式", "Demo mode"].contains(&mode.as_str()),
-        "mode badge: {mode:?}"
-    );
-
-    let shot = app.screenshot("skeleton").await?;
-    assert!(
-        std::fs::metadata(&shot)?.len() > 1000,
-        "screenshot is empty"
-    );
-    app.close().await
-}
-
-/// Without an account the app runs the demo: the simulated circles are served in-process and
-/// synced for real into the test's data directory, and the start screen lists every circle with
-/// at least the topics and comments the demo dataset starts with (its live activity only adds).
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn demo_circles_are_synced_into_the_archive() -> anyhow::Result<()> {
-    let truth = zsxq_sim::dataset_truth(&SimConfig::default())?;
-    let app = App::launch().await?;
-
-    // A whole first sync of the demo (topics, comment threads, articles) on loopback.
-    let sync = Duration::from_secs(150);
-    app.wait_text_within(sync, "#circles .sync-state[data-state=caught_up]", |t| {
-        !t.is_empty()
-    })
-    .await?;
-    for circle in &truth.circles {
-        let li = format!("#circles li[data-circle='{}']", circle.group_id);
-        let name = app
-            .wait_text(&format!("{li} .circle-name"), |t| !t.is_empty())
-            .await?;
-        let topics = shown_number(&app, &format!("{li} [data-field=topics]")).await?;
-        let comments = shown_number(&app, &format!("{li} [data-field=comments]")).await?;
-        assert!(
-            topics >= circle.topics && comments >= circle.comments,
-            "{name}: {topics} topics and {comments} comments shown, the demo starts with {} and {}",
-            circle.topics,
-            circle.comments
-        );
-    }
+    assert_eq!(data_dir, app.data_dir().display().to_string());
     assert!(
         app.data_dir()
             .join("demo")
             .join("archive.sqlite3")
-            .is_file(),
-        "the demo archive lives in its own folder of the data directory"
+            .is_file()
     );
     assert!(
         !app.data_dir().join("archive.sqlite3").exists(),
         "the demo never writes the account's archive"
     );
-    app.screenshot("demo-circles").await?;
     app.close().await
 }
 
-async fn shown_number(app: &App, css: &str) -> anyhow::Result<u64> {
-    let text = app.wait_text(css, |t| !t.is_empty()).await?;
-    Ok(text.parse()?)
+/// The hostile dataset: every text, name, hashtag, link and image URL carries XSS payloads.
+/// Reading every topic and searching them runs none (the canary global stays unset), hides
+/// nothing, and still shows the ordinary text around them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_content_is_shown_as_text_and_never_runs() -> anyhow::Result<()> {
+    use zsxq_sim::hostile::{CANARY, MARKER};
+    let truth = zsxq_sim::dataset_truth(&SimConfig {
+        dataset: Dataset::Hostile,
+        ..SimConfig::default()
+    })?;
+    let app = App::launch_with(Launch {
+        env: vec![("ORRERY_DEMO_DATASET".into(), "hostile".into())],
+        ..Launch::default()
+    })
+    .await?;
+    let canary_unset = format!("typeof window.{CANARY} === 'undefined'");
+    app.wait_text_within(
+        SYNC,
+        "#status-bar .sync-state[data-state=caught_up]",
+        |_| true,
+    )
+    .await?;
+    let mut opened = 0;
+    for circle in &truth.circles {
+        app.click(&format!(
+            "#circles li[data-circle='{}'] .circle",
+            circle.group_id
+        ))
+        .await?;
+        app.wait_for("#timeline-rows .row").await?;
+        let total = usize::try_from(circle.topics)?;
+        // j/Enter walks the whole timeline (the list scrolls the selection into view).
+        for index in 0..total {
+            let id = open_row(&app, index).await?;
+            let text = app
+                .wait_text(
+                    &format!("#reader .topic[data-topic-id='{id}'] .rich"),
+                    |t| !t.is_empty(),
+                )
+                .await?;
+            assert!(text.contains(MARKER), "topic {id} lost its text: {text:?}");
+            assert_eq!(
+                app.eval(&format!("return {canary_unset};")).await?,
+                serde_json::Value::Bool(true)
+            );
+            opened += 1;
+        }
+    }
+    assert!(opened >= 50, "read {opened} topics");
+    app.screenshot("hostile-topic").await?;
+    for query in ["script", "onerror", MARKER] {
+        app.click("#search-trigger").await?;
+        app.wait_for("#palette-input")
+            .await?
+            .send_keys(query)
+            .await?;
+        app.wait_text_within(SYNC, "#palette #search-results .hit mark", |t| {
+            !t.is_empty()
+        })
+        .await?;
+        app.client
+            .find(Locator::Css("#palette-input"))
+            .await?
+            .send_keys("\u{E00C}")
+            .await?;
+    }
+    app.screenshot("hostile-search").await?;
+    assert_eq!(
+        app.eval(&format!("return {canary_unset};")).await?,
+        serde_json::Value::Bool(true)
+    );
+    let visible = app
+        .eval("return getComputedStyle(document.body).display !== 'none' && document.querySelectorAll('script:not([src])').length <= 1;")
+        .await?;
+    assert_eq!(
+        visible,
+        serde_json::Value::Bool(true),
+        "a payload changed the page"
+    );
+    app.close().await
+}
+
+/// Sign-in with a pasted token against a simulator the test runs: a malformed token and a
+/// refused one get plain errors; the right one switches the app to the account, whose circles
+/// appear; signing out returns to the demo.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signs_in_with_a_pasted_token_and_out_again() -> anyhow::Result<()> {
+    let config = SimConfig {
+        dataset: Dataset::Generated(300),
+        ..SimConfig::default()
+    };
+    let truth = zsxq_sim::dataset_truth(&config)?;
+    let sim = zsxq_sim::serve(config, "127.0.0.1:0".parse()?).await?;
+    // The account talks to the service it last signed in to: here, the test's simulator.
+    let account = serde_json::json!({ "base_url": sim.base_url() }).to_string();
+    let app = App::launch_with(Launch {
+        files: vec![("account.json".into(), account)],
+        ..Launch::default()
+    })
+    .await?;
+    app.wait_text("[data-field=mode]", |t| {
+        ["演示模式", "Demo mode"].contains(&t)
+    })
+    .await?;
+    app.click("#banner button").await?;
+    app.wait_for("#signin").await?;
+    app.screenshot("sign-in").await?;
+    let field = app.wait_for("#token-input").await?;
+    field.send_keys("not a token; really").await?;
+    app.click("#signin-submit").await?;
+    app.wait_text("#signin-error", |t| !t.is_empty()).await?;
+    field.clear().await?;
+    field.send_keys("0123456789abcdef-wrong").await?;
+    app.click("#signin-submit").await?;
+    app.wait_text("#signin-error", |t| !t.is_empty()).await?;
+    field.clear().await?;
+    field.send_keys(sim.token()).await?;
+    app.click("#signin-submit").await?;
+    app.wait_text("[data-field=mode]", |t| {
+        ["已登录", "Signed in"].contains(&t)
+    })
+    .await?;
+    for circle in &truth.circles {
+        app.wait_text_within(
+            SYNC,
+            &format!(
+                "#circles li[data-circle='{}'] .circle-name",
+                circle.group_id
+            ),
+            |t| !t.is_empty(),
+        )
+        .await?;
+    }
+    let source = app.client.source().await?;
+    assert!(!source.contains(sim.token()), "the token reached the page");
+    assert!(
+        app.data_dir().join("archive.sqlite3").is_file(),
+        "the account has its own archive"
+    );
+    app.click("#open-settings").await?;
+    app.click("#sign-out").await?;
+    app.wait_text("[data-field=mode]", |t| {
+        ["演示模式", "Demo mode"].contains(&t)
+    })
+    .await?;
+    app.close().await
+}
+
+/// Scrolls the timeline to row `index`, clicks it and waits for the reader to show it;
+/// returns its id.
+async fn open_row(app: &App, index: usize) -> anyhow::Result<String> {
+    app.eval(&format!(
+        "const l = document.querySelector('#timeline-rows'); \
+         l.scrollTop = Math.max(0, {index} - 2) * {ROW}; l.dispatchEvent(new Event('scroll')); return 0;",
+        ROW = 88
+    ))
+    .await?;
+    let row = app
+        .wait_for(&format!("#timeline-rows .row[data-index='{index}']"))
+        .await?;
+    let id = row.attr("data-topic-id").await?.unwrap_or_default();
+    row.click().await?;
+    app.wait_for(&format!("#reader .topic[data-topic-id='{id}']"))
+        .await?;
+    Ok(id)
+}
+
+/// The index of the timeline's selected row.
+async fn selected_index(app: &App) -> anyhow::Result<usize> {
+    let row = app.wait_for("#timeline-rows .row.selected").await?;
+    Ok(row.attr("data-index").await?.unwrap_or_default().parse()?)
+}
+
+fn is_cjk(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
+/// The first run of `n` consecutive CJK characters of `text`.
+fn cjk_run(text: &str, n: usize) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .windows(n)
+        .find(|w| w.iter().all(|c| is_cjk(*c)))
+        .map(|w| w.iter().collect())
+        .unwrap_or_default()
 }

@@ -38,6 +38,11 @@ impl App {
 
     /// Launches the app and connects a WebDriver session to its window.
     pub async fn launch() -> anyhow::Result<Self> {
+        Self::launch_with(Launch::default()).await
+    }
+
+    /// [`Self::launch`] with extra environment and files prepared in the data directory.
+    pub async fn launch_with(options: Launch) -> anyhow::Result<Self> {
         if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
             bail!(
                 "no display: run the end-to-end suite through `cargo xtask test` or `cargo xtask e2e`, which provide Xvfb"
@@ -48,6 +53,11 @@ impl App {
             bus: None,
             driver: None,
         };
+        let data = home.path().join("data");
+        std::fs::create_dir_all(&data)?;
+        for (name, contents) in &options.files {
+            std::fs::write(data.join(name), contents)?;
+        }
         let (bus, bus_address) = private_bus(home.path())?;
         app.bus = Some(bus);
         let (port, native_port) = (free_port()?, free_port()?);
@@ -62,6 +72,7 @@ impl App {
             ])
             .env("ORRERY_DATA_DIR", home.path().join("data"))
             .env("DBUS_SESSION_BUS_ADDRESS", bus_address)
+            .envs(options.env)
             .stdin(Stdio::null());
         let driver = driver
             .spawn()
@@ -132,6 +143,50 @@ impl App {
         }
     }
 
+    /// Clicks the first element matching `css`, waiting for it to appear.
+    pub async fn click(&self, css: &str) -> anyhow::Result<()> {
+        let el = self.wait_for(css).await?;
+        el.click()
+            .await
+            .with_context(|| format!("clicking `{css}`"))
+    }
+
+    /// The first element matching `css`, waiting for it to appear.
+    pub async fn wait_for(&self, css: &str) -> anyhow::Result<fantoccini::elements::Element> {
+        self.wait_text(css, |_| true).await?;
+        Ok(self.client.find(Locator::Css(css)).await?)
+    }
+
+    /// How many elements match `css` now.
+    pub async fn count(&self, css: &str) -> anyhow::Result<usize> {
+        Ok(self.client.find_all(Locator::Css(css)).await?.len())
+    }
+
+    /// Runs `script` in the page and returns its value.
+    pub async fn eval(&self, script: &str) -> anyhow::Result<serde_json::Value> {
+        Ok(self.client.execute(script, vec![]).await?)
+    }
+
+    /// Waits until `script` (an expression) is truthy in the page.
+    pub async fn wait_js(&self, timeout: Duration, script: &str) -> anyhow::Result<()> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let value = self.eval(&format!("return !!({script});")).await?;
+            if value == serde_json::Value::Bool(true) {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                let shot = self
+                    .screenshot("failure")
+                    .await
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default();
+                bail!("`{script}` did not become true within {timeout:?}; screenshot: {shot}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Saves a screenshot of the window as `target/e2e-screenshots/<name>.png`.
     pub async fn screenshot(&self, name: &str) -> anyhow::Result<PathBuf> {
         // A DOM change is painted on a later frame; a screenshot taken at once shows the page
@@ -168,6 +223,15 @@ impl Drop for App {
         stop(&mut self.driver);
         stop(&mut self.bus);
     }
+}
+
+/// What a test changes about the app it launches.
+#[derive(Debug, Default)]
+pub struct Launch {
+    /// Extra environment variables of the app.
+    pub env: Vec<(String, String)>,
+    /// Files written into the data directory before the app starts: `(name, contents)`.
+    pub files: Vec<(String, String)>,
 }
 
 /// Stops tauri-driver and the bus if [`App::launch`] fails half way.

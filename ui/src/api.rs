@@ -2,8 +2,10 @@
 //!
 //! [`invoke`] takes an `orrery-ipc` [`Command`], so a command's name, arguments and result type
 //! come from the contract the shell implements. Every failure, from the shell or from the bridge
-//! itself, arrives as an [`IpcError`].
+//! itself, arrives as an [`IpcError`]. [`watch_sync`] opens the channel the shell streams the
+//! sync status over; [`media_url`] names a cached image.
 
+use orrery_ipc::commands::{ChannelRef, SyncStatusDto, WatchSync, WatchSyncArgs};
 use orrery_ipc::{Command, ErrorCode, IpcError};
 use wasm_bindgen::prelude::*;
 
@@ -12,6 +14,19 @@ extern "C" {
     // `app.withGlobalTauri` exposes the bridge as `window.__TAURI__`.
     #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "core"], js_name = invoke, catch)]
     async fn tauri_invoke(cmd: &str, args: JsValue) -> Result<JsValue, JsValue>;
+
+    /// `window.__TAURI__.core.Channel`: messages from the shell, in order.
+    #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "core"], js_name = Channel)]
+    type TauriChannel;
+
+    #[wasm_bindgen(constructor, js_namespace = ["window", "__TAURI__", "core"], js_class = "Channel", catch)]
+    fn new_channel() -> Result<TauriChannel, JsValue>;
+
+    #[wasm_bindgen(method, getter)]
+    fn id(this: &TauriChannel) -> u32;
+
+    #[wasm_bindgen(method, setter)]
+    fn set_onmessage(this: &TauriChannel, handler: &js_sys::Function);
 }
 
 /// Invokes `C` on the shell and decodes its result.
@@ -25,6 +40,44 @@ pub async fn invoke<C: Command>(args: &C::Args) -> Result<C::Output, IpcError> {
         // for instance when the page runs outside the app.
         Err(value) => Err(serde_wasm_bindgen::from_value(value.clone())
             .unwrap_or_else(|_| bridge_error(format!("{} failed: {value:?}", C::NAME)))),
+    }
+}
+
+/// Calls `on_status` with the sync status now and on every change, for the life of the page.
+pub fn watch_sync(on_status: impl Fn(SyncStatusDto) + 'static) -> Result<(), IpcError> {
+    let channel =
+        TauriChannel::new_channel().map_err(|e| bridge_error(format!("no IPC channel: {e:?}")))?;
+    let handler = Closure::<dyn Fn(JsValue)>::new(move |message: JsValue| {
+        if let Ok(status) = serde_wasm_bindgen::from_value(message) {
+            on_status(status);
+        }
+    });
+    channel.set_onmessage(handler.as_ref().unchecked_ref());
+    // Both live as long as the page: the subscription never ends before it.
+    handler.forget();
+    let args = WatchSyncArgs {
+        on_status: ChannelRef::new(channel.id()),
+    };
+    std::mem::forget(channel);
+    wasm_bindgen_futures::spawn_local(async move {
+        // Returns only when the shell drops the channel, e.g. while the app quits.
+        if let Err(err) = invoke::<WatchSync>(&args).await {
+            web_sys::console::warn_1(&format!("sync status stream ended: {err}").into());
+        }
+    });
+    Ok(())
+}
+
+/// The URL of image `id` on the shell's `media:` protocol. Windows' webview reaches custom
+/// protocols as `http://<scheme>.localhost`, the others as `<scheme>://localhost`.
+pub fn media_url(id: &str) -> String {
+    let windows = web_sys::window()
+        .and_then(|w| w.navigator().user_agent().ok())
+        .is_some_and(|ua| ua.contains("Windows"));
+    if windows {
+        format!("http://media.localhost/image/{id}")
+    } else {
+        format!("media://localhost/image/{id}")
     }
 }
 

@@ -54,7 +54,7 @@ pub async fn sync(dir: &DataDir, args: &SyncArgs) -> anyhow::Result<()> {
         // Pacing protects the user's real account from a ban (PROTOCOL.md §4): it may only be
         // turned off against a simulator on this machine.
         anyhow::ensure!(
-            is_loopback_url(&config.base_url),
+            zsxq::client::is_loopback_url(&config.base_url),
             "--no-pacing is only allowed against a service on a loopback address \
              (such as zsxq-sim on 127.0.0.1), not {}",
             config.base_url
@@ -350,50 +350,4 @@ fn status_line(text: &str) {
 #[allow(clippy::print_stderr)]
 fn warn(text: &str) {
     eprintln!("warning: {text}");
-}
-
-/// Whether `url`'s host is `localhost` or a loopback IP address.
-fn is_loopback_url(url: &str) -> bool {
-    let Some((_, rest)) = url.trim().split_once("://") else {
-        return false;
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host_port = authority.rsplit('@').next().unwrap_or_default();
-    let host = if let Some(bracketed) = host_port.strip_prefix('[') {
-        bracketed.split(']').next().unwrap_or_default()
-    } else {
-        host_port.split(':').next().unwrap_or_default()
-    };
-    host.eq_ignore_ascii_case("localhost")
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_loopback_services_may_go_unpaced() {
-        for yes in [
-            "http://127.0.0.1:4000",
-            "http://127.0.0.1",
-            "http://localhost:80/x",
-            "http://[::1]:9/",
-            "http://127.9.9.9",
-        ] {
-            assert!(is_loopback_url(yes), "{yes}");
-        }
-        for no in [
-            "https://api.zsxq.com",
-            "http://10.0.0.1:4000",
-            "http://127.0.0.1.example.com",
-            "http://evil.com/@127.0.0.1",
-            "127.0.0.1",
-            "",
-        ] {
-            assert!(!is_loopback_url(no), "{no}");
-        }
-    }
 }

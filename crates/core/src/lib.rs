@@ -20,10 +20,17 @@
 //! [`search::SearchIndex`] is a tantivy index derived from the archive through its change
 //! feed: every substring of Chinese or English text is found, ranked with jieba words, with
 //! the query language of `docs/search.md`.
+//!
+//! [`reader`] builds what the app's reading screens show (circles with unread counts,
+//! timelines, a topic with its thread, search results) as `orrery-ipc` views with sanitized
+//! HTML; [`sync::Schedule`] runs the app's sync on an interval and on demand; [`settings`]
+//! keeps the member's preferences.
 
 pub mod account;
 pub mod media;
 pub mod paths;
+pub mod reader;
 pub mod search;
+pub mod settings;
 pub mod store;
 pub mod sync;

@@ -114,6 +114,14 @@ impl MediaCache {
         Ok(self.absolute(&blob.path))
     }
 
+    /// The cached copy of `image`, if it is on disk (no network needed).
+    pub async fn cached_image(&self, image: ImageId) -> Result<Option<PathBuf>, StoreError> {
+        match self.store.image_entry(image).await? {
+            Some((_, cached)) => self.hit(cached).await,
+            None => Ok(None),
+        }
+    }
+
     /// The cached bytes of attached `file`, if they are on disk (no network needed).
     pub async fn cached_file(&self, file: FileId) -> Result<Option<PathBuf>, StoreError> {
         match self.store.file_entry(file).await? {

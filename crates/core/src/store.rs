@@ -21,7 +21,7 @@
 //! [`Store::threads_to_fetch`], [`Store::articles_to_fetch_in`] and
 //! [`Store::oldest_open_question`] (the sync engine's work lists), [`Store::sync_state`],
 //! [`Store::changes_after`] (the change feed), [`Store::timeline`] (keyset-paged, newest first)
-//! and [`Store::topic`] with its comments, and the rows the search index is derived from
+//! and [`Store::topic`] with its comments, what the member has read ([`Store::unread_counts`]), and the rows the search index is derived from
 //! ([`Store::search_topics`], [`Store::search_comments`] and their walks). Schema decisions are explained in `docs/archive.md`.
 
 mod articles;
@@ -30,8 +30,10 @@ mod comments;
 mod counts;
 mod derive;
 mod error;
+mod facets;
 mod feed;
 mod media;
+mod reads;
 mod schema;
 mod search_source;
 mod sync_state;
@@ -53,6 +55,7 @@ pub use catalog::CircleSummary;
 pub use comments::{CommentsOutcome, ThreadToFetch};
 pub use counts::{CircleCounts, Counts};
 pub use error::StoreError;
+pub use facets::{CircleFacets, Facet};
 pub use feed::{Change, ChangeEntity, ChangeOp};
 pub use media::{Blob, FileEntry, ImageToCache};
 pub use search_source::{SourceComment, SourceTopic};

@@ -50,6 +50,7 @@ mod error;
 mod event;
 mod html_text;
 mod images;
+mod schedule;
 mod threads;
 mod topics;
 
@@ -63,6 +64,7 @@ use zsxq::{ApiError, Client, GroupId};
 
 pub use error::SyncError;
 pub use event::{CircleReport, CircleState, Phase, SyncEvent, SyncReport, SyncStatus};
+pub use schedule::Schedule;
 pub use tokio_util::sync::CancellationToken;
 
 use crate::media::{self, MediaCache};

@@ -10,10 +10,15 @@
 //! - [`IpcError`] is the one error that crosses the boundary, as `{"code": …, "message": …}`
 //!   with a small closed set of [`ErrorCode`]s the UI matches on.
 //!
+//! - [`commands`] also re-exports the DTOs: the reading views (circles, timeline rows, a topic,
+//!   search results, sync status) and the settings.
+//!
 //! The crate depends on serde only.
 
 pub mod commands;
 mod error;
+mod settings;
+mod views;
 
 pub use error::{ErrorCode, IpcError};
 

@@ -48,6 +48,9 @@ pub enum Dataset {
     /// One topic per line of a JSON Lines file (`jsonl:PATH`): at least `text`; optionally
     /// `group_id`, `topic_id`, `type`, `create_time`, `author`. The rest is generated.
     Jsonl(PathBuf),
+    /// Two small circles (about fifty topics of every kind, with comments and replies) whose
+    /// every displayed string carries an XSS payload (`hostile`); see [`crate::hostile`].
+    Hostile,
 }
 
 /// The largest `generated:N`: ids and comment ids encode the topic's position in 32 bits.
@@ -56,7 +59,7 @@ pub const MAX_GENERATED_TOPICS: u64 = 50_000_000;
 /// Why a dataset name could not be parsed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown dataset “{0}”: expected demo, generated:N (N ≤ {MAX_GENERATED_TOPICS}) or jsonl:PATH"
+    "unknown dataset “{0}”: expected demo, hostile, generated:N (N ≤ {MAX_GENERATED_TOPICS}) or jsonl:PATH"
 )]
 pub struct DatasetParseError(String);
 
@@ -65,8 +68,10 @@ impl FromStr for Dataset {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let err = || DatasetParseError(s.to_owned());
-        if s == "demo" {
-            return Ok(Self::Demo);
+        match s {
+            "demo" => return Ok(Self::Demo),
+            "hostile" => return Ok(Self::Hostile),
+            _ => {}
         }
         if let Some(n) = s.strip_prefix("generated:") {
             let n: u64 = n.trim().parse().map_err(|_| err())?;
@@ -89,6 +94,7 @@ impl fmt::Display for Dataset {
             Self::Demo => f.write_str("demo"),
             Self::Generated(n) => write!(f, "generated:{n}"),
             Self::Jsonl(path) => write!(f, "jsonl:{}", path.display()),
+            Self::Hostile => f.write_str("hostile"),
         }
     }
 }
@@ -144,12 +150,21 @@ mod tests {
 
     #[test]
     fn datasets_parse_and_print_back() {
-        for text in ["demo", "generated:1000000", "jsonl:/tmp/x.jsonl"] {
+        for text in ["demo", "hostile", "generated:1000000", "jsonl:/tmp/x.jsonl"] {
             let dataset: Dataset = text.parse().expect("valid dataset");
             assert_eq!(dataset.to_string(), text);
         }
         assert_eq!("generated:5".parse(), Ok(Dataset::Generated(5)));
-        for bad in ["", "Demo", "generated:", "generated:x", "jsonl:", "csv:a"] {
+        for bad in [
+            "",
+            "Demo",
+            "Hostile",
+            "hostile:1",
+            "generated:",
+            "generated:x",
+            "jsonl:",
+            "csv:a",
+        ] {
             assert!(bad.parse::<Dataset>().is_err(), "{bad}");
         }
     }

@@ -2,12 +2,14 @@
 //! always renders the same text, images and comments, and nothing is generated for topics no
 //! one asks for.
 
-use zsxq::rich_text::{Node, to_zsxq};
+use std::borrow::Cow;
+
+use zsxq::rich_text::{Node, parse, to_zsxq};
 use zsxq::{HashtagId, UserId};
 
 use crate::dataset::corpus::{COMMENTS, REPLIES, THEMES, Theme};
 use crate::rng::{Rng, tag};
-use crate::world::{CommentRec, Kind, NONE, TopicMeta, TopicRef, World, flag};
+use crate::world::{Attachments, CommentRec, Kind, NONE, TopicMeta, TopicRef, World, flag};
 
 /// The attachments a topic has; cheap enough to compute while filtering a million topics.
 #[derive(Debug, Clone, Copy, Default)]
@@ -74,7 +76,23 @@ pub(crate) fn theme(world: &World, at: TopicRef) -> &'static Theme {
     &THEMES[index % THEMES.len()]
 }
 
+/// The traits of a stored topic: what its dataset attached.
+fn stored_traits(attachments: &Attachments) -> Traits {
+    Traits {
+        images: attachments.images,
+        file: attachments.file_name.is_some(),
+        article: attachments.article.is_some(),
+        ..Traits::default()
+    }
+}
+
 pub(crate) fn traits(world: &World, at: TopicRef, meta: &TopicMeta) -> Traits {
+    if meta.has(flag::STORED) {
+        return world
+            .stored
+            .get(&at)
+            .map_or_else(Traits::default, |s| stored_traits(&s.attachments));
+    }
     let by_owner = world
         .circles
         .get(usize::from(at.circle))
@@ -90,8 +108,8 @@ pub(crate) struct Content {
     /// What lists show instead of `text` (long talks with an article are cut with `...`).
     pub(crate) excerpt: Option<String>,
     pub(crate) traits: Traits,
-    pub(crate) file_name: Option<&'static str>,
-    pub(crate) article_title: Option<&'static str>,
+    pub(crate) file_name: Option<Cow<'static, str>>,
+    pub(crate) article_title: Option<Cow<'static, str>>,
     /// The answer a derived `q&a` gets.
     pub(crate) answer: &'static str,
 }
@@ -104,16 +122,20 @@ pub(crate) fn derive(world: &World, at: TopicRef, meta: &TopicMeta) -> Content {
     let traits = draw_traits(&mut rng, meta, by_owner);
     let question = rng.below(theme.questions.len() as u64) as usize;
     let answer = theme.answers[question % theme.answers.len()];
-    let file_name = traits.file.then(|| *rng.pick(theme.files));
-    let article_title = traits.article.then(|| *rng.pick(theme.articles));
+    let file_name = traits.file.then(|| Cow::Borrowed(*rng.pick(theme.files)));
+    let article_title = traits
+        .article
+        .then(|| Cow::Borrowed(*rng.pick(theme.articles)));
 
     if let Some(stored) = world.stored.get(&at) {
+        let attachments = &stored.attachments;
+        let article = attachments.article.as_ref();
         return Content {
             text: stored.text.clone(),
-            excerpt: None,
-            traits,
-            file_name: None,
-            article_title: None,
+            excerpt: article.map(|_| excerpt(&parse(&stored.text))),
+            traits: stored_traits(attachments),
+            file_name: attachments.file_name.clone().map(Cow::Owned),
+            article_title: article.map(|a| Cow::Owned(a.title.clone())),
             answer,
         };
     }
@@ -172,7 +194,7 @@ pub(crate) fn derive(world: &World, at: TopicRef, meta: &TopicMeta) -> Content {
         });
     }
     let text = to_zsxq(&nodes);
-    let excerpt = article_title.map(|_| excerpt(&nodes));
+    let excerpt = article_title.as_ref().map(|_| excerpt(&nodes));
     Content {
         text,
         excerpt,
@@ -265,7 +287,7 @@ pub(crate) fn hashtag_in(world: &World, circle: usize, text: &str) -> u8 {
     let Some(circle) = world.circles.get(circle) else {
         return NONE;
     };
-    zsxq::rich_text::parse(text)
+    parse(text)
         .iter()
         .find_map(|node| match node {
             Node::Hashtag { id, name } => circle

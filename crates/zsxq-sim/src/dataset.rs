@@ -1,7 +1,9 @@
-//! Building a [`World`] from a [`Dataset`]: the `demo` circles, `generated:N` and `jsonl:PATH`.
+//! Building a [`World`] from a [`Dataset`]: the `demo` circles, `generated:N`, `jsonl:PATH` and
+//! `hostile`.
 
 pub(crate) mod corpus;
 mod generate;
+mod hostile;
 mod jsonl;
 
 use crate::config::{Dataset, SimConfig, SimError};
@@ -36,6 +38,7 @@ pub(crate) fn build(config: &SimConfig) -> Result<World, SimError> {
                 generate::fill_timeline(&mut world, c, share);
             }
         }
+        Dataset::Hostile => hostile::build(&mut world),
         Dataset::Jsonl(path) => {
             jsonl::load(&mut world, path).map_err(|reason| SimError::Dataset {
                 dataset: config.dataset.to_string(),

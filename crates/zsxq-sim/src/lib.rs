@@ -5,11 +5,13 @@
 //! fault injection. Tests, benchmarks and Orrery's demo mode talk to it instead of the real
 //! service.
 //!
-//! * [`serve`] takes a [`SimConfig`] — a [`Dataset`] (`demo`, `generated:N`, `jsonl:PATH`), a
-//!   seed, [`Faults`] and an activity rate — and returns a [`SimHandle`]: the base URL, a valid
-//!   token, the current [`Truth`] (topics, comments and answers per circle), request counts
-//!   ([`RequestStats`]), [`SimHandle::advance`] to apply activity deterministically, and
-//!   [`SimHandle::set_faults`].
+//! * [`serve`] takes a [`SimConfig`] — a [`Dataset`] (`demo`, `generated:N`, `jsonl:PATH`,
+//!   `hostile`), a seed, [`Faults`] and an activity rate — and returns a [`SimHandle`]: the
+//!   base URL, a valid token, the current [`Truth`] (topics, comments and answers per circle),
+//!   request counts ([`RequestStats`]), [`SimHandle::advance`] to apply activity
+//!   deterministically, and [`SimHandle::set_faults`].
+//! * [`hostile`] lists the XSS payloads of the `hostile` dataset and the canary global they
+//!   all try to set, for tests that check untrusted content renders inertly.
 //! * [`dataset_truth`] gives a dataset's truth without serving it, and [`export`] renders
 //!   every topic with its comments in-process, for loading large archives in benchmarks.
 //! * The `zsxq-sim` binary wraps both: `zsxq-sim serve …` and `zsxq-sim truth …`.
@@ -30,6 +32,7 @@ mod content;
 mod dataset;
 mod export;
 mod faults;
+pub mod hostile;
 mod png;
 mod render;
 mod rng;

@@ -24,7 +24,7 @@ enum Command {
 
 #[derive(Debug, Args)]
 struct DatasetArgs {
-    /// `demo`, `generated:N` or `jsonl:PATH`.
+    /// `demo`, `hostile` (XSS payloads everywhere), `generated:N` or `jsonl:PATH`.
     #[arg(long, default_value = "demo")]
     dataset: Dataset,
     /// Seed of every generated value.

@@ -47,15 +47,23 @@ pub(crate) struct Renderer<'a> {
 }
 
 impl Renderer<'_> {
+    /// `url` with the dataset's extra media query parameter, if it has one.
+    fn media_url(&self, url: String) -> String {
+        with_query(url, &self.world.media_query)
+    }
+
     pub(crate) fn avatar_url(&self, user_id: i64) -> String {
-        format!("{}/images/avatar_{user_id}.png?{URL_EXPIRY}", self.base)
+        self.media_url(format!(
+            "{}/images/avatar_{user_id}.png?{URL_EXPIRY}",
+            self.base
+        ))
     }
 
     fn background_url(&self, group_id: i64) -> String {
-        format!(
+        self.media_url(format!(
             "{}/images/background_{group_id}.png?{URL_EXPIRY}",
             self.base
-        )
+        ))
     }
 
     /// A user as embedded in topics: id, name, avatar, and description/location when known.
@@ -92,7 +100,10 @@ impl Renderer<'_> {
         let size = |variant: &str| {
             let (width, height) = image_size(id, variant).unwrap_or((1, 1));
             (
-                format!("{}/images/{id}_{variant}.png?{URL_EXPIRY}", self.base),
+                self.media_url(format!(
+                    "{}/images/{id}_{variant}.png?{URL_EXPIRY}",
+                    self.base
+                )),
                 width,
                 height,
             )
@@ -262,15 +273,15 @@ impl Renderer<'_> {
         if content.traits.file {
             talk.insert("files".into(), self.files(at, meta, content));
         }
-        if let Some(title) = content.article_title {
+        if let Some(title) = &content.article_title {
             let article = article_id(topic_id);
             talk.insert(
                 "article".into(),
                 json!({
                     "title": title,
                     "article_id": article,
-                    "article_url": format!("{}/articles/id_{article}.html", self.base),
-                    "inline_article_url": format!("{}/articles/inline_form/id_{article}.html", self.base),
+                    "article_url": self.media_url(format!("{}/articles/id_{article}.html", self.base)),
+                    "inline_article_url": self.media_url(format!("{}/articles/inline_form/id_{article}.html", self.base)),
                 }),
             );
         }
@@ -278,7 +289,7 @@ impl Renderer<'_> {
     }
 
     fn files(&self, at: TopicRef, meta: &TopicMeta, content: &Content) -> Value {
-        let name = content.file_name.unwrap_or("附件.pdf");
+        let name = content.file_name.as_deref().unwrap_or("附件.pdf");
         let id = file_id(at);
         let h = hash(&[id as u64]);
         let mut file = json!({
@@ -582,6 +593,15 @@ impl Renderer<'_> {
         out.insert("user_specific".into(), user_specific);
         Value::Object(out)
     }
+}
+
+/// `url` with `query` (`key=value`) appended; unchanged when `query` is empty.
+pub(crate) fn with_query(mut url: String, query: &str) -> String {
+    if !query.is_empty() {
+        url.push(if url.contains('?') { '&' } else { '?' });
+        url.push_str(query);
+    }
+    url
 }
 
 /// The server-made preview title: the first 15 visible characters, then `...`.

@@ -70,9 +70,9 @@ pub struct Footprint {
     pub topics: u64,
     /// Bytes of per-topic metadata (the only per-topic structure for generated datasets).
     pub topic_meta_bytes: u64,
-    /// Topics whose text is held verbatim (`jsonl:` lines and client posts).
+    /// Topics whose text is held verbatim (`jsonl:` lines, `hostile` topics and client posts).
     pub stored_texts: u64,
-    /// Comments held verbatim (client posts and activity).
+    /// Comments held verbatim (client posts, activity and the `hostile` dataset's).
     pub posted_comments: u64,
 }
 

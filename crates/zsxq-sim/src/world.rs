@@ -145,6 +145,25 @@ pub(crate) struct StoredTopic {
     /// An id the dataset imposed (`jsonl:` lines with `topic_id`).
     pub(crate) topic_id: Option<i64>,
     pub(crate) text: String,
+    /// What the dataset attached; none for `jsonl:` lines and client posts.
+    pub(crate) attachments: Attachments,
+}
+
+/// The images, file and article of a stored topic, given by the dataset (the `hostile` one)
+/// rather than drawn from the seed.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Attachments {
+    /// How many images (at most 3: higher image numbers belong to answers).
+    pub(crate) images: u8,
+    pub(crate) file_name: Option<String>,
+    pub(crate) article: Option<StoredArticle>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct StoredArticle {
+    pub(crate) title: String,
+    /// The HTML inside the article page's content `<div>`, served as is.
+    pub(crate) body_html: String,
 }
 
 #[derive(Debug, Clone)]
@@ -154,8 +173,8 @@ pub(crate) struct StoredAnswer {
     pub(crate) time_ms: i64,
 }
 
-/// A comment: derived from the seed (see [`crate::content::comments`]) or written later by a
-/// client or by activity (kept in [`World::posted`]).
+/// A comment: derived from the seed (see [`crate::content::comments`]) or written by a client,
+/// by activity or by the `hostile` dataset (kept in [`World::posted`]).
 #[derive(Debug, Clone)]
 pub(crate) struct CommentRec {
     /// Position among the topic's comments, after the derived ones.
@@ -182,6 +201,9 @@ pub(crate) struct World {
     pub(crate) answers: HashMap<TopicRef, StoredAnswer>,
     pub(crate) posted: HashMap<TopicRef, Vec<CommentRec>>,
     pub(crate) mobile_only_files: HashSet<i64>,
+    /// A `key=value` query parameter added to every media URL (images, avatars, covers,
+    /// articles, downloads); empty for most datasets, a payload for `hostile`.
+    pub(crate) media_query: String,
     /// Activity events applied so far; the key of the next one.
     pub(crate) activity_events: u64,
 }
@@ -518,6 +540,26 @@ impl World {
         }
         c.topics.push(meta);
         at
+    }
+
+    /// [`Self::push_topic`] for a topic whose text (and attachments) are given: the text is
+    /// stored first, so the counters see its attachments.
+    pub(crate) fn push_stored_topic(
+        &mut self,
+        circle: usize,
+        mut meta: TopicMeta,
+        stored: StoredTopic,
+    ) -> TopicRef {
+        meta.flags |= flag::STORED;
+        let at = TopicRef {
+            circle: circle as u16,
+            ordinal: self
+                .circles
+                .get(circle)
+                .map_or(0, |c| c.topics.len() as u32),
+        };
+        self.stored.insert(at, stored);
+        self.push_topic(circle, meta)
     }
 }
 

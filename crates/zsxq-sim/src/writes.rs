@@ -3,8 +3,8 @@
 
 use crate::content;
 use crate::world::{
-    CommentRec, Kind, MAX_COMMENTS_PER_TOPIC, NONE, StoredAnswer, StoredTopic, TopicMeta, TopicRef,
-    World, comment_id, flag,
+    Attachments, CommentRec, Kind, MAX_COMMENTS_PER_TOPIC, NONE, StoredAnswer, StoredTopic,
+    TopicMeta, TopicRef, World, comment_id, flag,
 };
 
 /// Why a write was refused; each maps to an envelope code.
@@ -70,6 +70,7 @@ pub(crate) fn post_talk(
         StoredTopic {
             topic_id: None,
             text,
+            attachments: Attachments::default(),
         },
     );
     at

@@ -1229,3 +1229,211 @@ async fn the_library_refuses_non_loopback_addresses() {
     let result = zsxq_sim::serve(SimConfig::default(), "0.0.0.0:0".parse().expect("addr")).await;
     assert!(matches!(result, Err(zsxq_sim::SimError::NotLoopback(_))));
 }
+
+/// Every string in a JSON value, and inside every rich text among them the decoded entity
+/// values (link targets, hashtag and mention names), which are served percent-encoded.
+fn served_strings(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::String(text) => {
+            for node in parse(text) {
+                match node {
+                    Node::Link { href, title } => out.extend([href, title]),
+                    Node::Hashtag { name, .. } | Node::Mention { name, .. } => out.push(name),
+                    Node::Bold(text) | Node::Italic(text) => out.push(text),
+                    Node::Text(_) | Node::Unknown { .. } => {}
+                }
+            }
+            out.push(text.clone());
+        }
+        Value::Array(items) => items.iter().for_each(|v| served_strings(v, out)),
+        Value::Object(fields) => fields.values().for_each(|v| served_strings(v, out)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn hostile_dataset_serves_every_payload_and_keeps_its_truth() {
+    use zsxq_sim::hostile::{CANARY, MARKER, PAYLOADS};
+
+    let config = SimConfig {
+        dataset: Dataset::Hostile,
+        ..SimConfig::default()
+    };
+    let sim = start(config.clone()).await;
+    let truth = sim.handle.truth();
+    assert_eq!(zsxq_sim::dataset_truth(&config).expect("truth"), truth);
+    assert!((1..=2).contains(&truth.circles.len()), "{truth:?}");
+    assert!((30..=60).contains(&truth.topics()), "{truth:?}");
+    let printed = Command::new(env!("CARGO_BIN_EXE_zsxq-sim"))
+        .args(["truth", "--dataset", "hostile"])
+        .output()
+        .expect("run zsxq-sim truth");
+    assert!(printed.status.success());
+    assert_eq!(
+        serde_json::from_slice::<zsxq_sim::Truth>(&printed.stdout).expect("truth"),
+        truth
+    );
+
+    let me = self_id(&sim).await;
+    let mut served = Vec::new();
+    for path in ["/v3/users/self", "/v2/groups"] {
+        served_strings(&sim.raw(path).await.json(), &mut served);
+    }
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut note = |what| *seen.entry(what).or_default() += 1;
+    let mut users = HashSet::new();
+    for circle in &truth.circles {
+        let gid = &circle.group_id;
+        for what in ["", "/hashtags", "/columns", "/menus"] {
+            let raw = sim.raw(&format!("/v2/groups/{gid}{what}")).await.json();
+            served_strings(&raw, &mut served);
+        }
+        // The same walk as for the other datasets arrives at the truth.
+        let topics = sim.all_topics(gid.parse().expect("group id")).await;
+        assert_eq!(topics.len() as u64, circle.topics, "{gid}");
+        let mut comments = 0;
+        let mut answered = 0;
+        for topic in &topics {
+            let id = topic.topic_id;
+            let raw = sim.raw(&format!("/v2/topics/{id}")).await;
+            served_strings(&raw.json(), &mut served);
+            let detail: TopicDetail = raw.decode().expect("topic detail");
+            let topic = detail.topic;
+            let text = topic.text().expect("text");
+            assert!(text.starts_with(MARKER) && text.contains(CANARY), "{text}");
+            let thread = sim.raw(&format!("/v2/topics/{id}/comments?count=30")).await;
+            served_strings(&thread.json(), &mut served);
+            let thread: CommentsPage = thread.decode().expect("comments");
+            let mut count = 0;
+            for comment in &thread.comments {
+                count += 1 + comment.replies().len() as u64;
+                if !comment.replies().is_empty() {
+                    note("reply");
+                }
+            }
+            assert_eq!(Some(count), topic.comments_count, "{id}");
+            comments += count;
+            match topic.body() {
+                TopicBody::Talk(talk) => {
+                    note("talk");
+                    if let Some(article) = &talk.article {
+                        note("article");
+                        let url = article.article_url.as_deref().expect("article url");
+                        let page = sim.raw_as(url, None).await;
+                        assert_eq!(page.status, 200, "{url}");
+                        served.push(String::from_utf8(page.body).expect("utf-8"));
+                    }
+                    for file in talk.files.iter().flatten() {
+                        note("file");
+                        #[derive(serde::Deserialize)]
+                        struct DownloadUrl {
+                            download_url: String,
+                        }
+                        let url: DownloadUrl = sim
+                            .get(&format!("/v2/files/{}/download_url", file.file_id))
+                            .await;
+                        assert!(url.download_url.contains(CANARY));
+                        assert_eq!(sim.raw_as(&url.download_url, None).await.status, 200);
+                    }
+                }
+                TopicBody::QuestionAnswer { question, answer } => {
+                    note(if answer.is_some() {
+                        "answered"
+                    } else {
+                        "unanswered"
+                    });
+                    answered += u64::from(answer.is_some());
+                    if question.anonymous == Some(true) {
+                        note("anonymous");
+                    }
+                    if question
+                        .owner
+                        .as_ref()
+                        .is_some_and(|o| o.user_id.get() == me)
+                    {
+                        note("asked by me");
+                    }
+                }
+                TopicBody::Task(_) => note("task"),
+                TopicBody::Solution(_) => note("solution"),
+                TopicBody::Other { .. } => panic!("unknown body: {topic:?}"),
+            }
+            if let Some(image) = topic.images().first() {
+                note("images");
+                // The payload rides in a query parameter; the URL still serves the image.
+                assert!(image.large.url.contains(CANARY));
+                let raw = sim.raw_as(&image.large.url, None).await;
+                assert_eq!((raw.status, &raw.body[..4]), (200, &b"\x89PNG"[..]));
+            }
+            if topic.is_sticky() {
+                note("sticky");
+            }
+            if topic.columns.is_some() {
+                note("column");
+            }
+            for node in parse(text) {
+                match node {
+                    Node::Mention { id, .. } => {
+                        users.insert(id.expect("mention id").get());
+                        note("mention");
+                    }
+                    Node::Hashtag { id, .. } => {
+                        assert!(id.is_some());
+                        note("hashtag");
+                    }
+                    Node::Link { .. } => note("link"),
+                    _ => {}
+                }
+            }
+        }
+        assert_eq!(comments, circle.comments, "{gid}");
+        assert_eq!(answered, circle.answered, "{gid}");
+    }
+    for kind in [
+        "talk",
+        "article",
+        "file",
+        "images",
+        "answered",
+        "unanswered",
+        "anonymous",
+        "asked by me",
+        "task",
+        "solution",
+        "reply",
+        "sticky",
+        "column",
+        "mention",
+        "hashtag",
+        "link",
+    ] {
+        assert!(
+            seen.get(kind).copied().unwrap_or(0) > 0,
+            "no {kind}: {seen:?}"
+        );
+    }
+    for user in users {
+        let profile = sim.raw(&format!("/v3/users/{user}")).await.json();
+        served_strings(&profile, &mut served);
+    }
+    for payload in PAYLOADS {
+        assert!(payload.contains(&format!("window.{CANARY}=1")), "{payload}");
+        assert!(
+            served.iter().any(|s| s.contains(payload)),
+            "{payload:?} is served nowhere"
+        );
+    }
+    // Scheme payloads also reach the wire inside link entities, percent-encoded like the
+    // service's.
+    let gid = &truth.circles[0].group_id;
+    let raw = String::from_utf8(
+        sim.raw(&format!("/v2/groups/{gid}/topics?count=30"))
+            .await
+            .body,
+    )
+    .expect("utf-8");
+    assert!(
+        raw.contains(r#"<e type=\"web\" href=\"javascript%3Awindow.__orrery_pwned%3D1\""#),
+        "no encoded javascript: link"
+    );
+}

@@ -52,6 +52,7 @@ use serde::de::{DeserializeOwned, IgnoredAny};
 
 pub use config::{
     ClientConfig, ClientError, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, DEFAULT_X_VERSION,
+    is_loopback_url,
 };
 pub use endpoints::{
     CommentsQuery, DEFAULT_PAGE_SIZE, DynamicsScope, MAX_TOPICS_PER_PAGE, TopicScope, TopicsQuery,

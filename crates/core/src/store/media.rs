@@ -5,7 +5,9 @@
 //! A blob row is only ever inserted after its file is in place, and deleted before its file is
 //! removed, so `local_path` never names a missing file.
 
-use zsxq::{FileId, GroupId, ImageId};
+use std::collections::HashSet;
+
+use zsxq::{FileId, GroupId, ImageId, TopicId};
 
 use super::{Store, StoreError};
 
@@ -81,6 +83,17 @@ impl Store {
                 .fetch_optional(&self.pool)
                 .await?,
         )
+    }
+
+    /// The images of `topic` (its comments' included) that have a copy in the cache.
+    pub async fn cached_images_of(&self, topic: TopicId) -> Result<HashSet<ImageId>, StoreError> {
+        let rows: Vec<(i64,)> = sqlx::query_as(
+            "SELECT image_id FROM images WHERE topic_id = ? AND local_path IS NOT NULL",
+        )
+        .bind(topic.get())
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|(id,)| ImageId::new(id)).collect())
     }
 
     /// `file`'s name and cached path.

@@ -18,6 +18,8 @@ pub enum TimelineFilter {
     All,
     /// 精华: digests only.
     Digests,
+    /// 只看星主: topics posted by the circle's owner.
+    Owner,
     /// One type (问答 is `QuestionAnswer`, 作业 is `Task`).
     Kind(TopicKind),
     /// Topics carrying a hashtag, by name without the `#` markers.
@@ -150,13 +152,16 @@ impl Store {
         after: Option<TimelineKey>,
         limit: u32,
     ) -> Result<Vec<TopicSummary>, StoreError> {
-        let (digests, kind, hashtag, column) = match filter {
-            TimelineFilter::All => (false, None, None, None),
-            TimelineFilter::Digests => (true, None, None, None),
-            TimelineFilter::Kind(kind) => (false, Some(kind.as_str()), None, None),
-            TimelineFilter::Hashtag(name) => (false, None, Some(name.as_str()), None),
-            TimelineFilter::Column(id) => (false, None, None, Some(id.get())),
-        };
+        let (mut digests, mut owner, mut kind, mut hashtag, mut column) =
+            (false, false, None, None, None);
+        match filter {
+            TimelineFilter::All => {}
+            TimelineFilter::Digests => digests = true,
+            TimelineFilter::Owner => owner = true,
+            TimelineFilter::Kind(k) => kind = Some(k.as_str()),
+            TimelineFilter::Hashtag(name) => hashtag = Some(name.as_str()),
+            TimelineFilter::Column(id) => column = Some(id.get()),
+        }
         let rows: Vec<SummaryRow> = sqlx::query_as(
             "SELECT t.topic_id, t.group_id, t.kind, t.author_id, u.name AS author_name,
                     t.create_time, t.modify_time, t.title, t.plain_text, t.digested, t.sticky,
@@ -170,6 +175,8 @@ impl Store {
                AND (?5 IS NULL OR EXISTS (SELECT 1 FROM topic_columns c
                                           WHERE c.topic_id = t.topic_id AND c.column_id = ?5))
                AND (?6 IS NULL OR (t.create_time_ms, t.topic_id) < (?6, ?7))
+               AND (NOT ?9 OR t.author_id = (SELECT json_extract(g.raw_json, '$.owner.user_id')
+                                             FROM circles g WHERE g.group_id = ?1))
              ORDER BY t.create_time_ms DESC, t.topic_id DESC
              LIMIT ?8",
         )
@@ -181,6 +188,7 @@ impl Store {
         .bind(after.map(|k| k.create_time_ms))
         .bind(after.map(|k| k.topic_id.get()))
         .bind(i64::from(limit))
+        .bind(owner)
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(TopicSummary::try_from).collect()

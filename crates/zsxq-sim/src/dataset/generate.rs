@@ -33,6 +33,7 @@ pub(crate) fn new_world(seed: u64, anchor_ms: i64) -> World {
         answers: HashMap::new(),
         posted: HashMap::new(),
         mobile_only_files: HashSet::new(),
+        media_query: String::new(),
         activity_events: 0,
     };
     world.add_user(
@@ -274,7 +275,7 @@ pub(crate) fn new_topic_meta(
     meta
 }
 
-fn blank(time_ms: i64, author: u32) -> TopicMeta {
+pub(super) fn blank(time_ms: i64, author: u32) -> TopicMeta {
     TopicMeta {
         time_ms,
         author,

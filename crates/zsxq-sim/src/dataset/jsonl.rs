@@ -11,7 +11,7 @@ use zsxq::{GroupId, Timestamp, TopicId, UserId};
 
 use super::generate::{add_circle, new_topic_meta};
 use crate::rng::{Rng, tag};
-use crate::world::{Kind, NONE, StoredTopic, World, flag};
+use crate::world::{Attachments, Kind, NONE, StoredTopic, World, flag};
 
 #[derive(Debug, Deserialize)]
 struct Line {
@@ -127,6 +127,7 @@ fn load_circle(world: &mut World, c: usize, lines: Vec<Line>, authors: &mut Hash
             StoredTopic {
                 topic_id,
                 text: line.text,
+                attachments: Attachments::default(),
             },
         );
     }

@@ -2,6 +2,8 @@
 //! renditions of every attached image), article pages, and file downloads with their
 //! short-lived URLs (and the mobile-only refusal, code 1030).
 
+use std::borrow::Cow;
+
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -9,7 +11,7 @@ use serde_json::json;
 
 use super::{App, fail, ok, parse_id};
 use crate::content::{self, Content};
-use crate::render::{image_size, ts};
+use crate::render::{image_size, ts, with_query};
 use crate::rng::{Rng, hash, tag};
 use crate::world::{TopicRef, World, article_topic_id, file_ref, image_id};
 
@@ -18,7 +20,7 @@ fn missing() -> Response {
 }
 
 /// The topic carrying `file_id`, and its file's name.
-fn file_of(world: &World, file: i64) -> Option<(TopicRef, &'static str)> {
+fn file_of(world: &World, file: i64) -> Option<(TopicRef, Cow<'static, str>)> {
     let at = file_ref(file)?;
     let meta = world.meta(at)?;
     let name = content::derive(world, at, meta).file_name?;
@@ -37,9 +39,8 @@ pub(super) async fn download_url(State(app): App, Path(file): Path<String>) -> R
             "此文件只能在手机端下载",
         );
     }
-    ok(json!({
-        "download_url": format!("{}/files/{id}?e=1924963199&token=zsxq-sim", app.base_url),
-    }))
+    let url = format!("{}/files/{id}?e=1924963199&token=zsxq-sim", app.base_url);
+    ok(json!({"download_url": with_query(url, &world.media_query)}))
 }
 
 pub(super) async fn file(State(app): App, Path(file): Path<String>) -> Response {
@@ -115,14 +116,13 @@ pub(super) async fn article(State(app): App, Path(page): Path<String>) -> Respon
         .and_then(|at| {
             let meta = world.meta(at)?;
             let content = content::derive(&world, at, meta);
-            content
-                .article_title
-                .map(|title| (at, *meta, content, title))
+            let title = content.article_title.clone()?;
+            Some((at, *meta, content, title))
         });
     let Some((at, meta, content, title)) = found else {
         return missing();
     };
-    let html = article_html(&world, &app.base_url, at, &meta, &content, title);
+    let html = article_html(&world, &app.base_url, at, &meta, &content, &title);
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
 }
 
@@ -134,6 +134,26 @@ fn article_html(
     content: &Content,
     title: &str,
 ) -> String {
+    let body = match world
+        .stored
+        .get(&at)
+        .and_then(|s| s.attachments.article.as_ref())
+    {
+        // The dataset wrote the article itself (the `hostile` one, whose HTML is the point).
+        Some(article) => article.body_html.clone(),
+        None => derived_article_body(world, base, at, content),
+    };
+    let author = world.user(meta.author);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n</head>\n<body>\n<div class=\"post\">\n<h1 class=\"title\">{title}</h1>\n<div class=\"author\">{author} · {date}</div>\n<div class=\"content ql-editor\">\n{body}</div>\n</div>\n</body>\n</html>\n",
+        title = escape(title),
+        author = escape(&author.name),
+        date = ts(meta.time_ms),
+    )
+}
+
+/// An article written from the topic's text and its circle's theme, with one image.
+fn derived_article_body(world: &World, base: &str, at: TopicRef, content: &Content) -> String {
     let theme = content::theme(world, at);
     let plain = zsxq::rich_text::to_plain_text(&zsxq::rich_text::parse(&content.text));
     let mut body = String::new();
@@ -163,11 +183,5 @@ fn article_html(
         "<p><img src=\"{base}/images/{}_large.png\" alt=\"\"></p>\n",
         image_id(at, 6)
     ));
-    let author = world.user(meta.author);
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n</head>\n<body>\n<div class=\"post\">\n<h1 class=\"title\">{title}</h1>\n<div class=\"author\">{author} · {date}</div>\n<div class=\"content ql-editor\">\n{body}</div>\n</div>\n</body>\n</html>\n",
-        title = escape(title),
-        author = escape(&author.name),
-        date = ts(meta.time_ms),
-    )
+    body
 }

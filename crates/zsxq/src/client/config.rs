@@ -114,6 +114,25 @@ pub(crate) fn is_default_base(url: &Url) -> bool {
     parse_http_url(DEFAULT_BASE_URL).is_ok_and(|default| default.origin() == url.origin())
 }
 
+/// Whether `url`'s host is `localhost` or a loopback IP address: a simulator on this machine,
+/// the only service that may be sent requests without pacing.
+pub fn is_loopback_url(url: &str) -> bool {
+    let Some((_, rest)) = url.trim().split_once("://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host_port = authority.rsplit('@').next().unwrap_or_default();
+    let host = if let Some(bracketed) = host_port.strip_prefix('[') {
+        bracketed.split(']').next().unwrap_or_default()
+    } else {
+        host_port.split(':').next().unwrap_or_default()
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,6 +170,29 @@ mod tests {
                 }),
                 "{bad}"
             );
+        }
+    }
+
+    #[test]
+    fn only_loopback_services_may_go_unpaced() {
+        for yes in [
+            "http://127.0.0.1:4000",
+            "http://127.0.0.1",
+            "http://localhost:80/x",
+            "http://[::1]:9/",
+            "http://127.9.9.9",
+        ] {
+            assert!(is_loopback_url(yes), "{yes}");
+        }
+        for no in [
+            "https://api.zsxq.com",
+            "http://10.0.0.1:4000",
+            "http://127.0.0.1.example.com",
+            "http://evil.com/@127.0.0.1",
+            "127.0.0.1",
+            "",
+        ] {
+            assert!(!is_loopback_url(no), "{no}");
         }
     }
 }

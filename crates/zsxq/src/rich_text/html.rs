@@ -88,6 +88,69 @@ pub fn to_html(nodes: &[Node]) -> String {
     SANITIZER.clean(&html.finish()).to_string()
 }
 
+/// The article allow-list: structure and emphasis only. Images are dropped because article
+/// images are not archived (a remote URL would neither load offline nor pass the app's CSP).
+static ARTICLE_SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut builder = ammonia::Builder::empty();
+    builder
+        .tags(HashSet::from([
+            "p",
+            "br",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "strong",
+            "b",
+            "em",
+            "i",
+            "u",
+            "s",
+            "blockquote",
+            "pre",
+            "code",
+            "ul",
+            "ol",
+            "li",
+            "hr",
+            "a",
+            "span",
+            "div",
+            "table",
+            "thead",
+            "tbody",
+            "tr",
+            "th",
+            "td",
+            "sub",
+            "sup",
+        ]))
+        .clean_content_tags(HashSet::from([
+            "script", "style", "template", "svg", "math",
+        ]))
+        .tag_attributes(HashMap::from([("a", HashSet::from(["href", "target"]))]))
+        .allowed_classes(HashMap::from([(
+            "a",
+            HashSet::from(["zsxq-link", "external"]),
+        )]))
+        .set_tag_attribute_value("a", "target", "_blank")
+        .set_tag_attribute_value("a", "class", LINK_CLASSES)
+        .link_rel(Some(LINK_REL))
+        .url_schemes(HashSet::from(["http", "https"]))
+        .url_relative(ammonia::UrlRelative::Deny)
+        .strip_comments(true);
+    builder
+});
+
+/// Sanitizes an article body fetched from the service for the reader: headings, paragraphs,
+/// lists, quotes, code and tables stay; scripts, styles, event handlers, images, frames and
+/// every attribute but a link's web `href` go. Links open outside the app like [`to_html`]'s.
+pub fn sanitize_article(html: &str) -> String {
+    ARTICLE_SANITIZER.clean(html).to_string()
+}
+
 fn is_web_url(href: &str) -> bool {
     let href = href.trim();
     ["http://", "https://"].iter().any(|scheme| {
@@ -193,6 +256,17 @@ mod tests {
             r#"<e type="text_italic" title="%E6%96%9C" />"#,
         );
         insta::assert_snapshot!(to_html(&parse(source)), @r#"<p><strong>独立会员日</strong></p><p>各位，大家好！<br>想进群的 &amp; &lt;加微信&gt;：<a href="https://t.zsxq.com/YouIw" class="zsxq-link external" target="_blank" rel="noopener noreferrer nofollow">✅ 快闪项目汇总</a></p><p><span class="zsxq-hashtag" data-hashtag-id="51521485524884">#独立日#</span><span class="zsxq-mention" data-user-id="241858242255511">@小傅哥</span><em>斜</em></p>"#);
+    }
+
+    #[test]
+    fn articles_keep_structure_and_lose_everything_active() {
+        let dirty = concat!(
+            r#"<h2 onclick="x()">标题</h2><p style="position:fixed">正文<script>window.__x=1</script></p>"#,
+            r#"<img src="https://img.example/a.png" onerror="window.__x=1"><svg onload="window.__x=1"><text>s</text></svg>"#,
+            r#"<a href="javascript:window.__x=1">坏链接</a><a href="https://example.com/ok">好链接</a>"#,
+            r#"<style>body{display:none}</style><iframe src="https://evil.example"></iframe><ul><li>一</li></ul>"#,
+        );
+        insta::assert_snapshot!(sanitize_article(dirty), @r#"<h2>标题</h2><p>正文</p><a target="_blank" class="zsxq-link external" rel="noopener noreferrer nofollow">坏链接</a><a href="https://example.com/ok" target="_blank" class="zsxq-link external" rel="noopener noreferrer nofollow">好链接</a><ul><li>一</li></ul>"#);
     }
 
     #[test]

@@ -1,0 +1,163 @@
+//! What the reading screens show, built from the archive as `orrery-ipc` views: the circles
+//! with unread counts, timeline pages, a topic with its thread, and search results.
+//!
+//! Every text from the service is rendered here, in the core, through
+//! [`zsxq::rich_text::to_html`] and [`zsxq::rich_text::sanitize_article`], so the webview only
+//! ever receives HTML built from an allow-list. The views are the IPC DTOs themselves: they are
+//! presentation data with no behaviour, and mirroring each in a core type would only add a copy
+//! step (docs/decisions.md).
+
+mod search;
+mod text;
+mod topic;
+
+use std::collections::HashSet;
+
+use orrery_ipc::commands::{
+    ArchiveOverviewDto, CircleDto, CircleFiltersDto, CursorDto, FacetDto, SyncStateDto, TabDto,
+    TimelineArgs, TimelinePageDto, TopicKindDto, TopicRowDto,
+};
+use zsxq::{ColumnId, GroupId, TopicId, TopicKind};
+
+use crate::store::{Facet, Store, StoreError, TimelineFilter, TimelineKey, TopicSummary};
+
+pub use search::search_results;
+pub use topic::open_topic;
+
+/// The largest timeline page the UI may ask for.
+pub const MAX_PAGE: u32 = 200;
+
+/// Why a view could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum ReaderError {
+    /// An id from the UI is not a number.
+    #[error("“{0}” is not an id")]
+    BadId(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Parses a decimal id sent by the UI.
+pub fn parse_id(id: &str) -> Result<i64, ReaderError> {
+    id.trim()
+        .parse()
+        .map_err(|_| ReaderError::BadId(id.to_owned()))
+}
+
+/// Every archived circle with its counts and unread topics.
+pub async fn overview(
+    store: &Store,
+    sync: SyncStateDto,
+) -> Result<ArchiveOverviewDto, ReaderError> {
+    let circles = store.circles().await?;
+    let counts = store.counts().await?;
+    let unread = store.unread_counts().await?;
+    let mut dtos = Vec::with_capacity(circles.len());
+    for circle in circles {
+        let id = circle.group_id.to_string();
+        let count = counts.circles.iter().find(|c| c.group_id == id);
+        let states = store.sync_states(circle.group_id).await?;
+        dtos.push(CircleDto {
+            expired: states.iter().any(|s| s.expired),
+            topics: count.map_or(0, |c| c.topics),
+            comments: count.map_or(0, |c| c.comments),
+            unread: unread
+                .iter()
+                .find(|(g, _)| *g == circle.group_id)
+                .map_or(0, |(_, n)| *n),
+            name: circle.name,
+            id,
+        });
+    }
+    Ok(ArchiveOverviewDto {
+        sync,
+        circles: dtos,
+    })
+}
+
+/// One page of a circle's timeline.
+pub async fn timeline(store: &Store, args: &TimelineArgs) -> Result<TimelinePageDto, ReaderError> {
+    let group = GroupId::new(parse_id(&args.circle)?);
+    let filter = if let Some(tag) = args.hashtag.as_deref().filter(|t| !t.is_empty()) {
+        TimelineFilter::Hashtag(tag.to_owned())
+    } else if let Some(column) = args.column.as_deref().filter(|c| !c.is_empty()) {
+        TimelineFilter::Column(ColumnId::new(parse_id(column)?))
+    } else {
+        match args.tab {
+            TabDto::Latest => TimelineFilter::All,
+            TabDto::Digests => TimelineFilter::Digests,
+            TabDto::Owner => TimelineFilter::Owner,
+            TabDto::Questions => TimelineFilter::Kind(TopicKind::QuestionAnswer),
+            TabDto::Tasks => TimelineFilter::Kind(TopicKind::Task),
+        }
+    };
+    let after = match &args.after {
+        Some(cursor) => Some(TimelineKey {
+            create_time_ms: cursor.time_ms,
+            topic_id: TopicId::new(parse_id(&cursor.topic_id)?),
+        }),
+        None => None,
+    };
+    let limit = args.limit.clamp(1, MAX_PAGE);
+    let topics = store.timeline(group, &filter, after, limit).await?;
+    let ids: Vec<TopicId> = topics.iter().map(|t| t.topic_id).collect();
+    let unread = store.unread_among(&ids).await?;
+    let next = (topics.len() == limit as usize)
+        .then(|| topics.last())
+        .flatten()
+        .map(|last| {
+            let key = last.key();
+            CursorDto {
+                time_ms: key.create_time_ms,
+                topic_id: key.topic_id.to_string(),
+            }
+        });
+    Ok(TimelinePageDto {
+        topics: topics.iter().map(|t| row(t, &unread)).collect(),
+        next,
+    })
+}
+
+/// A circle's hashtags and columns.
+pub async fn circle_filters(store: &Store, circle: &str) -> Result<CircleFiltersDto, ReaderError> {
+    let facets = store.circle_facets(GroupId::new(parse_id(circle)?)).await?;
+    let dto = |f: Facet| FacetDto {
+        id: f.id,
+        name: f.name,
+        topics: f.topics,
+    };
+    Ok(CircleFiltersDto {
+        hashtags: facets.hashtags.into_iter().map(dto).collect(),
+        columns: facets.columns.into_iter().map(dto).collect(),
+    })
+}
+
+/// A timeline row.
+pub(crate) fn row(topic: &TopicSummary, unread: &HashSet<TopicId>) -> TopicRowDto {
+    let (title, excerpt) = text::title_and_excerpt(topic.title.as_deref(), &topic.plain_text);
+    TopicRowDto {
+        id: topic.topic_id.to_string(),
+        circle_id: topic.group_id.to_string(),
+        kind: kind(&topic.kind),
+        author: topic.author_name.clone(),
+        time_ms: topic.create_time.to_unix_millis(),
+        title,
+        excerpt,
+        digest: topic.digested,
+        sticky: topic.sticky,
+        answered: topic.answered,
+        likes: topic.likes_count,
+        comments: topic.comments_count,
+        unread: unread.contains(&topic.topic_id),
+    }
+}
+
+fn kind(kind: &TopicKind) -> TopicKindDto {
+    match kind {
+        TopicKind::Talk => TopicKindDto::Talk,
+        TopicKind::QuestionAnswer => TopicKindDto::Question,
+        TopicKind::Task => TopicKindDto::Task,
+        TopicKind::Solution => TopicKindDto::Solution,
+        TopicKind::Other(_) => TopicKindDto::Other,
+    }
+}

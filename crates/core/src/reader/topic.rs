@@ -1,0 +1,169 @@
+//! One topic with everything archived about it, rendered for the reader.
+
+use std::collections::{BTreeSet, HashSet};
+
+use orrery_ipc::commands::{
+    ArticleDto, CommentDto, FileDto, ImageDto, PartDto, PartRole, TopicDto,
+};
+use zsxq::rich_text::{Node, parse, sanitize_article, to_html};
+use zsxq::{Comment, File, Image, ImageId, Topic, TopicId, User};
+
+use super::{ReaderError, row};
+use crate::store::Store;
+
+/// The topic, marked read at `now_ms`; `None` if it is not archived.
+pub async fn open_topic(
+    store: &Store,
+    topic: TopicId,
+    now_ms: i64,
+) -> Result<Option<TopicDto>, ReaderError> {
+    let Some(found) = store.topic(topic).await? else {
+        return Ok(None);
+    };
+    store.mark_read(topic, now_ms).await?;
+    let cached = store.cached_images_of(topic).await?;
+    let circle_name = store
+        .circles()
+        .await?
+        .into_iter()
+        .find(|c| c.group_id == found.summary.group_id)
+        .map(|c| c.name)
+        .unwrap_or_default();
+    let article = match found.topic.talk.as_ref().and_then(|t| t.article.as_ref()) {
+        Some(article) => Some(ArticleDto {
+            title: article.title.clone(),
+            html: store
+                .article_body(topic)
+                .await?
+                .map(|(html, _)| sanitize_article(&html)),
+            url: article.article_url.clone().filter(|u| is_web_url(u)),
+        }),
+        None => None,
+    };
+    let mut hashtags = BTreeSet::new();
+    let parts = parts(&found.topic, &cached, &mut hashtags);
+    let comments = found.comments.iter().map(|c| comment(c, &cached)).collect();
+    // The topic is read now, whatever the summary said a moment ago.
+    let mut row = row(&found.summary, &HashSet::new());
+    row.unread = false;
+    Ok(Some(TopicDto {
+        row,
+        circle_name,
+        parts,
+        article,
+        hashtags: hashtags.into_iter().collect(),
+        comments,
+    }))
+}
+
+/// The posts of a topic in reading order.
+fn parts(topic: &Topic, cached: &HashSet<ImageId>, tags: &mut BTreeSet<String>) -> Vec<PartDto> {
+    let mut parts = Vec::new();
+    let mut push = |role, author: Option<&User>, text: Option<&str>, images, files| {
+        let nodes = parse(text.unwrap_or_default());
+        collect_tags(&nodes, tags);
+        parts.push(PartDto {
+            role,
+            author: author.map(|u| u.name.clone()),
+            html: to_html(&nodes),
+            images: images_of(images, cached),
+            files: files_of(files),
+        });
+    };
+    if let Some(talk) = &topic.talk {
+        push(
+            PartRole::Talk,
+            Some(&talk.owner),
+            talk.text.as_deref(),
+            &talk.images,
+            &talk.files,
+        );
+    }
+    if let Some(q) = &topic.question {
+        let asker = q.owner.as_ref().filter(|_| q.anonymous != Some(true));
+        push(
+            PartRole::Question,
+            asker,
+            q.text.as_deref(),
+            &q.images,
+            &None,
+        );
+    }
+    if let Some(a) = &topic.answer {
+        push(
+            PartRole::Answer,
+            a.owner.as_ref(),
+            a.text.as_deref(),
+            &a.images,
+            &None,
+        );
+    }
+    if let Some(task) = &topic.task {
+        push(
+            PartRole::Task,
+            Some(&task.owner),
+            task.text.as_deref(),
+            &task.images,
+            &task.files,
+        );
+    }
+    if let Some(s) = &topic.solution {
+        push(
+            PartRole::Solution,
+            Some(&s.owner),
+            s.text.as_deref(),
+            &s.images,
+            &s.files,
+        );
+    }
+    parts
+}
+
+fn comment(c: &Comment, cached: &HashSet<ImageId>) -> CommentDto {
+    CommentDto {
+        id: c.comment_id.to_string(),
+        parent_id: c.parent_comment_id.map(|p| p.to_string()),
+        author: c.owner.name.clone(),
+        repliee: c.repliee.as_ref().map(|u| u.name.clone()),
+        time_ms: c.create_time.map_or(0, |t| t.to_unix_millis()),
+        html: to_html(&parse(c.text.as_deref().unwrap_or_default())),
+        images: images_of(&c.images, cached),
+        likes: c.likes_count.unwrap_or(0),
+    }
+}
+
+fn collect_tags(nodes: &[Node], tags: &mut BTreeSet<String>) {
+    for node in nodes {
+        if let Node::Hashtag { name, .. } = node {
+            tags.insert(name.clone());
+        }
+    }
+}
+
+fn images_of(images: &Option<Vec<Image>>, cached: &HashSet<ImageId>) -> Vec<ImageDto> {
+    images
+        .iter()
+        .flatten()
+        .map(|i| ImageDto {
+            id: i.image_id.to_string(),
+            cached: cached.contains(&i.image_id),
+        })
+        .collect()
+}
+
+fn files_of(files: &Option<Vec<File>>) -> Vec<FileDto> {
+    files
+        .iter()
+        .flatten()
+        .map(|f| FileDto {
+            id: f.file_id.to_string(),
+            name: f.name.clone(),
+            size: f.size,
+        })
+        .collect()
+}
+
+fn is_web_url(url: &str) -> bool {
+    let url = url.trim().to_ascii_lowercase();
+    url.starts_with("https://") || url.starts_with("http://")
+}

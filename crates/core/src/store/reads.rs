@@ -1,0 +1,74 @@
+//! What the member has read: topics opened in the reader, and "mark all as read" per circle.
+//!
+//! A topic is unread when it was posted after its circle's read-until time (none until the
+//! member marks the circle read) and has not been opened. The state is local: the service
+//! keeps read times per menu only, and the reader must work offline.
+
+use std::collections::HashSet;
+
+use zsxq::{GroupId, TopicId};
+
+use super::{Store, StoreError};
+
+impl Store {
+    /// Records that `topic` was opened at `now_ms`. Opening it again keeps the first time.
+    pub async fn mark_read(&self, topic: TopicId, now_ms: i64) -> Result<(), StoreError> {
+        sqlx::query("INSERT OR IGNORE INTO topic_reads (topic_id, read_at_ms) VALUES (?, ?)")
+            .bind(topic.get())
+            .bind(now_ms)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Marks every topic of `group` posted up to `until_ms` as read. Never moves the mark back,
+    /// so a stale request cannot resurrect what a newer one cleared.
+    pub async fn mark_circle_read(&self, group: GroupId, until_ms: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO circle_reads (group_id, read_until_ms) VALUES (?1, ?2)
+             ON CONFLICT (group_id) DO UPDATE
+                 SET read_until_ms = MAX(read_until_ms, excluded.read_until_ms)",
+        )
+        .bind(group.get())
+        .bind(until_ms)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Unread topics per circle; circles with none are left out.
+    pub async fn unread_counts(&self) -> Result<Vec<(GroupId, u64)>, StoreError> {
+        let rows: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT t.group_id, COUNT(*)
+             FROM topics t LEFT JOIN circle_reads c ON c.group_id = t.group_id
+             WHERE t.create_time_ms > COALESCE(c.read_until_ms, -1)
+               AND NOT EXISTS (SELECT 1 FROM topic_reads r WHERE r.topic_id = t.topic_id)
+             GROUP BY t.group_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(group, n)| (GroupId::new(group), u64::try_from(n).unwrap_or(0)))
+            .collect())
+    }
+
+    /// Which of `topics` are unread.
+    pub async fn unread_among(&self, topics: &[TopicId]) -> Result<HashSet<TopicId>, StoreError> {
+        if topics.is_empty() {
+            return Ok(HashSet::new());
+        }
+        let ids = serde_json::to_string(&topics.iter().map(|t| t.get()).collect::<Vec<_>>())?;
+        let rows: Vec<(i64,)> = sqlx::query_as(
+            "SELECT t.topic_id
+             FROM json_each(?1) j JOIN topics t ON t.topic_id = j.value
+             LEFT JOIN circle_reads c ON c.group_id = t.group_id
+             WHERE t.create_time_ms > COALESCE(c.read_until_ms, -1)
+               AND NOT EXISTS (SELECT 1 FROM topic_reads r WHERE r.topic_id = t.topic_id)",
+        )
+        .bind(ids)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|(id,)| TopicId::new(id)).collect())
+    }
+}

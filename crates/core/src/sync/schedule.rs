@@ -1,0 +1,309 @@
+//! The app's sync: a run on an interval and on demand ("sync now"), where stopping one run
+//! ("cancel") does not stop the schedule, with every event folded into the one status the
+//! status bar shows.
+//!
+//! [`SyncMode::Continuous`](super::SyncMode) serves the CLI, which runs until killed; a window
+//! needs more: a member who cancels expects the next run on the interval, and one who presses
+//! "sync now" during the pause expects a run at once.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use orrery_ipc::commands::{SyncStateDto, SyncStatusDto};
+use tokio::sync::{Notify, broadcast, watch};
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+use zsxq::GroupId;
+
+use super::{SyncEngine, SyncEvent, SyncStatus};
+use crate::store::Store;
+
+/// A scheduled sync. Dropping it does not stop it: call [`Schedule::shutdown`].
+#[derive(Debug)]
+pub struct Schedule {
+    shared: Arc<Shared>,
+    status: watch::Receiver<SyncStatusDto>,
+    task: JoinHandle<()>,
+}
+
+#[derive(Debug)]
+struct Shared {
+    now: Notify,
+    running: AtomicBool,
+    /// Cancels the run in progress only.
+    run: Mutex<CancellationToken>,
+    shutdown: CancellationToken,
+    interval: watch::Sender<Duration>,
+}
+
+impl SyncEngine {
+    /// Starts syncing now and then every `interval` after a run ends.
+    pub fn schedule(self, interval: Duration) -> Schedule {
+        let (status_tx, status) = watch::channel(idle());
+        let shared = Arc::new(Shared {
+            now: Notify::new(),
+            running: AtomicBool::new(false),
+            run: Mutex::new(CancellationToken::new()),
+            shutdown: CancellationToken::new(),
+            interval: watch::channel(interval).0,
+        });
+        tokio::spawn(track(
+            self.subscribe(),
+            self.store.clone(),
+            status_tx.clone(),
+        ));
+        let task = tokio::spawn(run(self, Arc::clone(&shared), status_tx));
+        Schedule {
+            shared,
+            status,
+            task,
+        }
+    }
+}
+
+impl Schedule {
+    /// Where the sync stands; changes on every event that moves the status bar.
+    pub fn status(&self) -> watch::Receiver<SyncStatusDto> {
+        self.status.clone()
+    }
+
+    /// Starts a run now, unless one is running.
+    pub fn sync_now(&self) {
+        if !self.shared.running.load(Ordering::SeqCst) {
+            self.shared.now.notify_one();
+        }
+    }
+
+    /// Stops the run in progress (it ends between two transactions); the schedule goes on.
+    pub fn cancel_run(&self) {
+        self.shared
+            .run
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .cancel();
+    }
+
+    /// The pause between two runs from now on.
+    pub fn set_interval(&self, interval: Duration) {
+        self.shared.interval.send_replace(interval);
+    }
+
+    /// Stops the run in progress and the schedule.
+    pub fn shutdown(&self) {
+        self.shared.shutdown.cancel();
+    }
+
+    /// Whether the schedule has ended (after [`Self::shutdown`]).
+    pub fn is_finished(&self) -> bool {
+        self.task.is_finished()
+    }
+}
+
+async fn run(engine: SyncEngine, shared: Arc<Shared>, status: watch::Sender<SyncStatusDto>) {
+    let mut interval = shared.interval.subscribe();
+    loop {
+        let token = shared.shutdown.child_token();
+        *shared.run.lock().unwrap_or_else(PoisonError::into_inner) = token.clone();
+        shared.running.store(true, Ordering::SeqCst);
+        let outcome = engine.run_once(&token).await;
+        shared.running.store(false, Ordering::SeqCst);
+        let needs_login = match outcome {
+            Ok(report) => report.status == SyncStatus::NeedsLogin,
+            Err(err) => {
+                tracing::error!(%err, "the sync run stopped");
+                status.send_modify(|s| {
+                    s.state = SyncStateDto::Failed;
+                    s.circle = None;
+                    s.error = Some(err.to_string());
+                });
+                false
+            }
+        };
+        if shared.shutdown.is_cancelled() {
+            return;
+        }
+        // After a 401 only a new sign-in helps: wait for "sync now", never retry on a timer.
+        let mut wait = !needs_login;
+        loop {
+            let pause = *interval.borrow_and_update();
+            tokio::select! {
+                () = shared.shutdown.cancelled() => return,
+                () = shared.now.notified() => break,
+                () = tokio::time::sleep(pause), if wait => break,
+                changed = interval.changed() => {
+                    // A new interval restarts the pause; a dropped sender cannot happen
+                    // while `shared` lives, but would mean: keep the last one.
+                    wait = wait && changed.is_ok();
+                }
+            }
+        }
+    }
+}
+
+/// Folds the engine's events into the status.
+async fn track(
+    mut events: broadcast::Receiver<SyncEvent>,
+    store: Store,
+    status: watch::Sender<SyncStatusDto>,
+) {
+    let mut names = HashMap::new();
+    loop {
+        let event = match events.recv().await {
+            Ok(event) => event,
+            // Progress skipped while lagging only makes the counters low for a moment.
+            Err(broadcast::error::RecvError::Lagged(_)) => continue,
+            Err(broadcast::error::RecvError::Closed) => return,
+        };
+        if matches!(event, SyncEvent::Started { .. }) {
+            names = circle_names(&store).await;
+        }
+        let name = |group: &GroupId| names.get(group).cloned();
+        status.send_if_modified(|s| apply(s, &event, &name));
+    }
+}
+
+/// Applies one event; returns whether the status bar changes.
+fn apply(
+    s: &mut SyncStatusDto,
+    event: &SyncEvent,
+    name: &dyn Fn(&GroupId) -> Option<String>,
+) -> bool {
+    match event {
+        SyncEvent::Started { circles } => {
+            *s = SyncStatusDto {
+                state: SyncStateDto::Syncing,
+                circles_total: u32::try_from(*circles).unwrap_or(u32::MAX),
+                last_synced_ms: s.last_synced_ms,
+                ..idle()
+            };
+        }
+        SyncEvent::PhaseStarted { group_id, .. } => s.circle = name(group_id),
+        SyncEvent::PageCommitted { inserted, .. } => {
+            s.pages += 1;
+            s.new_topics += u64::from(*inserted);
+        }
+        SyncEvent::CircleCaughtUp { .. } | SyncEvent::CircleExpired { .. } => {
+            s.circles_done = (s.circles_done + 1).min(s.circles_total);
+        }
+        SyncEvent::CircleFailed { error, .. } => {
+            s.circles_done = (s.circles_done + 1).min(s.circles_total);
+            s.error = Some(error.clone());
+        }
+        SyncEvent::Retrying { error, .. } => s.error = Some(error.clone()),
+        SyncEvent::NeedsLogin => s.state = SyncStateDto::NeedsLogin,
+        SyncEvent::Finished { status } => {
+            s.circle = None;
+            s.state = match status {
+                SyncStatus::CaughtUp => {
+                    s.last_synced_ms = Some(now_ms());
+                    s.error = None;
+                    SyncStateDto::CaughtUp
+                }
+                SyncStatus::Partial => SyncStateDto::Failed,
+                SyncStatus::Cancelled => SyncStateDto::Idle,
+                SyncStatus::NeedsLogin => SyncStateDto::NeedsLogin,
+            };
+        }
+        SyncEvent::ThreadFetched { .. }
+        | SyncEvent::ArticleFetched { .. }
+        | SyncEvent::ImageCached { .. } => return false,
+    }
+    true
+}
+
+async fn circle_names(store: &Store) -> HashMap<GroupId, String> {
+    match store.circles().await {
+        Ok(circles) => circles.into_iter().map(|c| (c.group_id, c.name)).collect(),
+        Err(err) => {
+            tracing::warn!(%err, "circle names for the sync status");
+            HashMap::new()
+        }
+    }
+}
+
+fn idle() -> SyncStatusDto {
+    SyncStatusDto {
+        state: SyncStateDto::Idle,
+        circle: None,
+        circles_done: 0,
+        circles_total: 0,
+        pages: 0,
+        new_topics: 0,
+        last_synced_ms: None,
+        error: None,
+    }
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_folds_into_the_status_bar() {
+        let mut s = idle();
+        let name = |g: &GroupId| Some(format!("圈{g}"));
+        let group = GroupId::new(7);
+        let events = [
+            SyncEvent::Started { circles: 2 },
+            SyncEvent::PhaseStarted {
+                group_id: group,
+                phase: super::super::Phase::New,
+            },
+            SyncEvent::PageCommitted {
+                group_id: group,
+                phase: super::super::Phase::New,
+                inserted: 20,
+                updated: 1,
+                walked: 21,
+            },
+            SyncEvent::CircleCaughtUp { group_id: group },
+        ];
+        for event in &events {
+            assert!(apply(&mut s, event, &name));
+        }
+        assert_eq!(s.state, SyncStateDto::Syncing);
+        assert_eq!(s.circle.as_deref(), Some("圈7"));
+        assert_eq!(
+            (s.pages, s.new_topics, s.circles_done, s.circles_total),
+            (1, 20, 1, 2)
+        );
+        assert!(apply(
+            &mut s,
+            &SyncEvent::Finished {
+                status: SyncStatus::CaughtUp
+            },
+            &name
+        ));
+        assert_eq!(s.state, SyncStateDto::CaughtUp);
+        assert!(s.last_synced_ms.is_some() && s.circle.is_none());
+        // A new run starts its counters over but keeps when the last one finished.
+        let last = s.last_synced_ms;
+        apply(&mut s, &SyncEvent::Started { circles: 2 }, &name);
+        assert_eq!((s.pages, s.last_synced_ms), (0, last));
+    }
+
+    #[test]
+    fn a_cancelled_run_is_idle_and_a_401_needs_login() {
+        let mut s = idle();
+        let name = |_: &GroupId| None;
+        apply(&mut s, &SyncEvent::Started { circles: 1 }, &name);
+        apply(
+            &mut s,
+            &SyncEvent::Finished {
+                status: SyncStatus::Cancelled,
+            },
+            &name,
+        );
+        assert_eq!(s.state, SyncStateDto::Idle);
+        apply(&mut s, &SyncEvent::NeedsLogin, &name);
+        assert_eq!(s.state, SyncStateDto::NeedsLogin);
+    }
+}

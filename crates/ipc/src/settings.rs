@@ -1,0 +1,109 @@
+//! The member's settings as the Settings screen edits them.
+
+use serde::{Deserialize, Serialize};
+
+/// Every setting. Unknown or missing fields take their defaults, so an older or newer app
+/// reads the file without losing the rest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SettingsDto {
+    /// `None` follows the system: zh-CN when it is Chinese, English otherwise.
+    pub language: Option<LanguageDto>,
+    pub theme: ThemeDto,
+    /// Minutes between two syncs of a real account.
+    pub sync_interval_min: u32,
+    /// Seconds between two requests to the service. Below [`SAFE_REQUEST_INTERVAL_S`] the UI
+    /// warns; below [`MIN_REQUEST_INTERVAL_S`] the core refuses.
+    pub request_interval_s: u32,
+    /// The image cache's size cap in MiB.
+    pub image_cache_mib: u64,
+}
+
+/// The pacing the service tolerates over hours, by the community's experience (docs/sync.md).
+pub const SAFE_REQUEST_INTERVAL_S: u32 = 2;
+/// The fastest pacing accepted at all.
+pub const MIN_REQUEST_INTERVAL_S: u32 = 1;
+/// Bounds of the sync interval in minutes.
+pub const SYNC_INTERVAL_MIN: (u32, u32) = (5, 24 * 60);
+
+impl Default for SettingsDto {
+    fn default() -> Self {
+        Self {
+            language: None,
+            theme: ThemeDto::System,
+            sync_interval_min: 15,
+            request_interval_s: SAFE_REQUEST_INTERVAL_S,
+            image_cache_mib: 2048,
+        }
+    }
+}
+
+impl SettingsDto {
+    /// The settings with every number brought into its accepted range.
+    pub fn clamped(mut self) -> Self {
+        self.sync_interval_min = self
+            .sync_interval_min
+            .clamp(SYNC_INTERVAL_MIN.0, SYNC_INTERVAL_MIN.1);
+        self.request_interval_s = self.request_interval_s.clamp(MIN_REQUEST_INTERVAL_S, 60);
+        self.image_cache_mib = self.image_cache_mib.clamp(64, 1024 * 1024);
+        self
+    }
+
+    /// Whether the pacing is faster than the service tolerates over hours.
+    pub fn unsafe_pacing(&self) -> bool {
+        self.request_interval_s < SAFE_REQUEST_INTERVAL_S
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LanguageDto {
+    #[serde(rename = "zh-CN")]
+    ZhCn,
+    #[serde(rename = "en")]
+    En,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ThemeDto {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_and_unknown_fields_take_defaults() {
+        let s: SettingsDto =
+            serde_json::from_str(r#"{"theme":"dark","future":1}"#).expect("parses");
+        assert_eq!(s.theme, ThemeDto::Dark);
+        assert_eq!(
+            s.sync_interval_min,
+            SettingsDto::default().sync_interval_min
+        );
+        insta::assert_snapshot!(
+            serde_json::to_string(&SettingsDto { language: Some(LanguageDto::ZhCn), ..s }).expect("serializes"),
+            @r#"{"language":"zh-CN","theme":"dark","syncIntervalMin":15,"requestIntervalS":2,"imageCacheMib":2048}"#
+        );
+    }
+
+    #[test]
+    fn clamping_keeps_pacing_at_or_above_the_floor() {
+        let s = SettingsDto {
+            request_interval_s: 0,
+            sync_interval_min: 0,
+            image_cache_mib: 1,
+            ..SettingsDto::default()
+        }
+        .clamped();
+        assert_eq!(s.request_interval_s, MIN_REQUEST_INTERVAL_S);
+        assert!(s.unsafe_pacing());
+        assert_eq!(s.sync_interval_min, SYNC_INTERVAL_MIN.0);
+        assert_eq!(s.image_cache_mib, 64);
+        assert!(!SettingsDto::default().unsafe_pacing());
+    }
+}

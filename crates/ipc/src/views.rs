@@ -1,0 +1,290 @@
+//! What the reading screens show: circles, timeline rows, a topic with its thread, search
+//! results, and where the sync stands.
+//!
+//! Ids are decimal strings: ZSXQ ids exceed 2^53, which a JavaScript number (and so the JSON
+//! the bridge carries) cannot hold exactly. Times are unix milliseconds. Every `html` field is
+//! sanitized by the core before it crosses the boundary; the UI inserts it as is.
+
+use serde::{Deserialize, Serialize};
+
+/// The circles in the archive and where the sync stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ArchiveOverviewDto {
+    pub sync: SyncStateDto,
+    /// In the service's order.
+    pub circles: Vec<CircleDto>,
+}
+
+/// One archived circle as the sidebar shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CircleDto {
+    pub id: String,
+    pub name: String,
+    pub topics: u64,
+    /// Comments and replies.
+    pub comments: u64,
+    /// Topics not opened yet and posted after the circle was last marked read.
+    pub unread: u64,
+    /// The membership lapsed: readable, no longer synced.
+    pub expired: bool,
+}
+
+/// What the background sync is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncStateDto {
+    /// Not started yet, or stopped by the member until the next interval.
+    Idle,
+    Syncing,
+    /// Everything reachable is archived; the next run starts on the interval.
+    CaughtUp,
+    /// The service refused the token: sign in again to resume.
+    NeedsLogin,
+    /// The last run stopped on an error; it retries on the interval.
+    Failed,
+}
+
+/// The sync as the status bar shows it; streamed to the UI on every change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncStatusDto {
+    pub state: SyncStateDto,
+    /// The circle being synced now.
+    pub circle: Option<String>,
+    /// Circles finished in this run, and in all.
+    pub circles_done: u32,
+    pub circles_total: u32,
+    /// Pages committed and topics archived for the first time in this run.
+    pub pages: u64,
+    pub new_topics: u64,
+    /// When the last run ended with everything archived.
+    pub last_synced_ms: Option<i64>,
+    /// Why the last run failed, in plain words.
+    pub error: Option<String>,
+}
+
+/// A timeline tab: the service's own tabs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TabDto {
+    /// 最新
+    #[default]
+    Latest,
+    /// 精华
+    Digests,
+    /// 只看星主
+    Owner,
+    /// 问答
+    Questions,
+    /// 作业
+    Tasks,
+}
+
+impl TabDto {
+    pub const ALL: [Self; 5] = [
+        Self::Latest,
+        Self::Digests,
+        Self::Owner,
+        Self::Questions,
+        Self::Tasks,
+    ];
+}
+
+/// Where the next timeline page starts: the last row of the previous one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CursorDto {
+    pub time_ms: i64,
+    pub topic_id: String,
+}
+
+/// One page of a timeline, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TimelinePageDto {
+    pub topics: Vec<TopicRowDto>,
+    /// `None` on the last page.
+    pub next: Option<CursorDto>,
+}
+
+/// The type of a topic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TopicKindDto {
+    Talk,
+    Question,
+    Task,
+    Solution,
+    Other,
+}
+
+/// A topic as a timeline row shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TopicRowDto {
+    pub id: String,
+    pub circle_id: String,
+    pub kind: TopicKindDto,
+    /// `None` for an anonymous question.
+    pub author: Option<String>,
+    pub time_ms: i64,
+    /// The title, or the first line of the text.
+    pub title: String,
+    /// The start of the text after the title, in plain text.
+    pub excerpt: String,
+    pub digest: bool,
+    pub sticky: bool,
+    pub answered: bool,
+    pub likes: u64,
+    pub comments: u64,
+    pub unread: bool,
+}
+
+/// The hashtags and columns of a circle, for the timeline's filters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CircleFiltersDto {
+    /// Most used first.
+    pub hashtags: Vec<FacetDto>,
+    pub columns: Vec<FacetDto>,
+}
+
+/// A hashtag (id = its name) or a column (id = its id) with its topic count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FacetDto {
+    pub id: String,
+    pub name: String,
+    pub topics: u64,
+}
+
+/// A topic with everything archived about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TopicDto {
+    pub row: TopicRowDto,
+    pub circle_name: String,
+    /// The posts the topic is made of, in reading order: the talk, the question and its
+    /// answer, the task, or the solution.
+    pub parts: Vec<PartDto>,
+    pub article: Option<ArticleDto>,
+    pub hashtags: Vec<String>,
+    /// Comments and replies, oldest first; a reply names its parent.
+    pub comments: Vec<CommentDto>,
+}
+
+/// What a part of a topic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartRole {
+    Talk,
+    Question,
+    Answer,
+    Task,
+    Solution,
+}
+
+/// One post of a topic.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PartDto {
+    pub role: PartRole,
+    /// `None` for an anonymous question.
+    pub author: Option<String>,
+    pub html: String,
+    pub images: Vec<ImageDto>,
+    pub files: Vec<FileDto>,
+}
+
+/// An image; the UI loads it from the app's media protocol by id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImageDto {
+    pub id: String,
+    /// Whether a copy is in the media cache (readable offline).
+    pub cached: bool,
+}
+
+/// An attached file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileDto {
+    pub id: String,
+    pub name: String,
+    pub size: Option<u64>,
+}
+
+/// A long-form article announced by a talk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ArticleDto {
+    pub title: String,
+    /// The body, once archived.
+    pub html: Option<String>,
+    /// The web page of the article, to open in the browser.
+    pub url: Option<String>,
+}
+
+/// A comment or a reply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommentDto {
+    pub id: String,
+    pub parent_id: Option<String>,
+    pub author: String,
+    /// Who a reply answers.
+    pub repliee: Option<String>,
+    pub time_ms: i64,
+    pub html: String,
+    pub images: Vec<ImageDto>,
+    pub likes: u64,
+}
+
+/// A search's results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchResultsDto {
+    /// Matching units in all.
+    pub total: u64,
+    /// The conditions understood, in the order typed: the UI's chips.
+    pub chips: Vec<ChipDto>,
+    pub hits: Vec<SearchHitDto>,
+    /// Time spent in the index.
+    pub micros: u64,
+}
+
+/// One condition of a query.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChipDto {
+    /// `text`, `circle`, `type`, `author`, `tag`, `digest`, `unanswered`, `after`, `before`.
+    pub kind: String,
+    /// What the condition matches, as shown (a date as `YYYY-MM-DD`).
+    pub value: String,
+    /// Excluded with `-`.
+    pub negated: bool,
+    /// The condition as query text, to remove it from the query when the chip is closed.
+    pub source: String,
+}
+
+/// One search result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchHitDto {
+    pub topic_id: String,
+    /// Set when the match is a comment or reply.
+    pub comment_id: Option<String>,
+    /// `talk`, `question`, `answer`, `article`, `task`, `solution` or `comment`.
+    pub kind: String,
+    pub circle_id: String,
+    pub circle: String,
+    pub author: String,
+    pub time_ms: i64,
+    pub title: String,
+    pub snippet: String,
+    /// Byte ranges of `snippet` to highlight, in order, not overlapping.
+    pub marks: Vec<(u32, u32)>,
+    pub digest: bool,
+}

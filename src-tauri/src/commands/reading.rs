@@ -1,0 +1,139 @@
+//! The reading screens: circles, timelines, a topic, search.
+//!
+//! A handler's parameters are the fields of its command's `Args` (Tauri passes arguments by
+//! name), which the end-to-end suite exercises through the real UI.
+
+use super::{Reply, internal, ipc_command, open_archive};
+use crate::archive::now_ms;
+use crate::state::AppState;
+use orrery_core::reader::{self, ReaderError};
+use orrery_core::search::{SearchError, SearchRequest, SortOrder};
+use orrery_core::store::StoreError;
+use orrery_ipc::commands::{self as ipc, CursorDto, TabDto, TimelineArgs};
+use orrery_ipc::{ErrorCode, IpcError};
+use tauri::State;
+use zsxq::{GroupId, TopicId};
+
+/// The most results one search page returns.
+const MAX_HITS: u32 = 100;
+
+ipc_command!(archive_overview => ipc::ArchiveOverview);
+#[tauri::command]
+pub async fn archive_overview(state: State<'_, AppState>) -> Reply<ipc::ArchiveOverview> {
+    let archive = open_archive(&state).await?;
+    reader::overview(&archive.store, archive.sync_status().state)
+        .await
+        .map_err(reader_error)
+}
+
+ipc_command!(timeline => ipc::Timeline);
+#[tauri::command]
+pub async fn timeline(
+    state: State<'_, AppState>,
+    circle: String,
+    tab: TabDto,
+    hashtag: Option<String>,
+    column: Option<String>,
+    after: Option<CursorDto>,
+    limit: u32,
+) -> Reply<ipc::Timeline> {
+    let archive = open_archive(&state).await?;
+    let args = TimelineArgs {
+        circle,
+        tab,
+        hashtag,
+        column,
+        after,
+        limit,
+    };
+    reader::timeline(&archive.store, &args)
+        .await
+        .map_err(reader_error)
+}
+
+ipc_command!(circle_filters => ipc::CircleFilters);
+#[tauri::command]
+pub async fn circle_filters(
+    state: State<'_, AppState>,
+    circle: String,
+) -> Reply<ipc::CircleFilters> {
+    let archive = open_archive(&state).await?;
+    reader::circle_filters(&archive.store, &circle)
+        .await
+        .map_err(reader_error)
+}
+
+ipc_command!(mark_circle_read => ipc::MarkCircleRead);
+#[tauri::command]
+pub async fn mark_circle_read(
+    state: State<'_, AppState>,
+    circle: String,
+) -> Reply<ipc::MarkCircleRead> {
+    let archive = open_archive(&state).await?;
+    let group = GroupId::new(reader::parse_id(&circle).map_err(reader_error)?);
+    archive
+        .store
+        .mark_circle_read(group, now_ms())
+        .await
+        .map_err(store_error)
+}
+
+ipc_command!(open_topic => ipc::OpenTopic);
+#[tauri::command]
+pub async fn open_topic(state: State<'_, AppState>, topic: String) -> Reply<ipc::OpenTopic> {
+    let archive = open_archive(&state).await?;
+    let id = TopicId::new(reader::parse_id(&topic).map_err(reader_error)?);
+    reader::open_topic(&archive.store, id, now_ms())
+        .await
+        .map_err(reader_error)?
+        .ok_or_else(|| IpcError::new(ErrorCode::NotFound, format!("topic {id} is not archived")))
+}
+
+ipc_command!(search => ipc::Search);
+#[tauri::command]
+pub async fn search(
+    state: State<'_, AppState>,
+    query: String,
+    newest: bool,
+    offset: u32,
+    limit: u32,
+) -> Reply<ipc::Search> {
+    let archive = open_archive(&state).await?;
+    let request = SearchRequest {
+        query,
+        sort: if newest {
+            SortOrder::Newest
+        } else {
+            SortOrder::Relevance
+        },
+        offset: offset as usize,
+        limit: limit.clamp(1, MAX_HITS) as usize,
+    };
+    // tantivy searches on its own threads and blocks this one until they finish.
+    let index = archive.search.clone();
+    let results = tauri::async_runtime::spawn_blocking(move || index.search(&request))
+        .await
+        .map_err(internal)?;
+    match results {
+        Ok(results) => Ok(reader::search_results(results)),
+        Err(SearchError::Query(err)) => {
+            Err(IpcError::new(ErrorCode::InvalidInput, err.to_string()))
+        }
+        Err(SearchError::NotBuilt) => Err(IpcError::new(
+            ErrorCode::Unavailable,
+            "the search index is still being built",
+        )),
+        Err(err) => Err(internal(err)),
+    }
+}
+
+fn reader_error(err: ReaderError) -> IpcError {
+    match err {
+        ReaderError::BadId(_) => IpcError::new(ErrorCode::InvalidInput, err.to_string()),
+        ReaderError::Store(err) => store_error(err),
+    }
+}
+
+fn store_error(err: StoreError) -> IpcError {
+    internal(err)
+}

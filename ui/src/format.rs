@@ -1,0 +1,215 @@
+//! Numbers, sizes and times as the UI prints them, in either language. Pure functions: the
+//! caller passes "now" and the time zone, so every case is unit-tested.
+
+use crate::i18n::Locale;
+
+const MINUTE: i64 = 60_000;
+const HOUR: i64 = 60 * MINUTE;
+const DAY: i64 = 24 * HOUR;
+
+/// "刚刚" / "just now", "3 分钟前" / "3 min ago", hours and days likewise for a week; after
+/// that the date, without the year when it is this year's. `tz_offset_min` is the local
+/// offset from UTC in minutes (UTC+8 is 480).
+pub fn relative_time(locale: Locale, now_ms: i64, then_ms: i64, tz_offset_min: i32) -> String {
+    let ago = now_ms - then_ms;
+    let zh = locale == Locale::ZhCn;
+    // A clock a little behind the service's still reads "just now", not "in 2 min".
+    if ago < MINUTE {
+        return if zh { "刚刚" } else { "just now" }.to_owned();
+    }
+    if ago < HOUR {
+        let n = ago / MINUTE;
+        return if zh {
+            format!("{n} 分钟前")
+        } else {
+            format!("{n} min ago")
+        };
+    }
+    if ago < DAY {
+        let n = ago / HOUR;
+        return if zh {
+            format!("{n} 小时前")
+        } else {
+            format!("{n} h ago")
+        };
+    }
+    if ago < 7 * DAY {
+        let n = ago / DAY;
+        return match (zh, n) {
+            (true, 1) => "昨天".to_owned(),
+            (true, _) => format!("{n} 天前"),
+            (false, 1) => "yesterday".to_owned(),
+            (false, _) => format!("{n} days ago"),
+        };
+    }
+    let offset = i64::from(tz_offset_min) * MINUTE;
+    let (y, m, d) = civil(then_ms + offset);
+    let (this_year, _, _) = civil(now_ms + offset);
+    match (zh, y == this_year) {
+        (true, true) => format!("{m}月{d}日"),
+        (true, false) => format!("{y}年{m}月{d}日"),
+        (false, true) => format!("{} {d}", MONTHS[(m - 1) as usize]),
+        (false, false) => format!("{} {d}, {y}", MONTHS[(m - 1) as usize]),
+    }
+}
+
+/// The full local date and time, for a tooltip: `2024-03-01 09:05`.
+pub fn full_time(ms: i64, tz_offset_min: i32) -> String {
+    let local = ms + i64::from(tz_offset_min) * MINUTE;
+    let (y, m, d) = civil(local);
+    let in_day = local.rem_euclid(DAY);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}",
+        in_day / HOUR,
+        in_day % HOUR / MINUTE
+    )
+}
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// Year, month, day of a unix-millisecond instant (already shifted to local time).
+fn civil(ms: i64) -> (i64, i64, i64) {
+    let z = ms.div_euclid(DAY) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// An unread badge: the count, or "99+".
+pub fn badge(count: u64) -> String {
+    if count > 99 {
+        "99+".to_owned()
+    } else {
+        count.to_string()
+    }
+}
+
+/// A file size: `512 B`, `1.5 KB`, `23 MB`.
+pub fn file_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if value < 10.0 {
+        format!("{value:.1} {}", UNITS[unit])
+    } else {
+        format!("{value:.0} {}", UNITS[unit])
+    }
+}
+
+/// Splits `text` into runs, each marked or not, from byte ranges as the core sends them.
+/// Ranges that are out of order, overlapping, past the end or not on a character boundary
+/// are skipped rather than trusted, so a bad range can never panic the UI.
+pub fn marked_runs(text: &str, marks: &[(u32, u32)]) -> Vec<(String, bool)> {
+    let mut runs = Vec::new();
+    let mut at = 0;
+    for &(from, to) in marks {
+        let (from, to) = (from as usize, to as usize);
+        if from < at || to <= from || !text.is_char_boundary(from) || !text.is_char_boundary(to) {
+            continue;
+        }
+        if to > text.len() {
+            continue;
+        }
+        if from > at {
+            runs.push((text[at..from].to_owned(), false));
+        }
+        runs.push((text[from..to].to_owned(), true));
+        at = to;
+    }
+    if at < text.len() {
+        runs.push((text[at..].to_owned(), false));
+    }
+    runs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // 2024-03-01 12:00 UTC+8.
+    const NOW: i64 = 1_709_265_600_000;
+
+    #[test]
+    fn recent_times_are_relative_in_both_languages() {
+        let cases = [
+            (10_000, "刚刚", "just now"),
+            (3 * MINUTE, "3 分钟前", "3 min ago"),
+            (59 * MINUTE, "59 分钟前", "59 min ago"),
+            (2 * HOUR, "2 小时前", "2 h ago"),
+            (DAY + HOUR, "昨天", "yesterday"),
+            (3 * DAY, "3 天前", "3 days ago"),
+            // A post "from the future" (a skewed clock) is just now.
+            (-5 * MINUTE, "刚刚", "just now"),
+        ];
+        for (ago, zh, en) in cases {
+            assert_eq!(relative_time(Locale::ZhCn, NOW, NOW - ago, 480), zh);
+            assert_eq!(relative_time(Locale::En, NOW, NOW - ago, 480), en);
+        }
+    }
+
+    #[test]
+    fn older_times_are_dates_in_local_time() {
+        // 2024-01-15 23:30 UTC is already the 16th in UTC+8.
+        let then = 1_705_361_400_000;
+        assert_eq!(relative_time(Locale::ZhCn, NOW, then, 480), "1月16日");
+        assert_eq!(relative_time(Locale::En, NOW, then, 0), "Jan 15");
+        let last_year = then - 365 * DAY;
+        assert_eq!(
+            relative_time(Locale::ZhCn, NOW, last_year, 480),
+            "2023年1月16日"
+        );
+        assert_eq!(
+            relative_time(Locale::En, NOW, last_year, 480),
+            "Jan 16, 2023"
+        );
+        assert_eq!(full_time(then, 480), "2024-01-16 07:30");
+    }
+
+    #[test]
+    fn badges_and_sizes() {
+        assert_eq!(badge(0), "0");
+        assert_eq!(badge(99), "99");
+        assert_eq!(badge(100), "99+");
+        assert_eq!(file_size(512), "512 B");
+        assert_eq!(file_size(1536), "1.5 KB");
+        assert_eq!(file_size(23 * 1024 * 1024 + 5), "23 MB");
+    }
+
+    #[test]
+    fn marks_split_text_on_character_boundaries() {
+        let text = "学习 Rust 的笔记";
+        let runs = marked_runs(text, &[(0, 6), (7, 11)]);
+        assert_eq!(
+            runs,
+            vec![
+                ("学习".to_owned(), true),
+                (" ".to_owned(), false),
+                ("Rust".to_owned(), true),
+                (" 的笔记".to_owned(), false),
+            ]
+        );
+        // Inside a character, overlapping, reversed or past the end: ignored.
+        let runs = marked_runs(text, &[(1, 3), (0, 3), (2, 1), (100, 200)]);
+        assert_eq!(
+            runs,
+            vec![
+                ("学".to_owned(), true),
+                ("习 Rust 的笔记".to_owned(), false)
+            ]
+        );
+    }
+}

@@ -1,0 +1,124 @@
+//! Keyboard shortcuts: which key does what, decided without touching the DOM so it is tested.
+
+/// What a key press asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// `/` or Ctrl/Cmd+K.
+    Search,
+    /// `j` or ↓.
+    Next,
+    /// `k` or ↑.
+    Previous,
+    /// Enter.
+    Open,
+    /// Esc.
+    Back,
+}
+
+/// A key press as the browser reports it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Press<'a> {
+    /// `KeyboardEvent.key`.
+    pub key: &'a str,
+    pub ctrl: bool,
+    pub meta: bool,
+    pub alt: bool,
+    /// Focus is in a text field, where letters and `/` are typing, not commands.
+    pub typing: bool,
+    /// An input method is composing (Chinese pinyin): every key belongs to it.
+    pub composing: bool,
+}
+
+/// The action of `press`, if any.
+pub fn action(press: Press<'_>) -> Option<Action> {
+    if press.composing || press.alt {
+        return None;
+    }
+    let command = press.ctrl || press.meta;
+    match press.key {
+        "k" | "K" if command => Some(Action::Search),
+        "Escape" => Some(Action::Back),
+        _ if command => None,
+        "ArrowDown" => Some(Action::Next),
+        "ArrowUp" => Some(Action::Previous),
+        "Enter" if !press.typing => Some(Action::Open),
+        _ if press.typing => None,
+        "/" => Some(Action::Search),
+        "j" => Some(Action::Next),
+        "k" => Some(Action::Previous),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(key: &str) -> Press<'_> {
+        Press {
+            key,
+            ..Press::default()
+        }
+    }
+
+    #[test]
+    fn list_keys_outside_text_fields() {
+        assert_eq!(action(key("j")), Some(Action::Next));
+        assert_eq!(action(key("ArrowDown")), Some(Action::Next));
+        assert_eq!(action(key("k")), Some(Action::Previous));
+        assert_eq!(action(key("ArrowUp")), Some(Action::Previous));
+        assert_eq!(action(key("Enter")), Some(Action::Open));
+        assert_eq!(action(key("Escape")), Some(Action::Back));
+        assert_eq!(action(key("/")), Some(Action::Search));
+        assert_eq!(action(key("x")), None);
+    }
+
+    #[test]
+    fn typing_keeps_letters_but_not_escape_arrows_or_the_palette_shortcut() {
+        let typing = |k| Press {
+            typing: true,
+            ..key(k)
+        };
+        assert_eq!(action(typing("j")), None);
+        assert_eq!(action(typing("/")), None);
+        assert_eq!(action(typing("Enter")), None);
+        assert_eq!(action(typing("Escape")), Some(Action::Back));
+        assert_eq!(action(typing("ArrowDown")), Some(Action::Next));
+        let ctrl_k = Press {
+            ctrl: true,
+            ..typing("k")
+        };
+        assert_eq!(action(ctrl_k), Some(Action::Search));
+        let cmd_k = Press {
+            meta: true,
+            ..key("k")
+        };
+        assert_eq!(action(cmd_k), Some(Action::Search));
+    }
+
+    #[test]
+    fn an_input_method_owns_every_key_while_composing() {
+        for k in ["Enter", "Escape", "j", "ArrowDown", "/"] {
+            let press = Press {
+                composing: true,
+                ..key(k)
+            };
+            assert_eq!(action(press), None, "{k}");
+        }
+        // Ctrl+J and Alt+K are the system's, not ours.
+        assert_eq!(
+            action(Press {
+                ctrl: true,
+                ..key("j")
+            }),
+            None
+        );
+        assert_eq!(
+            action(Press {
+                alt: true,
+                ..key("k")
+            }),
+            None
+        );
+    }
+}

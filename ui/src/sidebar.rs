@@ -1,0 +1,133 @@
+//! The circles sidebar: every archived circle with its unread count and sync state.
+
+use crate::api;
+use crate::app::{View, ui};
+use crate::format;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use orrery_ipc::IpcError;
+use orrery_ipc::NoArgs;
+use orrery_ipc::commands::{ArchiveOverview, ArchiveOverviewDto, CircleArgs, MarkCircleRead};
+
+#[component]
+pub fn Sidebar() -> impl IntoView {
+    let ui = ui();
+    let overview = RwSignal::new(None::<Result<ArchiveOverviewDto, IpcError>>);
+    // Refetched on every sync step and whenever a topic is read: two small local queries.
+    Effect::new(move |_| {
+        ui.counts_changed.track();
+        ui.topic.track();
+        ui.info.track();
+        spawn_local(async move {
+            let fresh = api::invoke::<ArchiveOverview>(&NoArgs {}).await;
+            // The first circle opens by itself, so the window is never an empty frame.
+            if let Ok(o) = &fresh
+                && ui.circle.get_untracked().is_none()
+                && let Some(first) = o.circles.first()
+            {
+                ui.circle.set(Some(first.id.clone()));
+            }
+            overview.set(Some(fresh));
+        });
+    });
+    let t = move || ui.t();
+    let syncing_name = move || ui.status.get().and_then(|s| s.circle);
+    view! {
+        <nav class="sidebar" id="circles" aria-label=move || t().circles_title>
+            <h2>{move || t().circles_title}</h2>
+            {move || match overview.get() {
+                None => view! { <p class="muted">{t().loading}</p> }.into_any(),
+                Some(Err(err)) => view! { <p class="error">{err.message}</p> }.into_any(),
+                Some(Ok(o)) if o.circles.is_empty() => {
+                    view! { <p class="muted" id="no-circles">{t().no_circles}</p> }.into_any()
+                }
+                Some(Ok(o)) => {
+                    view! {
+                        <ul class="circles">
+                            {o
+                                .circles
+                                .into_iter()
+                                .map(|c| {
+                                    let id = c.id.clone();
+                                    let selected = {
+                                        let id = id.clone();
+                                        move || ui.circle.get().as_deref() == Some(id.as_str())
+                                    };
+                                    let syncing = {
+                                        let name = c.name.clone();
+                                        move || syncing_name().as_deref() == Some(name.as_str())
+                                    };
+                                    let state = if c.expired {
+                                        "expired"
+                                    } else {
+                                        "ok"
+                                    };
+                                    let open = {
+                                        let id = id.clone();
+                                        move |_| {
+                                            ui.hashtag.set(None);
+                                            ui.column.set(None);
+                                            ui.topic.set(None);
+                                            ui.circle.set(Some(id.clone()));
+                                            ui.view.set(View::Reading);
+                                        }
+                                    };
+                                    let mark_read = {
+                                        let id = id.clone();
+                                        move |_| {
+                                            let circle = id.clone();
+                                            spawn_local(async move {
+                                                let _ = api::invoke::<MarkCircleRead>(&CircleArgs { circle }).await;
+                                                ui.counts_changed.update(|n| *n = n.wrapping_add(1));
+                                            });
+                                        }
+                                    };
+                                    let unread = c.unread;
+                                    view! {
+                                        <li
+                                            data-circle=c.id.clone()
+                                            data-state=state
+                                            class:selected=selected
+                                            class:syncing=syncing
+                                        >
+                                            <button class="circle" on:click=open>
+                                                <span class="avatar" aria-hidden="true">
+                                                    {c.name.chars().next().map(String::from).unwrap_or_default()}
+                                                </span>
+                                                <span class="circle-name">{c.name.clone()}</span>
+                                                <Show when=move || c.expired>
+                                                    <span class="tag">{move || t().circle_expired}</span>
+                                                </Show>
+                                                <Show when=move || { unread > 0 }>
+                                                    <span
+                                                        class="unread-count"
+                                                        data-field="unread"
+                                                        data-count=unread.to_string()
+                                                        title=move || format!("{unread} {}", t().unread)
+                                                    >
+                                                        {format::badge(unread)}
+                                                    </span>
+                                                </Show>
+                                            </button>
+                                            <div class="circle-meta muted">
+                                                <span data-field="topics">{c.topics}</span>
+                                                " "
+                                                {move || t().topics_unit}
+                                                <Show when=move || { unread > 0 }>
+                                                    <button class="link mark-read" on:click=mark_read.clone()>
+                                                        {move || t().mark_all_read}
+                                                    </button>
+                                                </Show>
+                                            </div>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                        .into_any()
+                }
+            }}
+        </nav>
+    }
+}
