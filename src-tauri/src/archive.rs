@@ -101,10 +101,16 @@ impl Archive {
                 .with_context(|| format!("{DEMO_DATASET_ENV}={name}"))?,
             Err(_) => Dataset::Demo,
         };
+        // Other datasets serve tests, which compare what they read with the dataset's truth.
+        let activity_per_min = if dataset == Dataset::Demo {
+            DEMO_ACTIVITY_PER_MIN
+        } else {
+            0.0
+        };
         let sim = zsxq_sim::serve(
             SimConfig {
                 dataset,
-                activity_per_min: DEMO_ACTIVITY_PER_MIN,
+                activity_per_min,
                 newest_ms: Some(now_ms()),
                 ..SimConfig::default()
             },

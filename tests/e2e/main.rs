@@ -326,6 +326,7 @@ async fn signs_in_with_a_pasted_token_and_out_again() -> anyhow::Result<()> {
     let account = serde_json::json!({ "base_url": sim.base_url() }).to_string();
     let app = App::launch_with(Launch {
         files: vec![("account.json".into(), account)],
+        keyring: true,
         ..Launch::default()
     })
     .await?;
@@ -336,32 +337,32 @@ async fn signs_in_with_a_pasted_token_and_out_again() -> anyhow::Result<()> {
     app.click("#banner button").await?;
     app.wait_for("#signin").await?;
     app.screenshot("sign-in").await?;
+    // A malformed token, then one the service refuses: each a plain error, nothing stored.
+    for token in ["not a token; really", "0123456789abcdef-wrong"] {
+        let field = app.wait_for("#token-input").await?;
+        field.clear().await?;
+        field.send_keys(token).await?;
+        app.click("#signin-submit").await?;
+        app.wait_text("#signin-error", |t| !t.is_empty()).await?;
+    }
+    app.screenshot("sign-in-error").await?;
     let field = app.wait_for("#token-input").await?;
-    field.send_keys("not a token; really").await?;
-    app.click("#signin-submit").await?;
-    app.wait_text("#signin-error", |t| !t.is_empty()).await?;
-    field.clear().await?;
-    field.send_keys("0123456789abcdef-wrong").await?;
-    app.click("#signin-submit").await?;
-    app.wait_text("#signin-error", |t| !t.is_empty()).await?;
     field.clear().await?;
     field.send_keys(sim.token()).await?;
     app.click("#signin-submit").await?;
-    app.wait_text("[data-field=mode]", |t| {
-        ["已登录", "Signed in"].contains(&t)
-    })
-    .await?;
+    app.wait_text("[data-field=mode]", |t| ["已登录", "Signed in"].contains(&t))
+        .await?;
     for circle in &truth.circles {
-        app.wait_text_within(
+        app.wait_js(
             SYNC,
             &format!(
-                "#circles li[data-circle='{}'] .circle-name",
+                "document.querySelector(\"#circles li[data-circle='{}'] .circle-name\")?.textContent",
                 circle.group_id
             ),
-            |t| !t.is_empty(),
         )
         .await?;
     }
+    app.screenshot("signed-in").await?;
     let source = app.client.source().await?;
     assert!(!source.contains(sim.token()), "the token reached the page");
     assert!(

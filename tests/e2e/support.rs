@@ -28,6 +28,7 @@ pub struct App {
     pub home: tempfile::TempDir,
     driver: Child,
     bus: Child,
+    keyring: Option<Child>,
 }
 
 impl App {
@@ -52,6 +53,7 @@ impl App {
         let mut app = AppStart {
             bus: None,
             driver: None,
+            keyring: None,
         };
         let data = home.path().join("data");
         std::fs::create_dir_all(&data)?;
@@ -60,6 +62,9 @@ impl App {
         }
         let (bus, bus_address) = private_bus(home.path())?;
         app.bus = Some(bus);
+        if options.keyring {
+            app.keyring = Some(unlocked_keyring(home.path(), &bus_address)?);
+        }
         let (port, native_port) = (free_port()?, free_port()?);
         let mut driver = Command::new("tauri-driver");
         isolate(&mut driver, home.path());
@@ -98,6 +103,7 @@ impl App {
             home,
             driver,
             bus,
+            keyring: app.keyring.take(),
         })
     }
 
@@ -144,11 +150,18 @@ impl App {
     }
 
     /// Clicks the first element matching `css`, waiting for it to appear.
+    /// The UI re-renders parts of the page as the sync reports progress, so an element found a
+    /// moment ago may be replaced before the click lands: a stale element is found again.
     pub async fn click(&self, css: &str) -> anyhow::Result<()> {
-        let el = self.wait_for(css).await?;
-        el.click()
-            .await
-            .with_context(|| format!("clicking `{css}`"))
+        for _ in 0..20 {
+            let el = self.wait_for(css).await?;
+            match el.click().await {
+                Ok(()) => return Ok(()),
+                Err(err) if err.to_string().contains("tale") => continue,
+                Err(err) => return Err(err).with_context(|| format!("clicking `{css}`")),
+            }
+        }
+        bail!("`{css}` kept being replaced while clicking it")
     }
 
     /// The first element matching `css`, waiting for it to appear.
@@ -213,6 +226,7 @@ impl App {
     pub async fn close(mut self) -> anyhow::Result<()> {
         let closed = self.client.clone().close().await;
         stop(&mut self.driver);
+        self.keyring.iter_mut().for_each(stop);
         stop(&mut self.bus);
         closed.context("closing the WebDriver session")
     }
@@ -221,6 +235,7 @@ impl App {
 impl Drop for App {
     fn drop(&mut self) {
         stop(&mut self.driver);
+        self.keyring.iter_mut().for_each(stop);
         stop(&mut self.bus);
     }
 }
@@ -232,17 +247,23 @@ pub struct Launch {
     pub env: Vec<(String, String)>,
     /// Files written into the data directory before the app starts: `(name, contents)`.
     pub files: Vec<(String, String)>,
+    /// Runs an unlocked GNOME Keyring on the app's bus, for a sign-in to store its token.
+    pub keyring: bool,
 }
 
 /// Stops tauri-driver and the bus if [`App::launch`] fails half way.
 struct AppStart {
     bus: Option<Child>,
     driver: Option<Child>,
+    keyring: Option<Child>,
 }
 
 impl Drop for AppStart {
     fn drop(&mut self) {
-        for child in [&mut self.driver, &mut self.bus].into_iter().flatten() {
+        for child in [&mut self.driver, &mut self.keyring, &mut self.bus]
+            .into_iter()
+            .flatten()
+        {
             stop(child);
         }
     }
@@ -281,6 +302,51 @@ fn private_bus(home: &Path) -> anyhow::Result<(Child, String)> {
         bail!("dbus-daemon did not print its address");
     }
     Ok((bus, address.trim().to_owned()))
+}
+
+/// GNOME Keyring on `bus`, its `login` collection created and unlocked with a throwaway
+/// password (read from stdin), in the test's home: the Secret Service a desktop session has.
+fn unlocked_keyring(home: &Path, bus: &str) -> anyhow::Result<Child> {
+    use std::io::Write;
+    let mut daemon = Command::new("gnome-keyring-daemon");
+    daemon
+        .args(["--unlock", "--components=secrets", "--foreground"])
+        .env("DBUS_SESSION_BUS_ADDRESS", bus)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    isolate(&mut daemon, home);
+    let mut daemon = daemon
+        .spawn()
+        .context("cannot start gnome-keyring-daemon: run `cargo xtask setup`")?;
+    if let Some(mut stdin) = daemon.stdin.take() {
+        // Closing stdin ends the password.
+        stdin.write_all(b"orrery-e2e")?;
+    }
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let owned = Command::new("dbus-send")
+            .args([
+                "--session",
+                "--print-reply",
+                "--dest=org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.NameHasOwner",
+                "string:org.freedesktop.secrets",
+            ])
+            .env("DBUS_SESSION_BUS_ADDRESS", bus)
+            .stdin(Stdio::null())
+            .output()
+            .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).contains("boolean true"));
+        if owned {
+            return Ok(daemon);
+        }
+        if Instant::now() > deadline {
+            stop(&mut daemon);
+            bail!("gnome-keyring-daemon did not claim org.freedesktop.secrets within 20 s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 /// SIGTERM, never SIGKILL: a killed tauri-driver orphans WebKitWebDriver, which keeps the test's
