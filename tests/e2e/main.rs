@@ -350,8 +350,10 @@ async fn signs_in_with_a_pasted_token_and_out_again() -> anyhow::Result<()> {
     field.clear().await?;
     field.send_keys(sim.token()).await?;
     app.click("#signin-submit").await?;
-    app.wait_text("[data-field=mode]", |t| ["已登录", "Signed in"].contains(&t))
-        .await?;
+    app.wait_text("[data-field=mode]", |t| {
+        ["已登录", "Signed in"].contains(&t)
+    })
+    .await?;
     for circle in &truth.circles {
         app.wait_js(
             SYNC,
