@@ -22,6 +22,7 @@ pub struct AppState {
     /// Serializes sign-in and sign-out, so two switches cannot interleave.
     switching: tokio::sync::Mutex<()>,
     ui_connected: AtomicBool,
+    circles_served: AtomicBool,
 }
 
 impl AppState {
@@ -35,6 +36,7 @@ impl AppState {
             archive: watch::channel(None).0,
             switching: tokio::sync::Mutex::new(()),
             ui_connected: AtomicBool::new(false),
+            circles_served: AtomicBool::new(false),
         })
     }
 
@@ -87,6 +89,14 @@ impl AppState {
     pub fn stop_sync(&self) {
         if let Some(Ok(archive)) = self.archive.borrow().as_ref() {
             archive.stop();
+        }
+    }
+
+    /// Logs, once, that the sidebar received its first circles: `cargo xtask bench startup`
+    /// times launch to first circle by this line.
+    pub fn note_circles_served(&self, count: usize) {
+        if count > 0 && !self.circles_served.swap(true, Ordering::Relaxed) {
+            tracing::info!(count, "first circles served");
         }
     }
 

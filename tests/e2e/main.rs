@@ -2,6 +2,9 @@
 //! archive it syncs from the in-process simulator, the hostile dataset, and a sign-in with a
 //! token against a simulator started by the test.
 
+mod bench;
+#[path = "../../xtask/src/procfs.rs"]
+mod procfs;
 mod support;
 
 use std::time::Duration;

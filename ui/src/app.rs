@@ -44,6 +44,8 @@ pub struct Ui {
     pub column: RwSignal<Option<String>>,
     /// The topic open in the reader.
     pub topic: RwSignal<Option<String>>,
+    /// A comment of the open topic to scroll to (a search matched it).
+    pub focus_comment: RwSignal<Option<String>>,
     pub palette: RwSignal<bool>,
     /// The query of the search page, kept when leaving it.
     pub query: RwSignal<String>,
@@ -56,6 +58,12 @@ pub struct Ui {
 impl Ui {
     pub fn t(&self) -> &'static Texts {
         self.locale.get().texts()
+    }
+
+    /// Opens `topic` of `circle` in the reader at `comment`, if given.
+    pub fn open_at(&self, circle: String, topic: String, comment: Option<String>) {
+        self.focus_comment.set(comment);
+        self.open(circle, topic);
     }
 
     /// Opens `topic` of `circle` in the reader.
@@ -105,6 +113,7 @@ pub fn App() -> impl IntoView {
         hashtag: RwSignal::new(None),
         column: RwSignal::new(None),
         topic: RwSignal::new(None),
+        focus_comment: RwSignal::new(None),
         palette: RwSignal::new(false),
         query: RwSignal::new(String::new()),
         counts_changed: RwSignal::new(0),

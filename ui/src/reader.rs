@@ -26,6 +26,9 @@ pub fn Reader() -> impl IntoView {
             if ui.topic.get_untracked().as_deref() == Some(id.as_str()) {
                 topic.set(Some(result.map_err(|e| e.message)));
                 ui.counts_changed.update(|n| *n = n.wrapping_add(1));
+                if let Some(comment) = ui.focus_comment.get_untracked() {
+                    request_animation_frame(move || focus_comment(&comment));
+                }
             }
         });
     });
@@ -238,6 +241,19 @@ fn Thread(comments: Vec<CommentDto>, viewer: RwSignal<Option<String>>) -> impl I
                 .collect_view()}
         </ul>
     }
+}
+
+/// Scrolls to the comment a search matched and marks it for a moment.
+fn focus_comment(id: &str) {
+    let Some(el) = document()
+        .query_selector(&format!("#reader .comment[data-comment-id='{id}']"))
+        .ok()
+        .flatten()
+    else {
+        return;
+    };
+    el.scroll_into_view();
+    let _ = el.class_list().add_1("focused");
 }
 
 /// A hashtag in a post opens its timeline (links are handled app-wide, see `app.rs`).

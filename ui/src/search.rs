@@ -126,7 +126,11 @@ pub fn SearchPanel(mode: SearchMode) -> impl IntoView {
     });
 
     let open = move |hit: &SearchHitDto| {
-        ui.open(hit.circle_id.clone(), hit.topic_id.clone());
+        ui.open_at(
+            hit.circle_id.clone(),
+            hit.topic_id.clone(),
+            hit.comment_id.clone(),
+        );
     };
     let open_selected = move || {
         let hit = results.with_untracked(|r| {
@@ -299,7 +303,9 @@ fn Hit(index: usize, hit: SearchHitDto, selected: RwSignal<usize>) -> impl IntoV
             class="hit"
             class:selected=move || selected.get() == index
             data-topic-id=hit.topic_id.clone()
-            on:click=move |_| ui.open(target.circle_id.clone(), target.topic_id.clone())
+            on:click=move |_| {
+                ui.open_at(target.circle_id.clone(), target.topic_id.clone(), target.comment_id.clone())
+            }
             on:mousemove=move |_| selected.set(index)
         >
             <p class="hit-title">

@@ -1,4 +1,5 @@
-//! The circles sidebar: every archived circle with its unread count and sync state.
+//! The circles sidebar: every archived circle with its unread count and sync state; the one
+//! being synced pulses, expired ones are marked and stay readable.
 
 use crate::api;
 use crate::app::{View, ui};
@@ -9,15 +10,14 @@ use orrery_ipc::IpcError;
 use orrery_ipc::NoArgs;
 use orrery_ipc::commands::{ArchiveOverview, ArchiveOverviewDto, CircleArgs, MarkCircleRead};
 
+/// The shortest time between two refreshes of the counts, in ms.
+const REFRESH_MS: f64 = 1000.0;
+
 #[component]
 pub fn Sidebar() -> impl IntoView {
     let ui = ui();
     let overview = RwSignal::new(None::<Result<ArchiveOverviewDto, IpcError>>);
-    // Refetched on every sync step and whenever a topic is read: two small local queries.
-    Effect::new(move |_| {
-        ui.counts_changed.track();
-        ui.topic.track();
-        ui.info.track();
+    let refresh = move || {
         spawn_local(async move {
             let fresh = api::invoke::<ArchiveOverview>(&NoArgs {}).await;
             // The first circle opens by itself, so the window is never an empty frame.
@@ -29,6 +29,31 @@ pub fn Sidebar() -> impl IntoView {
             }
             overview.set(Some(fresh));
         });
+    };
+    // Counts move with every page the sync commits and every topic read; the sidebar follows
+    // at most once a second (the last change always lands), since counting unread topics reads
+    // the whole archive.
+    let last = StoredValue::new(f64::NEG_INFINITY);
+    let queued = StoredValue::new(false);
+    Effect::new(move |_| {
+        ui.counts_changed.track();
+        ui.topic.track();
+        ui.info.track();
+        let wait = last.get_value() + REFRESH_MS - js_sys::Date::now();
+        if wait <= 0.0 {
+            last.set_value(js_sys::Date::now());
+            refresh();
+        } else if !queued.get_value() {
+            queued.set_value(true);
+            set_timeout(
+                move || {
+                    queued.set_value(false);
+                    last.set_value(js_sys::Date::now());
+                    refresh();
+                },
+                std::time::Duration::from_millis(wait as u64),
+            );
+        }
     });
     let t = move || ui.t();
     let syncing_name = move || ui.status.get().and_then(|s| s.circle);

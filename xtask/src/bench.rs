@@ -1,12 +1,15 @@
-//! `cargo xtask bench startup [--release] [--runs N]`: launch to first render, and idle memory.
+//! `cargo xtask bench startup [--release] [--runs N]`: launch to first render and to the first
+//! circle, and idle memory.
 //!
 //! Each run starts the real app with a fresh temporary data directory and times from the spawn
 //! to the shell's "UI connected" log line, which the UI triggers with its first command right
-//! after it mounts. Five seconds later it sums memory over the app and the WebKit processes it
+//! after it mounts, and to "first circles served", logged when the sidebar first receives a
+//! non-empty list (the demo's circles, once its sync stored them). Five seconds later it sums memory over the app and the WebKit processes it
 //! started (RSS, and PSS, which splits shared pages fairly and so does not count WebKit's shared
 //! libraries three times). Without a display it re-runs itself under Xvfb.
 
 use crate::process::{self, cmd, root, say};
+use crate::procfs::{descendants, memory_kb};
 use anyhow::{Context, bail};
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
@@ -16,14 +19,54 @@ use std::time::{Duration, Instant};
 pub fn run(args: &[String]) -> anyhow::Result<()> {
     let Some((what, rest)) = args.split_first() else {
         bail!(
-            "usage: cargo xtask bench <startup [--release] [--runs N] | search [--sizes N,N] [--queries N]>"
+            "usage: cargo xtask bench <startup [--release] [--runs N] | ui [--release] | search [--sizes N,N] [--queries N]>"
         )
     };
     match what.as_str() {
         "startup" => startup(rest),
+        "ui" => ui(rest),
         "search" => crate::bench_search::run(rest),
         other => bail!("unknown benchmark `{other}`"),
     }
+}
+
+/// `cargo xtask bench ui [--release]`: keystroke to search results painted, and memory idle and
+/// after scrolling 1,000 topics, measured by the ignored `ui_benchmark` test of the end-to-end
+/// suite in the real window (see tests/e2e/bench.rs).
+fn ui(args: &[String]) -> anyhow::Result<()> {
+    let release = args.iter().any(|a| a == "--release");
+    crate::setup::run()?;
+    let mut ui = cmd("trunk");
+    ui.current_dir(root().join("ui"))
+        .args(["build", "--offline"]);
+    if release {
+        ui.arg("--release");
+    }
+    process::run(&mut ui)?;
+    let mut test = cmd("xvfb-run");
+    test.args([
+        "--auto-servernum",
+        "--server-args=-screen 0 1280x800x24",
+        "dbus-run-session",
+        "--",
+        "cargo",
+        "test",
+        "--package",
+        "orrery",
+        "--test",
+        "e2e",
+    ]);
+    if release {
+        test.arg("--release");
+    }
+    test.args([
+        "--",
+        "--ignored",
+        "--exact",
+        "bench::ui_benchmark",
+        "--nocapture",
+    ]);
+    process::run(&mut test)
 }
 
 fn startup(args: &[String]) -> anyhow::Result<()> {
@@ -69,8 +112,11 @@ fn startup(args: &[String]) -> anyhow::Result<()> {
     for run in 1..=runs {
         let sample = launch_once(&binary)?;
         say(&format!(
-            "run {run}: first render {:.0} ms, idle RSS {:.0} MB, PSS {:.0} MB over {} processes",
+            "run {run}: first render {:.0} ms, first circle {:.0} ms, idle RSS {:.0} MB, PSS {:.0} MB over {} processes",
             sample.first_render.as_secs_f64() * 1e3,
+            sample
+                .first_circles
+                .map_or(f64::NAN, |d| d.as_secs_f64() * 1e3),
             sample.rss_kb as f64 / 1024.0,
             sample.pss_kb as f64 / 1024.0,
             sample.processes
@@ -92,6 +138,11 @@ fn startup(args: &[String]) -> anyhow::Result<()> {
     )?;
     writeln!(
         out,
+        "  launch to first circle   {:.0} ms",
+        median(&|s| s.first_circles.map_or(f64::NAN, |d| d.as_secs_f64() * 1e3))
+    )?;
+    writeln!(
+        out,
         "  idle RSS (all processes) {:.0} MB",
         median(&|s| s.rss_kb as f64 / 1024.0)
     )?;
@@ -108,8 +159,17 @@ fn startup(args: &[String]) -> anyhow::Result<()> {
     Ok(())
 }
 
+#[derive(Debug, PartialEq, Eq)]
+enum Milestone {
+    /// The UI mounted and reached the shell.
+    Connected,
+    /// The UI was sent a non-empty list of circles (painted on the next frame).
+    Circles,
+}
+
 struct Sample {
     first_render: Duration,
+    first_circles: Option<Duration>,
     rss_kb: u64,
     pss_kb: u64,
     processes: usize,
@@ -133,14 +193,22 @@ fn launch_once(binary: &std::path::Path) -> anyhow::Result<Sample> {
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
             if line.contains("UI connected") {
-                let _ = tx.send(());
+                let _ = tx.send(Milestone::Connected);
+            }
+            if line.contains("first circles served") {
+                let _ = tx.send(Milestone::Circles);
             }
         }
     });
     let outcome = rx.recv_timeout(Duration::from_secs(120));
     let first_render = started.elapsed();
+    // The demo's first circles arrive once its sync has stored the circle list.
+    let first_circles = (outcome == Ok(Milestone::Connected))
+        .then(|| rx.recv_timeout(Duration::from_secs(120)).ok())
+        .flatten()
+        .map(|_| started.elapsed());
     let sample = match outcome {
-        Ok(()) => {
+        Ok(_) => {
             std::thread::sleep(Duration::from_secs(5));
             let pids = descendants(child.id());
             let (rss_kb, pss_kb) = pids
@@ -149,6 +217,7 @@ fn launch_once(binary: &std::path::Path) -> anyhow::Result<Sample> {
                 .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
             Ok(Sample {
                 first_render,
+                first_circles,
                 rss_kb,
                 pss_kb,
                 processes: pids.len(),
@@ -162,57 +231,4 @@ fn launch_once(binary: &std::path::Path) -> anyhow::Result<Sample> {
     let _ = child.wait();
     let _ = std::fs::remove_dir_all(&home);
     sample
-}
-
-/// `pid` and every process below it, from /proc.
-fn descendants(pid: u32) -> Vec<u32> {
-    let parents: Vec<(u32, u32)> = std::fs::read_dir("/proc")
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
-        .filter_map(|p| {
-            let stat = std::fs::read_to_string(format!("/proc/{p}/stat")).ok()?;
-            // The command name may contain spaces: the parent pid is the second field after ')'.
-            let ppid = stat
-                .rsplit_once(')')?
-                .1
-                .split_whitespace()
-                .nth(1)?
-                .parse()
-                .ok()?;
-            Some((p, ppid))
-        })
-        .collect();
-    let mut found = vec![pid];
-    let mut i = 0;
-    while i < found.len() {
-        let parent = found[i];
-        found.extend(
-            parents
-                .iter()
-                .filter(|(_, pp)| *pp == parent)
-                .map(|(p, _)| *p),
-        );
-        i += 1;
-    }
-    found
-}
-
-/// (RSS, PSS) in kB from /proc/<pid>/smaps_rollup.
-fn memory_kb(pid: u32) -> (u64, u64) {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
-    let field = |name: &str| {
-        text.lines()
-            .find_map(|l| {
-                l.strip_prefix(name)?
-                    .trim()
-                    .strip_suffix("kB")?
-                    .trim()
-                    .parse::<u64>()
-                    .ok()
-            })
-            .unwrap_or(0)
-    };
-    (field("Rss:"), field("Pss:"))
 }

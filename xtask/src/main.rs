@@ -17,6 +17,7 @@ mod bench;
 mod bench_search;
 mod bundle;
 mod process;
+mod procfs;
 mod setup;
 mod tasks;
 

@@ -217,6 +217,28 @@ async fn timelines_tabs_filters_and_unread_counts_follow_the_archive() {
         .map(|p| p.role)
         .collect();
     assert_eq!(roles, [PartRole::Question, PartRole::Answer]);
+
+    // A task is read with the solutions submitted to it, each one a solution topic of the
+    // archive that names this task.
+    let mut with_solutions = 0;
+    for circle in &overview.circles {
+        for task in all_rows(&store, &circle.id, TabDto::Tasks, None).await {
+            let parts = open(&store, &task.id).await.parts;
+            assert_eq!(parts[0].role, PartRole::Task);
+            let submitted: Vec<(i64,)> = sqlx::query_as(
+                "SELECT topic_id FROM topics WHERE kind = 'solution'
+                 AND json_extract(raw_json, '$.solution.task_id') = ?",
+            )
+            .bind(task.id.parse::<i64>().unwrap())
+            .fetch_all(&db)
+            .await
+            .unwrap();
+            assert_eq!(parts.len() - 1, submitted.len(), "task {}", task.id);
+            assert!(parts[1..].iter().all(|p| p.role == PartRole::Solution));
+            with_solutions += usize::from(!submitted.is_empty());
+        }
+    }
+    assert!(with_solutions > 0, "no generated task had a solution");
 }
 
 /// Every tag of `html` is one the renderers allow, with allowed attributes only, and every

@@ -21,9 +21,11 @@ ipc_command!(archive_overview => ipc::ArchiveOverview);
 #[tauri::command]
 pub async fn archive_overview(state: State<'_, AppState>) -> Reply<ipc::ArchiveOverview> {
     let archive = open_archive(&state).await?;
-    reader::overview(&archive.store, archive.sync_status().state)
+    let overview = reader::overview(&archive.store, archive.sync_status().state)
         .await
-        .map_err(reader_error)
+        .map_err(reader_error)?;
+    state.note_circles_served(overview.circles.len());
+    Ok(overview)
 }
 
 ipc_command!(timeline => ipc::Timeline);

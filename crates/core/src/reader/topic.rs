@@ -6,10 +6,13 @@ use orrery_ipc::commands::{
     ArticleDto, CommentDto, FileDto, ImageDto, PartDto, PartRole, TopicDto,
 };
 use zsxq::rich_text::{Node, parse, sanitize_article, to_html};
-use zsxq::{Comment, File, Image, ImageId, Topic, TopicId, User};
+use zsxq::{Comment, File, Image, ImageId, Topic, TopicId, TopicKind, User};
 
 use super::{ReaderError, row};
 use crate::store::Store;
+
+/// The most solutions shown under a task.
+const MAX_SOLUTIONS: u32 = 50;
 
 /// The topic, marked read at `now_ms`; `None` if it is not archived.
 pub async fn open_topic(
@@ -41,7 +44,17 @@ pub async fn open_topic(
         None => None,
     };
     let mut hashtags = BTreeSet::new();
-    let parts = parts(&found.topic, &cached, &mut hashtags);
+    let mut parts = parts(&found.topic, &cached, &mut hashtags);
+    // A task is read with the solutions submitted to it.
+    if found.summary.kind == TopicKind::Task {
+        let group = found.summary.group_id;
+        for id in store.solutions_of(group, topic, MAX_SOLUTIONS).await? {
+            if let Some(solution) = store.topic(id).await? {
+                let cached = store.cached_images_of(id).await?;
+                parts.extend(self::parts(&solution.topic, &cached, &mut BTreeSet::new()));
+            }
+        }
+    }
     let comments = found.comments.iter().map(|c| comment(c, &cached)).collect();
     // The topic is read now, whatever the summary said a moment ago.
     let mut row = row(&found.summary, &HashSet::new());

@@ -234,4 +234,25 @@ impl Store {
             comments,
         }))
     }
+
+    /// The solutions submitted to task `task` in `group`, oldest first, at most `limit`.
+    pub async fn solutions_of(
+        &self,
+        group: GroupId,
+        task: TopicId,
+        limit: u32,
+    ) -> Result<Vec<TopicId>, StoreError> {
+        let rows: Vec<(i64,)> = sqlx::query_as(
+            "SELECT topic_id FROM topics
+             WHERE group_id = ?1 AND kind = 'solution'
+               AND json_extract(raw_json, '$.solution.task_id') = ?2
+             ORDER BY create_time_ms, topic_id LIMIT ?3",
+        )
+        .bind(group.get())
+        .bind(task.get())
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|(id,)| TopicId::new(id)).collect())
+    }
 }

@@ -1,0 +1,150 @@
+//! The UI benchmark, run by `cargo xtask bench ui` (ignored by the test suite: it measures and
+//! prints, it does not judge). On the demo archive once its first sync is done:
+//!
+//! - keystroke to results painted: queries from the demo's own titles (a two-character word
+//!   and a single character each) typed into the palette key by key; the UI records, for the
+//!   search that answers the final keystroke, the time from that `input` event to two frames
+//!   after the results were set (`data-paint-ms` on the results);
+//! - memory of the app and its WebKit processes (RSS and PSS, from /proc) when idle, and after
+//!   scrolling through 1,000 topics of the largest circle.
+
+use std::time::Duration;
+
+use fantoccini::Locator;
+
+use crate::procfs::{descendants, memory_kb};
+use crate::support::App;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark: `cargo xtask bench ui` runs it"]
+async fn ui_benchmark() -> anyhow::Result<()> {
+    let app = App::launch().await?;
+    app.wait_text_within(
+        Duration::from_secs(300),
+        "#status-bar .sync-state[data-state=caught_up]",
+        |_| true,
+    )
+    .await?;
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let idle = app_memory(&app)?;
+
+    // The queries: words of the titles the timeline shows.
+    let titles = app
+        .eval("return [...document.querySelectorAll('#timeline-rows .row-title')].map(e => e.textContent);")
+        .await?;
+    let mut queries: Vec<String> = Vec::new();
+    for title in titles
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t.as_str())
+    {
+        let cjk: Vec<char> = title
+            .chars()
+            .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+            .collect();
+        for q in [
+            cjk.iter().take(2).collect::<String>(),
+            cjk.iter().skip(2).take(1).collect(),
+        ] {
+            if !q.is_empty() && !queries.contains(&q) {
+                queries.push(q);
+            }
+        }
+    }
+    let mut latencies = Vec::new();
+    for query in &queries {
+        app.click("#search-trigger").await?;
+        let input = app.wait_for("#palette-input").await?;
+        input.send_keys(query).await?;
+        app.wait_for("#palette #search-results[data-paint-ms] .hits, #palette #search-results[data-paint-ms] .empty")
+            .await?;
+        // The last search of the query settles; its paint is the final keystroke's.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let ms = app
+            .wait_for("#palette #search-results")
+            .await?
+            .attr("data-paint-ms")
+            .await?
+            .unwrap_or_default()
+            .parse::<f64>()?;
+        latencies.push(ms);
+        app.client
+            .find(Locator::Css("#palette-input"))
+            .await?
+            .send_keys("\u{E00C}")
+            .await?;
+        app.wait_js(
+            Duration::from_secs(10),
+            "!document.querySelector('#palette')",
+        )
+        .await?;
+    }
+    latencies.sort_by(f64::total_cmp);
+    let pct = |p: f64| latencies[((latencies.len() - 1) as f64 * p).round() as usize];
+
+    // 1,000 topics of the largest circle, scrolled ten rows at a time.
+    let largest = app
+        .eval(
+            "return [...document.querySelectorAll('#circles li[data-circle]')]
+               .map(li => [li.dataset.circle, +li.querySelector('[data-field=topics]').textContent])
+               .sort((a, b) => b[1] - a[1])[0][0];",
+        )
+        .await?;
+    let largest = largest.as_str().unwrap_or_default().to_owned();
+    app.click(&format!("#circles li[data-circle='{largest}'] .circle"))
+        .await?;
+    app.wait_for("#timeline-rows .row").await?;
+    let scrolled = app
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const list = document.querySelector('#timeline-rows');
+             let steps = 0;
+             const step = () => {
+               list.scrollTop += 880; list.dispatchEvent(new Event('scroll'));
+               const last = Math.max(...[...document.querySelectorAll('#timeline-rows .row')].map(r => +r.dataset.index));
+               if (last >= 1000 || ++steps > 400) { done(last); } else { setTimeout(step, 40); }
+             };
+             step();",
+            vec![],
+        )
+        .await?;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let after = app_memory(&app)?;
+    let rendered = app.count("#timeline-rows .row").await?;
+
+    let report = serde_json::json!({
+        "queries": latencies.len(),
+        "keystroke_to_paint_ms": { "p50": pct(0.5), "p95": pct(0.95), "max": pct(1.0) },
+        "idle": { "rss_mb": idle.0, "pss_mb": idle.1, "processes": idle.2 },
+        "after_scrolling": { "rows_scrolled": scrolled, "rows_in_dom": rendered, "rss_mb": after.0, "pss_mb": after.1 },
+    });
+    #[allow(clippy::print_stdout)] // The report is the benchmark's output.
+    {
+        println!("UI-BENCHMARK {report}");
+    }
+    app.close().await
+}
+
+/// RSS and PSS in MB, and the number of processes, of the app and the WebKit processes below
+/// it (found by the data directory in its environment).
+fn app_memory(app: &App) -> anyhow::Result<(f64, f64, usize)> {
+    let needle = format!("ORRERY_DATA_DIR={}", app.data_dir().display());
+    let pid = std::fs::read_dir("/proc")?
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .find(|pid| {
+            std::fs::read(format!("/proc/{pid}/environ"))
+                .is_ok_and(|env| env.split(|b| *b == 0).any(|v| v == needle.as_bytes()))
+                && std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                    .is_ok_and(|c| c.trim() == "orrery")
+        })
+        .ok_or_else(|| anyhow::anyhow!("the app's process was not found"))?;
+    let pids = descendants(pid);
+    let (rss, pss) = pids
+        .iter()
+        .map(|p| memory_kb(*p))
+        .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+    Ok((rss as f64 / 1024.0, pss as f64 / 1024.0, pids.len()))
+}
