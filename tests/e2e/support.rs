@@ -150,14 +150,12 @@ impl App {
     }
 
     /// Clicks the first element matching `css`, waiting for it to appear.
-    /// The UI re-renders parts of the page as the sync reports progress, so an element found a
-    /// moment ago may be replaced before the click lands: a stale element is found again.
     pub async fn click(&self, css: &str) -> anyhow::Result<()> {
-        for _ in 0..20 {
+        for _ in 0..STALE_RETRIES {
             let el = self.wait_for(css).await?;
             match el.click().await {
                 Ok(()) => return Ok(()),
-                Err(err) if err.to_string().contains("tale") => continue,
+                Err(err) if is_stale(&err) => continue,
                 Err(err) => return Err(err).with_context(|| format!("clicking `{css}`")),
             }
         }
@@ -166,8 +164,15 @@ impl App {
 
     /// The first element matching `css`, waiting for it to appear.
     pub async fn wait_for(&self, css: &str) -> anyhow::Result<fantoccini::elements::Element> {
-        self.wait_text(css, |_| true).await?;
-        Ok(self.client.find(Locator::Css(css)).await?)
+        for _ in 0..STALE_RETRIES {
+            self.wait_text(css, |_| true).await?;
+            match self.client.find(Locator::Css(css)).await {
+                Ok(el) => return Ok(el),
+                Err(err) if is_stale(&err) => continue,
+                Err(err) => return Err(err.into()),
+            }
+        }
+        bail!("`{css}` kept being replaced while finding it")
     }
 
     /// How many elements match `css` now.
@@ -238,6 +243,15 @@ impl Drop for App {
         self.keyring.iter_mut().for_each(stop);
         stop(&mut self.bus);
     }
+}
+
+/// The UI re-renders parts of the page as the sync reports progress, so an element found a
+/// moment ago may be replaced before WebDriver acts on it: such a stale element is found again,
+/// this many times at most.
+const STALE_RETRIES: usize = 20;
+
+fn is_stale(err: &fantoccini::error::CmdError) -> bool {
+    err.to_string().contains("tale element")
 }
 
 /// What a test changes about the app it launches.

@@ -245,7 +245,9 @@ fn Banner() -> impl IntoView {
             .get()
             .is_some_and(|s| s.state == SyncStateDto::NeedsLogin)
     };
-    let banner = move || {
+    // A memo, so the banner (and its button) is rebuilt only when what it says changes, not on
+    // every status message of a running sync.
+    let banner = Memo::new(move |_| {
         let info = ui.info.get().and_then(Result::ok)?;
         if needs_login() {
             return Some(("warning", t().needs_login_banner.to_owned()));
@@ -259,10 +261,11 @@ fn Banner() -> impl IntoView {
             let date = crate::format::full_time(expires, crate::timeline::tz_offset_min());
             ("warning", format!("{}{}", t().expiry_banner, &date[..10]))
         })
-    };
+    });
     view! {
         {move || {
-            banner()
+            banner
+                .get()
                 .map(|(kind, text)| {
                     view! {
                         <div class="banner" data-kind=kind id="banner">
