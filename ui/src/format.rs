@@ -2,6 +2,7 @@
 //! caller passes "now" and the time zone, so every case is unit-tested.
 
 use crate::i18n::Locale;
+use orrery_ipc::time::civil_date;
 
 const MINUTE: i64 = 60_000;
 const HOUR: i64 = 60 * MINUTE;
@@ -69,17 +70,9 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
-/// Year, month, day of a unix-millisecond instant (already shifted to local time).
+/// Year, month, day of a unix-millisecond instant already shifted to local time.
 fn civil(ms: i64) -> (i64, i64, i64) {
-    let z = ms.div_euclid(DAY) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
+    civil_date(ms, 0)
 }
 
 /// An unread badge: the count, or "99+".

@@ -382,9 +382,10 @@ fn now() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-/// Runs `f` once the next frame has been painted.
+/// Runs `f` right after the next frame is painted: a task queued from an animation-frame
+/// callback runs once that frame's rendering is done.
 fn after_paint(f: impl FnOnce() + 'static) {
-    request_animation_frame(move || request_animation_frame(f));
+    request_animation_frame(move || set_timeout(f, std::time::Duration::ZERO));
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use crate::api;
 use crate::app::{Ui, View, ui};
-use crate::i18n::Locale;
+use crate::i18n::{Locale, Texts};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use orrery_ipc::NoArgs;
@@ -32,7 +32,6 @@ pub fn SettingsPage() -> impl IntoView {
         f(&mut settings);
         save(ui, settings);
     };
-    let number = |e: &leptos::ev::Event| event_target_value(e).trim().parse::<u64>().ok();
     let info = move || ui.info.get().and_then(Result::ok);
     let signed_in = move || info().is_some_and(|i| i.mode == AccountMode::SignedIn);
     let folder = move |folder: FolderDto| {
@@ -98,53 +97,32 @@ pub fn SettingsPage() -> impl IntoView {
                     <option value="dark">{move || t().theme_dark}</option>
                 </select>
             </label>
-            <label>
-                <span>{move || t().sync_interval}</span>
-                <input
-                    type="number"
-                    id="sync-interval"
-                    min="5"
-                    prop:value=move || ui.settings.get().sync_interval_min.to_string()
-                    on:change=move |e| {
-                        if let Some(n) = number(&e) {
-                            update(&|s| s.sync_interval_min = u32::try_from(n).unwrap_or(u32::MAX));
-                        }
-                    }
-                />
-            </label>
-            <label>
-                <span>{move || t().request_interval}</span>
-                <input
-                    type="number"
-                    id="request-interval"
-                    min="1"
-                    prop:value=move || ui.settings.get().request_interval_s.to_string()
-                    on:change=move |e| {
-                        if let Some(n) = number(&e) {
-                            update(&|s| s.request_interval_s = u32::try_from(n).unwrap_or(u32::MAX));
-                        }
-                    }
-                />
-                <small class="muted">{move || t().applies_next_start}</small>
-            </label>
+            <NumberSetting
+                id="sync-interval"
+                label=|t| t.sync_interval
+                min=5
+                get=|s| u64::from(s.sync_interval_min)
+                set=|s, n| s.sync_interval_min = u32::try_from(n).unwrap_or(u32::MAX)
+            />
+            <NumberSetting
+                id="request-interval"
+                label=|t| t.request_interval
+                min=1
+                get=|s| u64::from(s.request_interval_s)
+                set=|s, n| s.request_interval_s = u32::try_from(n).unwrap_or(u32::MAX)
+                next_start=true
+            />
             <Show when=move || ui.settings.get().unsafe_pacing()>
                 <p class="warning" id="pacing-warning">{move || t().pacing_warning}</p>
             </Show>
-            <label>
-                <span>{move || t().image_cache}</span>
-                <input
-                    type="number"
-                    id="image-cache"
-                    min="64"
-                    prop:value=move || ui.settings.get().image_cache_mib.to_string()
-                    on:change=move |e| {
-                        if let Some(n) = number(&e) {
-                            update(&|s| s.image_cache_mib = n);
-                        }
-                    }
-                />
-                <small class="muted">{move || t().applies_next_start}</small>
-            </label>
+            <NumberSetting
+                id="image-cache"
+                label=|t| t.image_cache
+                min=64
+                get=|s| s.image_cache_mib
+                set=|s, n| s.image_cache_mib = n
+                next_start=true
+            />
             <dl>
                 <dt>{move || t().data_dir}</dt>
                 <dd>
@@ -170,6 +148,43 @@ pub fn SettingsPage() -> impl IntoView {
                 </dd>
             </dl>
         </section>
+    }
+}
+
+/// A numeric setting; the shell clamps what is typed into its range.
+#[component]
+fn NumberSetting(
+    id: &'static str,
+    label: fn(&Texts) -> &'static str,
+    min: u64,
+    get: fn(&SettingsDto) -> u64,
+    set: fn(&mut SettingsDto, u64),
+    /// Whether it applies only from the next start.
+    #[prop(optional)]
+    next_start: bool,
+) -> impl IntoView {
+    let ui = ui();
+    let t = move || ui.t();
+    view! {
+        <label>
+            <span>{move || label(t())}</span>
+            <input
+                type="number"
+                id=id
+                min=min.to_string()
+                prop:value=move || get(&ui.settings.get()).to_string()
+                on:change=move |e| {
+                    if let Ok(n) = event_target_value(&e).trim().parse::<u64>() {
+                        let mut settings = ui.settings.get_untracked();
+                        set(&mut settings, n);
+                        save(ui, settings);
+                    }
+                }
+            />
+            <Show when=move || next_start>
+                <small class="muted">{move || t().applies_next_start}</small>
+            </Show>
+        </label>
     }
 }
 

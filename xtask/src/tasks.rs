@@ -34,7 +34,7 @@ fn exe(name: &str) -> String {
 
 /// Wraps a command that opens windows in a private X display and D-Bus session on Linux, so the
 /// tests need no desktop and never touch the user's session (keyring, notifications).
-fn headless(inner: Command) -> Command {
+pub fn headless(inner: Command) -> Command {
     if !cfg!(target_os = "linux") {
         return inner;
     }

@@ -18,6 +18,7 @@
 pub mod commands;
 mod error;
 mod settings;
+pub mod time;
 mod views;
 
 pub use error::{ErrorCode, IpcError};

@@ -1,6 +1,7 @@
 //! Search results and their query chips as views.
 
 use orrery_ipc::commands::{ChipDto, SearchHitDto, SearchResultsDto};
+use orrery_ipc::time::civil_date;
 
 use crate::search::{CircleRef, Clause, Condition, SearchResults};
 
@@ -79,17 +80,7 @@ pub fn chip(condition: &Condition) -> ChipDto {
 
 /// `YYYY-MM-DD` of a unix-millisecond instant in UTC+8, the service's (and the query's) day.
 fn day(ms: i64) -> String {
-    let days = (ms + 8 * 3_600_000).div_euclid(86_400_000);
-    // Howard Hinnant's civil-from-days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
+    let (y, m, d) = civil_date(ms, 8 * 3_600_000);
     format!("{y:04}-{m:02}-{d:02}")
 }
 
