@@ -50,23 +50,17 @@ pub async fn overview(
     sync: SyncStateDto,
 ) -> Result<ArchiveOverviewDto, ReaderError> {
     let circles = store.circles().await?;
-    let counts = store.counts().await?;
-    let unread = store.unread_counts().await?;
+    let counts = store.reading_counts().await?;
     let mut dtos = Vec::with_capacity(circles.len());
     for circle in circles {
-        let id = circle.group_id.to_string();
-        let count = counts.circles.iter().find(|c| c.group_id == id);
+        let count = counts.iter().find(|c| c.group_id == circle.group_id);
         let states = store.sync_states(circle.group_id).await?;
         dtos.push(CircleDto {
-            expired: states.iter().any(|s| s.expired),
-            topics: count.map_or(0, |c| c.topics),
-            comments: count.map_or(0, |c| c.comments),
-            unread: unread
-                .iter()
-                .find(|(g, _)| *g == circle.group_id)
-                .map_or(0, |(_, n)| *n),
+            id: circle.group_id.to_string(),
             name: circle.name,
-            id,
+            topics: count.map_or(0, |c| c.topics),
+            unread: count.map_or(0, |c| c.unread),
+            expired: states.iter().any(|s| s.expired),
         });
     }
     Ok(ArchiveOverviewDto {

@@ -21,7 +21,7 @@
 //! [`Store::threads_to_fetch`], [`Store::articles_to_fetch_in`] and
 //! [`Store::oldest_open_question`] (the sync engine's work lists), [`Store::sync_state`],
 //! [`Store::changes_after`] (the change feed), [`Store::timeline`] (keyset-paged, newest first)
-//! and [`Store::topic`] with its comments, what the member has read ([`Store::unread_counts`]), and the rows the search index is derived from
+//! and [`Store::topic`] with its comments, what the member has read ([`Store::reading_counts`]), and the rows the search index is derived from
 //! ([`Store::search_topics`], [`Store::search_comments`] and their walks). Schema decisions are explained in `docs/archive.md`.
 
 mod articles;
@@ -58,6 +58,7 @@ pub use error::StoreError;
 pub use facets::{CircleFacets, Facet};
 pub use feed::{Change, ChangeEntity, ChangeOp};
 pub use media::{Blob, FileEntry, ImageToCache};
+pub use reads::ReadingCounts;
 pub use search_source::{SourceComment, SourceTopic};
 pub use sync_state::{CatchUp, SyncCursor, SyncScope, SyncState, TopicMark};
 pub use timeline::{TimelineFilter, TimelineKey, TopicSummary, TopicWithComments};

@@ -314,14 +314,13 @@ mod tests {
                 id: "48415284414458".into(),
                 name: "Rust 与系统编程".into(),
                 topics: 900,
-                comments: 4321,
                 unread: 12,
                 expired: false,
             }],
         };
         insta::assert_snapshot!(
             serde_json::to_string(&dto).expect("serializes"),
-            @r#"{"sync":"caught_up","circles":[{"id":"48415284414458","name":"Rust 与系统编程","topics":900,"comments":4321,"unread":12,"expired":false}]}"#
+            @r#"{"sync":"caught_up","circles":[{"id":"48415284414458","name":"Rust 与系统编程","topics":900,"unread":12,"expired":false}]}"#
         );
     }
 

@@ -23,8 +23,6 @@ pub struct CircleDto {
     pub id: String,
     pub name: String,
     pub topics: u64,
-    /// Comments and replies.
-    pub comments: u64,
     /// Topics not opened yet and posted after the circle was last marked read.
     pub unread: u64,
     /// The membership lapsed: readable, no longer synced.

@@ -10,6 +10,14 @@ use zsxq::{GroupId, TopicId};
 
 use super::{Store, StoreError};
 
+/// A circle's topics and how many of them are unread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadingCounts {
+    pub group_id: GroupId,
+    pub topics: u64,
+    pub unread: u64,
+}
+
 impl Store {
     /// Records that `topic` was opened at `now_ms`. Opening it again keeps the first time.
     pub async fn mark_read(&self, topic: TopicId, now_ms: i64) -> Result<(), StoreError> {
@@ -36,20 +44,27 @@ impl Store {
         Ok(())
     }
 
-    /// Unread topics per circle; circles with none are left out.
-    pub async fn unread_counts(&self) -> Result<Vec<(GroupId, u64)>, StoreError> {
-        let rows: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT t.group_id, COUNT(*)
+    /// Topics and unread topics per circle, in one pass over the topics; circles without
+    /// topics are left out.
+    pub async fn reading_counts(&self) -> Result<Vec<ReadingCounts>, StoreError> {
+        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+            "SELECT t.group_id, COUNT(*),
+                    SUM(t.create_time_ms > COALESCE(c.read_until_ms, -1)
+                        AND NOT EXISTS (SELECT 1 FROM topic_reads r
+                                        WHERE r.topic_id = t.topic_id))
              FROM topics t LEFT JOIN circle_reads c ON c.group_id = t.group_id
-             WHERE t.create_time_ms > COALESCE(c.read_until_ms, -1)
-               AND NOT EXISTS (SELECT 1 FROM topic_reads r WHERE r.topic_id = t.topic_id)
              GROUP BY t.group_id",
         )
         .fetch_all(&self.pool)
         .await?;
+        let count = |n: i64| u64::try_from(n).unwrap_or(0);
         Ok(rows
             .into_iter()
-            .map(|(group, n)| (GroupId::new(group), u64::try_from(n).unwrap_or(0)))
+            .map(|(group, topics, unread)| ReadingCounts {
+                group_id: GroupId::new(group),
+                topics: count(topics),
+                unread: count(unread),
+            })
             .collect())
     }
 
