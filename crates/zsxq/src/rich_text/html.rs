@@ -266,7 +266,41 @@ mod tests {
             r#"<a href="javascript:window.__x=1">坏链接</a><a href="https://example.com/ok">好链接</a>"#,
             r#"<style>body{display:none}</style><iframe src="https://evil.example"></iframe><ul><li>一</li></ul>"#,
         );
-        insta::assert_snapshot!(sanitize_article(dirty), @r#"<h2>标题</h2><p>正文</p><a target="_blank" class="zsxq-link external" rel="noopener noreferrer nofollow">坏链接</a><a href="https://example.com/ok" target="_blank" class="zsxq-link external" rel="noopener noreferrer nofollow">好链接</a><ul><li>一</li></ul>"#);
+        // ammonia writes the attributes it sets in no fixed order: check pieces, not one string.
+        let clean = sanitize_article(dirty);
+        for kept in [
+            "<h2>标题</h2>",
+            "<p>正文</p>",
+            "<ul><li>一</li></ul>",
+            "好链接</a>",
+            "坏链接</a>",
+        ] {
+            assert!(clean.contains(kept), "{kept} lost: {clean}");
+        }
+        assert_eq!(clean.matches("href=").count(), 1, "{clean}");
+        assert!(
+            clean.contains(r#"href="https://example.com/ok""#),
+            "{clean}"
+        );
+        assert_eq!(
+            clean.matches(r#"class="zsxq-link external""#).count(),
+            2,
+            "{clean}"
+        );
+        for gone in [
+            "script",
+            "onclick",
+            "onerror",
+            "onload",
+            "style",
+            "<img",
+            "<svg",
+            "iframe",
+            "javascript",
+            "__x",
+        ] {
+            assert!(!clean.contains(gone), "{gone} survived: {clean}");
+        }
     }
 
     #[test]
