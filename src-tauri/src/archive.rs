@@ -2,11 +2,12 @@
 //! sync, the search index following it, and the media cache the reader's images come from.
 
 use std::net::{Ipv4Addr, SocketAddr};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use anyhow::Context;
 use orrery_core::account::Account;
 use orrery_core::media::MediaCache;
+use orrery_core::now_ms;
 use orrery_core::paths::DataDir;
 use orrery_core::search::{self, SearchIndex};
 use orrery_core::settings;
@@ -70,28 +71,19 @@ impl Archive {
         account: Account,
         prefs: &SettingsDto,
     ) -> anyhow::Result<Self> {
-        let store = Store::open(data_dir).await?;
         let client = account.client().await?;
-        let search = SearchIndex::open(data_dir)?;
-        let schedule = start_sync(
-            &store,
-            &search,
-            &client,
+        let interval = settings::sync_interval(prefs);
+        let archive = Self::assemble(
+            data_dir,
+            client,
+            Some(account.clone()),
             prefs,
-            settings::sync_interval(prefs),
+            interval,
+            None,
         )
         .await?;
-        watch_sign_in(schedule.status(), account.clone());
-        Ok(Self {
-            mode: AccountMode::SignedIn,
-            media: MediaCache::new(store.clone(), settings::image_cache_bytes(prefs)),
-            store,
-            search,
-            client,
-            account: Some(account),
-            schedule,
-            _demo: None,
-        })
+        watch_sign_in(archive.schedule.status(), account);
+        Ok(archive)
     }
 
     async fn demo(data_dir: &DataDir, prefs: &SettingsDto) -> anyhow::Result<Self> {
@@ -119,7 +111,6 @@ impl Archive {
         .await
         .context("starting the demo circles")?;
         let dir = DataDir::open(data_dir.root().join("demo"))?;
-        let store = Store::open(&dir).await?;
         let client = Client::new(
             ClientConfig {
                 base_url: sim.base_url().to_owned(),
@@ -129,18 +120,49 @@ impl Archive {
             },
             AccessToken::new(sim.token())?,
         )?;
-        let search = SearchIndex::open(&dir)?;
-        let schedule = start_sync(&store, &search, &client, prefs, DEMO_INTERVAL).await?;
         tracing::info!(base_url = sim.base_url(), "demo circles running");
+        Self::assemble(&dir, client, None, prefs, DEMO_INTERVAL, Some(sim)).await
+    }
+
+    /// Opens the archive of `dir` and its index, clears what a killed run left in the media
+    /// cache, then syncs now and every `interval` with the index following. A signed-in archive
+    /// has its `account`; the demo keeps its simulator alive in `demo`.
+    async fn assemble(
+        dir: &DataDir,
+        client: Client,
+        account: Option<Account>,
+        prefs: &SettingsDto,
+        interval: Duration,
+        demo: Option<SimHandle>,
+    ) -> anyhow::Result<Self> {
+        let store = Store::open(dir).await?;
+        let search = SearchIndex::open(dir)?;
+        let options = SyncOptions {
+            image_cache_bytes: settings::image_cache_bytes(prefs),
+            ..SyncOptions::default()
+        };
+        let media = MediaCache::new(store.clone(), options.image_cache_bytes);
+        media.sweep().await?;
+        let engine = SyncEngine::new(store.clone(), client.clone(), options);
+        let indexing = search::follow(search.clone(), store.clone(), engine.subscribe());
+        tauri::async_runtime::spawn(async move {
+            if let Err(err) = indexing.await {
+                tracing::error!(%err, "the search index stopped following the sync");
+            }
+        });
         Ok(Self {
-            mode: AccountMode::Demo,
-            media: MediaCache::new(store.clone(), settings::image_cache_bytes(prefs)),
+            mode: if account.is_some() {
+                AccountMode::SignedIn
+            } else {
+                AccountMode::Demo
+            },
             store,
             search,
+            media,
             client,
-            account: None,
-            schedule,
-            _demo: Some(sim),
+            account,
+            schedule: engine.schedule(interval),
+            _demo: demo,
         })
     }
 
@@ -155,32 +177,6 @@ impl Archive {
     }
 }
 
-/// Clears what a killed run left in the media cache, then syncs now and every `interval`, with
-/// the search index following.
-async fn start_sync(
-    store: &Store,
-    search: &SearchIndex,
-    client: &Client,
-    prefs: &SettingsDto,
-    interval: Duration,
-) -> anyhow::Result<Schedule> {
-    let options = SyncOptions {
-        image_cache_bytes: settings::image_cache_bytes(prefs),
-        ..SyncOptions::default()
-    };
-    MediaCache::new(store.clone(), options.image_cache_bytes)
-        .sweep()
-        .await?;
-    let engine = SyncEngine::new(store.clone(), client.clone(), options);
-    let indexing = search::follow(search.clone(), store.clone(), engine.subscribe());
-    tauri::async_runtime::spawn(async move {
-        if let Err(err) = indexing.await {
-            tracing::error!(%err, "the search index stopped following the sync");
-        }
-    });
-    Ok(engine.schedule(interval))
-}
-
 /// Signs the account out of the sync when the service refuses its token, so the app shows
 /// the sign-in screen's "sign in again" instead of retrying.
 fn watch_sign_in(mut status: watch::Receiver<SyncStatusDto>, account: Account) {
@@ -191,10 +187,4 @@ fn watch_sign_in(mut status: watch::Receiver<SyncStatusDto>, account: Account) {
             }
         }
     });
-}
-
-pub fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }

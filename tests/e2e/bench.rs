@@ -21,7 +21,7 @@ async fn ui_benchmark() -> anyhow::Result<()> {
     let app = App::launch().await?;
     app.wait_text_within(
         Duration::from_secs(300),
-        "#status-bar .sync-state[data-state=caught_up]",
+        "#status-bar[data-state=caught_up] .sync-state",
         |_| true,
     )
     .await?;

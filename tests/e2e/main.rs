@@ -70,7 +70,7 @@ async fn member_reads_searches_and_controls_the_demo() -> anyhow::Result<()> {
     // the images served by the media: protocol from the cache.
     app.wait_text_within(
         SYNC,
-        "#status-bar .sync-state[data-state=caught_up]",
+        "#status-bar[data-state=caught_up] .sync-state",
         |_| true,
     )
     .await?;
@@ -159,12 +159,12 @@ async fn member_reads_searches_and_controls_the_demo() -> anyhow::Result<()> {
         app.click("#sync-now").await?;
     }
     app.click("#cancel-sync").await?;
-    app.wait_for("#status-bar .sync-state[data-state=idle]")
+    app.wait_for("#status-bar[data-state=idle] .sync-state")
         .await?;
     app.click("#sync-now").await?;
-    app.wait_text_within(SYNC, "#status-bar .sync-state[data-state=syncing], #status-bar .sync-state[data-state=caught_up]", |_| true)
+    app.wait_text_within(SYNC, "#status-bar[data-state=syncing] .sync-state, #status-bar[data-state=caught_up] .sync-state", |_| true)
         .await?;
-    app.wait_for("#status-bar .sync-state[data-state=caught_up]")
+    app.wait_for("#status-bar[data-state=caught_up] .sync-state")
         .await
         .ok();
     for circle in &truth.circles {
@@ -250,7 +250,7 @@ async fn hostile_content_is_shown_as_text_and_never_runs() -> anyhow::Result<()>
     let canary_unset = format!("typeof window.{CANARY} === 'undefined'");
     app.wait_text_within(
         SYNC,
-        "#status-bar .sync-state[data-state=caught_up]",
+        "#status-bar[data-state=caught_up] .sync-state",
         |_| true,
     )
     .await?;

@@ -72,9 +72,9 @@ pub fn StatusBar() -> impl IntoView {
         })
     };
     view! {
-        <footer class="statusbar" id="status-bar" data-state=move || format!("{:?}", state()).to_lowercase()>
+        <footer class="statusbar" id="status-bar" data-state=move || state_name(state())>
             <span class="dot" aria-hidden="true"></span>
-            <span class="sync-state" data-state=move || state_name(state())>{label}</span>
+            <span class="sync-state">{label}</span>
             <span class="progress muted" id="sync-progress">{progress}</span>
             <span class="muted" id="last-synced">{last}</span>
             <Show when=move || !online.get()>

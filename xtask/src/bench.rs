@@ -36,26 +36,9 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
 fn ui(args: &[String]) -> anyhow::Result<()> {
     let release = args.iter().any(|a| a == "--release");
     crate::setup::run()?;
-    let mut ui = cmd("trunk");
-    ui.current_dir(root().join("ui"))
-        .args(["build", "--offline"]);
-    if release {
-        ui.arg("--release");
-    }
-    process::run(&mut ui)?;
-    let mut test = cmd("xvfb-run");
-    test.args([
-        "--auto-servernum",
-        "--server-args=-screen 0 1280x800x24",
-        "dbus-run-session",
-        "--",
-        "cargo",
-        "test",
-        "--package",
-        "orrery",
-        "--test",
-        "e2e",
-    ]);
+    crate::tasks::build_ui(release)?;
+    let mut test = cmd("cargo");
+    test.args(["test", "--package", "orrery", "--test", "e2e"]);
     if release {
         test.arg("--release");
     }
@@ -66,7 +49,7 @@ fn ui(args: &[String]) -> anyhow::Result<()> {
         "bench::ui_benchmark",
         "--nocapture",
     ]);
-    process::run(&mut test)
+    process::run(&mut crate::tasks::headless(test))
 }
 
 fn startup(args: &[String]) -> anyhow::Result<()> {
@@ -75,30 +58,15 @@ fn startup(args: &[String]) -> anyhow::Result<()> {
         Some(i) => args.get(i + 1).context("--runs needs a number")?.parse()?,
         None => 5,
     };
-    if std::env::var_os("DISPLAY").is_none() {
+    if cfg!(target_os = "linux") && std::env::var_os("DISPLAY").is_none() {
         // Re-run under a private X server and D-Bus session.
-        let mut c = cmd("xvfb-run");
-        c.args([
-            "--auto-servernum",
-            "--server-args=-screen 0 1280x800x24",
-            "dbus-run-session",
-            "--",
-        ])
-        .arg(std::env::current_exe()?)
-        .arg("bench")
-        .arg("startup")
-        .args(args);
-        return process::run(&mut c);
+        let mut again = cmd(std::env::current_exe()?);
+        again.arg("bench").arg("startup").args(args);
+        return process::run(&mut crate::tasks::headless(again));
     }
     crate::setup::run()?;
     let profile = if release { "release" } else { "debug" };
-    let mut ui = cmd("trunk");
-    ui.current_dir(root().join("ui"))
-        .args(["build", "--offline"]);
-    if release {
-        ui.arg("--release");
-    }
-    process::run(&mut ui)?;
+    crate::tasks::build_ui(release)?;
     let mut build = cmd("cargo");
     build.args(["build", "--package", "orrery"]);
     if release {

@@ -6,7 +6,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// Builds the UI into ui/dist, which the app embeds at compile time.
-fn build_ui(release: bool) -> anyhow::Result<()> {
+pub fn build_ui(release: bool) -> anyhow::Result<()> {
     let mut c = cmd("trunk");
     c.current_dir(root().join("ui"))
         .args(["build", "--offline"]);

@@ -34,3 +34,10 @@ pub mod search;
 pub mod settings;
 pub mod store;
 pub mod sync;
+
+/// Now, in unix milliseconds: the clock every timestamp the core writes or reports uses.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}

@@ -25,11 +25,11 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use sha2::{Digest, Sha256};
 use zsxq::{ApiError, Client, FileId, ImageId};
 
+use crate::now_ms;
 use crate::store::{Blob, Store, StoreError};
 
 /// The cache's directory inside the data directory.
@@ -277,10 +277,4 @@ fn sweep_dir(root: &Path, known: &std::collections::HashSet<PathBuf>) -> Result<
         }
     }
     Ok(removed)
-}
-
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }

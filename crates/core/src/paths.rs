@@ -64,6 +64,15 @@ impl DataDir {
     }
 }
 
+/// Replaces the file at `path` with `contents` through `<name>.partial` and a rename, so a
+/// crash leaves the old file or the new one, never half of one. For the small settings files.
+pub fn replace_file(path: &Path, contents: &str) -> std::io::Result<()> {
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    std::fs::write(&partial, contents)?;
+    std::fs::rename(&partial, path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,7 +11,7 @@ use orrery_ipc::commands::SettingsDto;
 use zsxq::client::{ClientConfig, DEFAULT_BASE_URL, Pacing, is_loopback_url};
 
 use crate::account::AccountSettings;
-use crate::paths::DataDir;
+use crate::paths::{DataDir, replace_file};
 
 /// The file in the data directory.
 pub const SETTINGS_FILE: &str = "settings.json";
@@ -54,9 +54,7 @@ impl Settings {
         let settings = settings.clamped();
         let mut text = serde_json::to_string_pretty(&settings).map_err(std::io::Error::other)?;
         text.push('\n');
-        let partial = self.path.with_extension("json.partial");
-        std::fs::write(&partial, text)?;
-        std::fs::rename(&partial, &self.path)?;
+        replace_file(&self.path, &text)?;
         Ok(settings)
     }
 }

@@ -21,7 +21,7 @@ mod plain;
 mod properties;
 
 pub use compose::{Composer, compose_markdown};
-pub use html::{sanitize_article, to_html};
+pub use html::{is_web_url, sanitize_article, to_html};
 pub use markdown::to_markdown;
 pub use parse::parse;
 pub use plain::to_plain_text;

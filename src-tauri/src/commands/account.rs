@@ -2,14 +2,16 @@
 //! folders in the file manager, links in the browser.
 
 use super::{Reply, internal, ipc_command, open_archive};
-use crate::archive::{Archive, now_ms};
+use crate::archive::Archive;
 use crate::state::AppState;
 use orrery_core::account::{Account, AccountError};
+use orrery_core::now_ms;
 use orrery_ipc::commands::{self as ipc, FolderDto, SettingsDto};
 use orrery_ipc::{ErrorCode, IpcError};
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
 use zsxq::client::AccessToken;
+use zsxq::rich_text::is_web_url;
 
 ipc_command!(app_info => ipc::AppInfo);
 #[tauri::command]
@@ -112,15 +114,15 @@ ipc_command!(open_external => ipc::OpenExternal);
 /// Only web links leave the app; anything else is refused here whatever the UI sent.
 #[tauri::command]
 pub async fn open_external(app: AppHandle, url: String) -> Reply<ipc::OpenExternal> {
-    let url = url.trim();
-    let lower = url.to_ascii_lowercase();
-    if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+    if !is_web_url(&url) {
         return Err(IpcError::new(
             ErrorCode::InvalidInput,
             "only web links can be opened",
         ));
     }
-    app.opener().open_url(url, None::<&str>).map_err(internal)
+    app.opener()
+        .open_url(url.trim(), None::<&str>)
+        .map_err(internal)
 }
 
 fn account_error(err: AccountError) -> IpcError {

@@ -4,8 +4,8 @@
 //! name), which the end-to-end suite exercises through the real UI.
 
 use super::{Reply, internal, ipc_command, open_archive};
-use crate::archive::now_ms;
 use crate::state::AppState;
+use orrery_core::now_ms;
 use orrery_core::reader::{self, ReaderError};
 use orrery_core::search::{SearchError, SearchRequest, SortOrder};
 use orrery_core::store::StoreError;

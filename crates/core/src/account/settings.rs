@@ -13,7 +13,7 @@ use zsxq::UserId;
 use zsxq::client::DEFAULT_BASE_URL;
 
 use super::AccountError;
-use crate::paths::DataDir;
+use crate::paths::{DataDir, replace_file};
 
 /// The file in the data directory.
 pub const SETTINGS_FILE: &str = "account.json";
@@ -63,16 +63,12 @@ impl AccountSettings {
             .map_err(|err| AccountError::settings(path, &err))
     }
 
-    /// Writes the settings through a temporary file and a rename, so a crash leaves either
-    /// the old file or the new one, never half of one.
+    /// Writes the settings through a temporary file and a rename ([`replace_file`]).
     pub(super) fn save_to(&self, path: &Path) -> Result<(), AccountError> {
         let mut text =
             serde_json::to_string_pretty(self).map_err(|err| AccountError::settings(path, &err))?;
         text.push('\n');
-        let partial = path.with_extension("json.partial");
-        std::fs::write(&partial, text)
-            .and_then(|()| std::fs::rename(&partial, path))
-            .map_err(|err| AccountError::settings(path, &err))
+        replace_file(path, &text).map_err(|err| AccountError::settings(path, &err))
     }
 }
 

@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashSet};
 use orrery_ipc::commands::{
     ArticleDto, CommentDto, FileDto, ImageDto, PartDto, PartRole, TopicDto,
 };
-use zsxq::rich_text::{Node, parse, sanitize_article, to_html};
+use zsxq::rich_text::{Node, is_web_url, parse, sanitize_article, to_html};
 use zsxq::{Comment, File, Image, ImageId, Topic, TopicId, TopicKind, User};
 
 use super::{ReaderError, row};
@@ -174,9 +174,4 @@ fn files_of(files: &Option<Vec<File>>) -> Vec<FileDto> {
             size: f.size,
         })
         .collect()
-}
-
-fn is_web_url(url: &str) -> bool {
-    let url = url.trim().to_ascii_lowercase();
-    url.starts_with("https://") || url.starts_with("http://")
 }

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use orrery_ipc::commands::{SyncStateDto, SyncStatusDto};
 use tokio::sync::{Notify, broadcast, watch};
@@ -18,6 +18,7 @@ use tokio_util::sync::CancellationToken;
 use zsxq::GroupId;
 
 use super::{SyncEngine, SyncEvent, SyncStatus};
+use crate::now_ms;
 use crate::store::Store;
 
 /// A scheduled sync. Dropping it does not stop it: call [`Schedule::shutdown`].
@@ -234,12 +235,6 @@ fn idle() -> SyncStatusDto {
         last_synced_ms: None,
         error: None,
     }
-}
-
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 #[cfg(test)]

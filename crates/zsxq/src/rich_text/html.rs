@@ -151,7 +151,9 @@ pub fn sanitize_article(html: &str) -> String {
     ARTICLE_SANITIZER.clean(html).to_string()
 }
 
-fn is_web_url(href: &str) -> bool {
+/// Whether `href` is an `http` or `https` URL (any case, surrounding whitespace ignored): the
+/// only links the app renders or opens.
+pub fn is_web_url(href: &str) -> bool {
     let href = href.trim();
     ["http://", "https://"].iter().any(|scheme| {
         href.get(..scheme.len())
