@@ -50,6 +50,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         reading::circle_filters,
         reading::mark_circle_read,
         reading::open_topic,
+        reading::save_file,
         reading::search,
         sync::sync_status,
         sync::sync_now,

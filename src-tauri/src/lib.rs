@@ -2,7 +2,8 @@
 //!
 //! A Tauri 2 window hosting the Leptos UI from `ui/`. This crate holds no business logic: it sets
 //! up logging, the plugins (single instance, remembered window state, opener), the `media:`
-//! protocol serving cached images ([`media`]) and the [`state::AppState`] of core handles,
+//! protocol serving cached images ([`media`]), the tray and the app-wide sync status event
+//! ([`tray`]) and the [`state::AppState`] of core handles,
 //! starts the [`archive::Archive`] (the account's, or the demo) with its scheduled sync, and
 //! exposes thin async [`commands`] typed by the `orrery-ipc` contract.
 
@@ -10,6 +11,7 @@ mod archive;
 mod commands;
 mod media;
 mod state;
+mod tray;
 
 use state::AppState;
 use tauri::Manager;
@@ -21,11 +23,7 @@ pub fn run() {
         // First, so that a second launch focuses the running window instead of opening a second
         // archive writer on the same data directory.
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
-            if let Some(window) = app.get_webview_window("main") {
-                let _ = window.unminimize();
-                let _ = window.show();
-                let _ = window.set_focus();
-            }
+            tray::show_window(app);
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
         // Used from Rust only (links and folders go through Orrery's own checked commands);
@@ -36,6 +34,8 @@ pub fn run() {
             let state = AppState::open()?;
             tracing::info!(data_dir = %state.data_dir.root().display(), "Orrery starting");
             app.manage(state);
+            tray::publish_status(app.handle());
+            tray::install(app.handle());
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 let state = handle.state::<AppState>();

@@ -1,14 +1,15 @@
-//! The `media:` protocol: the reader's images, from the media cache (downloaded on demand when
-//! the sync has not cached them yet). `media://localhost/image/<id>` on Linux and macOS,
-//! `http://media.localhost/image/<id>` on Windows; the CSP allows exactly these origins.
+//! The `media:` protocol: the reader's images and the circles' pictures, from the media cache
+//! (downloaded on demand when not cached yet). `media://localhost/image/<id>` and
+//! `…/circle/<group id>` on Linux and macOS, `http://media.localhost/…` on Windows; the CSP
+//! allows exactly these origins.
 //!
-//! Nothing but the cache is reachable through it: the path names an image id, never a file.
+//! Nothing but the cache is reachable through it: the path names an id, never a file.
 
 use crate::state::AppState;
 use orrery_core::media::MediaError;
 use tauri::http::{Request, Response, StatusCode, header};
 use tauri::{Manager, Runtime, UriSchemeContext, UriSchemeResponder};
-use zsxq::ImageId;
+use zsxq::{GroupId, ImageId};
 
 /// The scheme name.
 pub const SCHEME: &str = "media";
@@ -28,20 +29,28 @@ pub fn serve<R: Runtime>(
 }
 
 async fn image(state: &AppState, path: &str) -> Response<Vec<u8>> {
-    let Some(id) = path
-        .strip_prefix("/image/")
-        .and_then(|id| id.parse::<i64>().ok())
+    let Some((kind, id)) = path
+        .strip_prefix('/')
+        .and_then(|p| p.split_once('/'))
+        .and_then(|(kind, id)| Some((kind, id.parse::<i64>().ok()?)))
     else {
         return status(StatusCode::NOT_FOUND);
     };
     let Ok(archive) = state.archive().await else {
         return status(StatusCode::SERVICE_UNAVAILABLE);
     };
-    let image = ImageId::new(id);
-    let cached = match archive.media.cached_image(image).await {
-        Ok(Some(path)) => Ok(path),
-        Ok(None) => archive.media.image(&archive.client, image).await,
-        Err(err) => Err(MediaError::from(err)),
+    let (media, client) = (&archive.media, &archive.client);
+    let cached = match kind {
+        "image" => {
+            let image = ImageId::new(id);
+            match media.cached_image(image).await {
+                Ok(Some(path)) => Ok(path),
+                Ok(None) => media.image(client, image).await,
+                Err(err) => Err(MediaError::from(err)),
+            }
+        }
+        "circle" => media.circle_avatar(client, GroupId::new(id)).await,
+        _ => return status(StatusCode::NOT_FOUND),
     };
     let bytes = match cached {
         Ok(path) => tokio::fs::read(&path).await,

@@ -4,7 +4,7 @@
 use crate::archive::Archive;
 use orrery_core::paths::{DataDir, PathError};
 use orrery_core::settings::Settings;
-use orrery_ipc::commands::SettingsDto;
+use orrery_ipc::commands::{SettingsDto, SyncStatusDto};
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -61,9 +61,29 @@ impl AppState {
         }
     }
 
-    /// Notified whenever the archive is replaced (sign-in, sign-out).
-    pub fn archive_changes(&self) -> watch::Receiver<Option<Started>> {
-        self.archive.subscribe()
+    /// Calls `send` with the sync status now and on every change, across sign-in and
+    /// sign-out, until `send` returns false or the app shuts down. While no archive could be
+    /// opened there is no status: it waits for the next one (a sign-in).
+    pub async fn follow_status(&self, mut send: impl FnMut(SyncStatusDto) -> bool) {
+        let mut archives = self.archive.subscribe();
+        loop {
+            let Ok(archive) = self.archive().await else {
+                if archives.changed().await.is_err() {
+                    return;
+                }
+                continue;
+            };
+            let mut status = archive.schedule.status();
+            loop {
+                if !send(status.borrow_and_update().clone()) {
+                    return;
+                }
+                tokio::select! {
+                    changed = status.changed() => if changed.is_err() { break },
+                    _ = archives.changed() => break,
+                }
+            }
+        }
     }
 
     /// Stops the current archive's sync and opens the one `open` gives in its place.

@@ -34,6 +34,14 @@ async fn member_reads_searches_and_controls_the_demo() -> anyhow::Result<()> {
     app.wait_for("#circles li[data-circle] [data-field=unread]")
         .await?;
     app.wait_for("#timeline-rows .row").await?;
+    // Each circle shows its picture, downloaded on demand through `media:`.
+    app.wait_js(
+        Duration::from_secs(30),
+        "[...document.querySelectorAll('#circles li[data-circle]')].every(li => { \
+           const img = li.querySelector('.avatar img'); \
+           return img && img.complete && img.naturalWidth > 0; })",
+    )
+    .await?;
     app.screenshot("timeline").await?;
 
     // Tabs filter the timeline: 精华 shows digests only, 问答 questions only.
@@ -254,7 +262,7 @@ async fn hostile_content_is_shown_as_text_and_never_runs() -> anyhow::Result<()>
         |_| true,
     )
     .await?;
-    let mut opened = 0;
+    let (mut opened, mut saved) = (0, 0);
     for circle in &truth.circles {
         app.click(&format!(
             "#circles li[data-circle='{}'] .circle",
@@ -273,6 +281,9 @@ async fn hostile_content_is_shown_as_text_and_never_runs() -> anyhow::Result<()>
                 )
                 .await?;
             assert!(text.contains(MARKER), "topic {id} lost its text: {text:?}");
+            if saved < 3 && app.count("#reader .files li .file-save").await? > 0 {
+                saved += save_attachments(&app).await?;
+            }
             assert_eq!(
                 app.eval(&format!("return {canary_unset};")).await?,
                 serde_json::Value::Bool(true)
@@ -281,6 +292,7 @@ async fn hostile_content_is_shown_as_text_and_never_runs() -> anyhow::Result<()>
         }
     }
     assert!(opened >= 50, "read {opened} topics");
+    assert!(saved >= 3, "saved {saved} attachments");
     app.screenshot("hostile-topic").await?;
     for query in ["script", "onerror", MARKER] {
         app.click("#search-trigger").await?;
@@ -312,6 +324,52 @@ async fn hostile_content_is_shown_as_text_and_never_runs() -> anyhow::Result<()>
         "a payload changed the page"
     );
     app.close().await
+}
+
+/// Saves every attachment of the open topic (hostile names) and checks each landed in the
+/// downloads folder, whole, under a name that stays inside it and shows as written; returns
+/// how many.
+async fn save_attachments(app: &App) -> anyhow::Result<usize> {
+    let downloads = app.home_dir().join("Downloads");
+    let buttons = app
+        .client
+        .find_all(Locator::Css("#reader .files li .file-save"))
+        .await?;
+    for button in &buttons {
+        button.click().await?;
+    }
+    app.wait_js(
+        SYNC,
+        &format!(
+            "document.querySelectorAll('#reader .files li .file-status').length === {}",
+            buttons.len()
+        ),
+    )
+    .await?;
+    let shown = app
+        .eval("return [...document.querySelectorAll('#reader .files li .file-status')].map(s => [s.className, s.title, s.textContent]);")
+        .await?;
+    for status in shown.as_array().into_iter().flatten() {
+        let field = |i: usize| status[i].as_str().unwrap_or_default();
+        assert!(field(0).contains("saved"), "not saved: {}", field(2));
+        let path = std::path::Path::new(field(1));
+        assert_eq!(path.parent(), Some(downloads.as_path()), "{path:?}");
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        assert!(
+            !name.starts_with('.') && !name.contains(['<', '>', '"', '\u{202E}']),
+            "unsafe name {name:?}"
+        );
+        // The simulator's file bytes, whole.
+        let bytes = std::fs::read(path)?;
+        assert!(
+            bytes.starts_with("zsxq-sim 模拟文件：".as_bytes()) && bytes.len() >= 4096,
+            "{name} is not the attachment"
+        );
+    }
+    Ok(buttons.len())
 }
 
 /// Sign-in with a pasted token against a simulator the test runs: a malformed token and a

@@ -37,6 +37,11 @@ impl App {
         self.home.path().join("data")
     }
 
+    /// The app's `HOME` inside the temporary home (its downloads go to `Downloads` there).
+    pub fn home_dir(&self) -> PathBuf {
+        self.home.path().join("home")
+    }
+
     /// Launches the app and connects a WebDriver session to its window.
     pub async fn launch() -> anyhow::Result<Self> {
         Self::launch_with(Launch::default()).await

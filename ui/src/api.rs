@@ -3,7 +3,7 @@
 //! [`invoke`] takes an `orrery-ipc` [`Command`], so a command's name, arguments and result type
 //! come from the contract the shell implements. Every failure, from the shell or from the bridge
 //! itself, arrives as an [`IpcError`]. [`watch_sync`] opens the channel the shell streams the
-//! sync status over; [`media_url`] names a cached image.
+//! sync status over; [`media_url`] names cached media.
 
 use orrery_ipc::commands::{ChannelRef, SyncStatusDto, WatchSync, WatchSyncArgs};
 use orrery_ipc::{Command, ErrorCode, IpcError};
@@ -68,16 +68,17 @@ pub fn watch_sync(on_status: impl Fn(SyncStatusDto) + 'static) -> Result<(), Ipc
     Ok(())
 }
 
-/// The URL of image `id` on the shell's `media:` protocol. Windows' webview reaches custom
-/// protocols as `http://<scheme>.localhost`, the others as `<scheme>://localhost`.
-pub fn media_url(id: &str) -> String {
+/// The URL of cached media on the shell's `media:` protocol: `kind` is `image` (an image id)
+/// or `circle` (a circle's picture). Windows' webview reaches custom protocols as
+/// `http://<scheme>.localhost`, the others as `<scheme>://localhost`.
+pub fn media_url(kind: &str, id: &str) -> String {
     let windows = web_sys::window()
         .and_then(|w| w.navigator().user_agent().ok())
         .is_some_and(|ua| ua.contains("Windows"));
     if windows {
-        format!("http://media.localhost/image/{id}")
+        format!("http://media.localhost/{kind}/{id}")
     } else {
-        format!("media://localhost/image/{id}")
+        format!("media://localhost/{kind}/{id}")
     }
 }
 

@@ -5,7 +5,7 @@ use crate::api;
 use crate::i18n::{Locale, Texts};
 use crate::keys::{self, Action, Press};
 use crate::reader::Reader;
-use crate::search::{SearchMode, SearchPanel};
+use crate::search::{SearchMode, SearchPanel, SearchWarmup};
 use crate::settings::SettingsPage;
 use crate::sidebar::Sidebar;
 use crate::signin::SignIn;
@@ -168,6 +168,7 @@ pub fn App() -> impl IntoView {
                 }}
             </div>
             <StatusBar />
+            <SearchWarmup />
             <Show when=move || ui.palette.get()>
                 <div class="palette-backdrop" on:click=move |_| ui.palette.set(false)></div>
                 <SearchPanel mode=SearchMode::Palette />

@@ -7,7 +7,9 @@ use crate::format;
 use crate::timeline::tz_offset_min;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use orrery_ipc::commands::{CommentDto, ImageDto, OpenTopic, PartRole, TopicArgs, TopicDto};
+use orrery_ipc::commands::{
+    CommentDto, FileArgs, FileDto, ImageDto, OpenTopic, PartRole, SaveFile, TopicArgs, TopicDto,
+};
 use wasm_bindgen::JsCast;
 
 #[component]
@@ -46,7 +48,7 @@ pub fn Reader() -> impl IntoView {
                     .map(|id| {
                         view! {
                             <div class="viewer" id="image-viewer" on:click=move |_| viewer.set(None)>
-                                <img src=api::media_url(&id) alt="" />
+                                <img src=api::media_url("image", &id) alt="" />
                                 <button class="ghost">{move || t().close}</button>
                             </div>
                         }
@@ -106,15 +108,7 @@ fn TopicView(topic: TopicDto, viewer: RwSignal<Option<String>>) -> impl IntoView
                                     {part
                                         .files
                                         .iter()
-                                        .map(|f| {
-                                            let size = f.size.map(format::file_size).unwrap_or_default();
-                                            view! {
-                                                <li data-file-id=f.id.clone()>
-                                                    <span class="file-name">{f.name.clone()}</span>
-                                                    <span class="muted">{size}</span>
-                                                </li>
-                                            }
-                                        })
+                                        .map(|f| view! { <FileRow file=f.clone() /> })
                                         .collect_view()}
                                 </ul>
                             </Show>
@@ -187,7 +181,7 @@ fn Images(images: Vec<ImageDto>, viewer: RwSignal<Option<String>>) -> impl IntoV
                                 title=move || if image.cached { "" } else { t().image_not_cached }
                                 on:click=move |_| viewer.set(Some(id.clone()))
                             >
-                                <img src=api::media_url(&image.id) loading="lazy" alt="" />
+                                <img src=api::media_url("image", &image.id) loading="lazy" alt="" />
                             </button>
                         }
                     })
@@ -269,5 +263,60 @@ fn on_rich_click(ui: Ui, e: &leptos::ev::MouseEvent) {
     let name = text.trim().trim_matches('#').trim();
     if !name.is_empty() {
         ui.filter_hashtag(name.to_owned());
+    }
+}
+
+/// Where saving an attachment stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Saving {
+    Idle,
+    Busy,
+    Saved(String),
+    Failed(String),
+}
+
+/// An attachment: its name and size, and a button that saves it into the downloads folder
+/// (downloaded on demand: the sync never fetches files, see docs/ui.md).
+#[component]
+fn FileRow(file: FileDto) -> impl IntoView {
+    let ui = ui();
+    let t = move || ui.t();
+    let saving = RwSignal::new(Saving::Idle);
+    let size = file.size.map(format::file_size).unwrap_or_default();
+    let id = file.id.clone();
+    let save = move |_| {
+        if saving.get_untracked() == Saving::Busy {
+            return;
+        }
+        saving.set(Saving::Busy);
+        let file = id.clone();
+        spawn_local(async move {
+            saving.set(match api::invoke::<SaveFile>(&FileArgs { file }).await {
+                Ok(path) => Saving::Saved(path),
+                Err(err) => Saving::Failed(err.message),
+            });
+        });
+    };
+    view! {
+        <li data-file-id=file.id.clone()>
+            <span class="file-name">{file.name.clone()}</span>
+            <span class="muted">{size}</span>
+            <button
+                class="ghost file-save"
+                disabled=move || saving.get() == Saving::Busy
+                on:click=save
+            >
+                {move || if saving.get() == Saving::Busy { t().file_saving } else { t().file_save }}
+            </button>
+            {move || match saving.get() {
+                Saving::Saved(path) => view! {
+                    <span class="file-status saved" title=path.clone()>{t().file_saved} {path.clone()}</span>
+                }.into_any(),
+                Saving::Failed(message) => view! {
+                    <span class="file-status error" role="alert">{message}</span>
+                }.into_any(),
+                Saving::Idle | Saving::Busy => ().into_any(),
+            }}
+        </li>
     }
 }

@@ -27,7 +27,11 @@ pub fn Sidebar() -> impl IntoView {
             {
                 ui.circle.set(Some(first.id.clone()));
             }
-            overview.set(Some(fresh));
+            // Most refreshes during a sync change nothing; re-rendering the list anyway would
+            // cost a frame (and reload the pictures) while the member types or scrolls.
+            if overview.with_untracked(|old| old.as_ref() != Some(&fresh)) {
+                overview.set(Some(fresh));
+            }
         });
     };
     // Counts move with every page the sync commits and every topic read; the sidebar follows
@@ -116,9 +120,7 @@ pub fn Sidebar() -> impl IntoView {
                                             class:syncing=syncing
                                         >
                                             <button class="circle" on:click=open>
-                                                <span class="avatar" aria-hidden="true">
-                                                    {c.name.chars().next().map(String::from).unwrap_or_default()}
-                                                </span>
+                                                <Avatar id=c.id.clone() name=c.name.clone() />
                                                 <span class="circle-name">{c.name.clone()}</span>
                                                 <Show when=move || c.expired>
                                                     <span class="tag">{move || t().circle_expired}</span>
@@ -154,5 +156,20 @@ pub fn Sidebar() -> impl IntoView {
                 }
             }}
         </nav>
+    }
+}
+
+/// A circle's picture from the media cache, over its first character, which stays when there
+/// is no picture (offline and never fetched, or none given).
+#[component]
+fn Avatar(id: String, name: String) -> impl IntoView {
+    let failed = RwSignal::new(false);
+    view! {
+        <span class="avatar" aria-hidden="true">
+            {name.chars().next().map(String::from).unwrap_or_default()}
+            <Show when=move || !failed.get()>
+                <img src=api::media_url("circle", &id) alt="" on:error=move |_| failed.set(true) />
+            </Show>
+        </span>
     }
 }

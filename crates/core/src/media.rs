@@ -27,10 +27,14 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
-use zsxq::{ApiError, Client, FileId, ImageId};
+use zsxq::{ApiError, Client, FileId, GroupId, ImageId};
 
 use crate::now_ms;
+
+mod save;
+
 use crate::store::{Blob, Store, StoreError};
+pub use save::safe_file_name;
 
 /// The cache's directory inside the data directory.
 pub const MEDIA_DIR: &str = "media";
@@ -57,6 +61,14 @@ pub enum MediaError {
     /// The archive or the cache directory failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A file could not be saved into the member's folder (nothing half-written is left).
+    #[error("cannot save the file into {}: {}", dir.display(), save::describe(source))]
+    Save {
+        /// The folder.
+        dir: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
 }
 
 /// The cache of one archive. Cheap to clone.
@@ -109,6 +121,37 @@ impl MediaCache {
         let blob = self.write_blob(bytes).await?;
         if !self.store.link_image_blob(image, &blob, now_ms()).await? {
             return Err(MediaError::Unknown { what: "image" });
+        }
+        self.after_download(&blob).await?;
+        Ok(self.absolute(&blob.path))
+    }
+
+    /// The cached picture of circle `group`, downloaded now through `client` if needed (the
+    /// sidebar asks for it; the sync does not, a member has few circles).
+    pub async fn circle_avatar(
+        &self,
+        client: &Client,
+        group: GroupId,
+    ) -> Result<PathBuf, MediaError> {
+        let (url, cached) = self
+            .store
+            .circle_avatar_entry(group)
+            .await?
+            .ok_or(MediaError::Unknown { what: "circle" })?;
+        if let Some(path) = self.hit(cached).await? {
+            return Ok(path);
+        }
+        let url = url.filter(|u| !u.is_empty()).ok_or(MediaError::Unknown {
+            what: "circle picture",
+        })?;
+        let bytes = client.media(&url).await?.data;
+        let blob = self.write_blob(bytes).await?;
+        if !self
+            .store
+            .link_circle_avatar_blob(group, &blob, now_ms())
+            .await?
+        {
+            return Err(MediaError::Unknown { what: "circle" });
         }
         self.after_download(&blob).await?;
         Ok(self.absolute(&blob.path))

@@ -68,7 +68,7 @@ pub use schedule::Schedule;
 pub use tokio_util::sync::CancellationToken;
 
 use crate::media::{self, MediaCache};
-use crate::store::Store;
+use crate::store::{Store, SyncRun};
 use circle::{ALL, Ctx, Progress, Tally};
 use error::Stop;
 
@@ -278,7 +278,9 @@ impl SyncEngine {
         let mut circles = match self.circles(&ctx).await? {
             Ok(circles) => circles,
             Err(status) => {
-                return Ok(self.finish(&ctx, status, Vec::new(), requests_before, 0));
+                let report = self.finish(&ctx, status, Vec::new(), requests_before, 0);
+                self.record(&report).await;
+                return Ok(report);
             }
         };
         ctx.emit(SyncEvent::Started {
@@ -295,7 +297,23 @@ impl SyncEngine {
                 RoundEnd::NeedsLogin => break SyncStatus::NeedsLogin,
             }
         };
-        Ok(self.finish(&ctx, status, circles, requests_before, rounds))
+        let report = self.finish(&ctx, status, circles, requests_before, rounds);
+        self.record(&report).await;
+        Ok(report)
+    }
+
+    /// Keeps how the run ended in the archive (the status bar's "last synced" after a
+    /// restart). Failing to is logged, not fatal: the run's own work is committed already.
+    async fn record(&self, report: &SyncReport) {
+        let run = SyncRun {
+            status: report.status.as_str(),
+            finished_ms: crate::now_ms(),
+            new_topics: report.circles.iter().map(|c| c.topics_inserted).sum(),
+            requests: report.requests,
+        };
+        if let Err(err) = self.store.record_sync_run(&run).await {
+            tracing::warn!(%err, "the finished run could not be recorded");
+        }
     }
 
     /// The circles to sync, stored in the service's order; or how the run ends without any.

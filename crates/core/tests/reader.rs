@@ -384,11 +384,10 @@ async fn until(
     status: &mut watch::Receiver<SyncStatusDto>,
     pred: impl Fn(&SyncStatusDto) -> bool,
 ) -> SyncStatusDto {
-    tokio::time::timeout(Duration::from_secs(120), status.wait_for(|s| pred(s)))
+    let found = tokio::time::timeout(Duration::from_secs(120), status.wait_for(|s| pred(s)))
         .await
-        .expect("the status arrives in time")
-        .unwrap()
-        .clone()
+        .map(|found| found.unwrap().clone());
+    found.unwrap_or_else(|_| panic!("no such status in time; last: {:?}", *status.borrow()))
 }
 
 /// The app's schedule: it syncs at once, "cancel" stops only the run in progress, "sync now"
@@ -419,6 +418,11 @@ async fn the_schedule_syncs_at_once_cancels_a_run_and_syncs_on_demand() {
         !schedule.is_finished(),
         "cancelling a run keeps the schedule"
     );
+    assert_eq!(
+        store.last_caught_up_ms().await.unwrap(),
+        None,
+        "a cancelled run is not a sync"
+    );
 
     // The interval is an hour: only "sync now" can start the next run.
     schedule.sync_now();
@@ -435,4 +439,27 @@ async fn the_schedule_syncs_at_once_cancels_a_run_and_syncs_on_demand() {
     })
     .await
     .expect("the schedule ends after shutdown");
+
+    // After a restart the status bar still knows when the archive last caught up: here the
+    // new schedule's run is refused (401), which changes nothing of it.
+    let recorded = store.last_caught_up_ms().await.unwrap().expect("recorded");
+    assert!(recorded.abs_diff(done.last_synced_ms.unwrap()) < 10_000);
+    drop(store);
+    let store = Store::open(&DataDir::open(dir.path()).unwrap())
+        .await
+        .unwrap();
+    let refused = Client::new(
+        ClientConfig {
+            pacing: Pacing::none(),
+            ..ClientConfig::with_base_url(sim.base_url())
+        },
+        AccessToken::new("not-the-token").unwrap(),
+    )
+    .unwrap();
+    let restarted = SyncEngine::new(store.clone(), refused, SyncOptions::default())
+        .schedule(Duration::from_secs(3600));
+    let mut status = restarted.status();
+    let after = until(&mut status, |s| s.state == SyncStateDto::NeedsLogin).await;
+    assert_eq!(after.last_synced_ms, Some(recorded));
+    restarted.shutdown();
 }

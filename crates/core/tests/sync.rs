@@ -463,6 +463,51 @@ async fn every_image_is_cached_once_by_content_and_files_come_on_demand() {
     }
     eprintln!("files on demand: {fetched} downloaded, {mobile_only} mobile-only");
     assert!(fetched > 0);
+
+    // Circle pictures on demand: fetched once, then local.
+    for circle in store.circles().await.unwrap() {
+        let path = cache.circle_avatar(&client, circle.group_id).await.unwrap();
+        assert!(std::fs::read(&path).unwrap().starts_with(b"\x89PNG"));
+        let before = sim.requests().total;
+        assert_eq!(
+            cache.circle_avatar(&client, circle.group_id).await.unwrap(),
+            path
+        );
+        assert_eq!(sim.requests().total, before, "the second look is local");
+    }
+    assert!(matches!(
+        cache.circle_avatar(&client, GroupId::new(1)).await,
+        Err(MediaError::Unknown { what: "circle" })
+    ));
+
+    // Saved into the member's folder under the posted name, numbered when taken; a
+    // mobile-only file leaves nothing there.
+    let downloads = dir.path().join("下载");
+    let mut taken = std::collections::HashSet::new();
+    for (id, name) in files.iter().take(12) {
+        let file = FileId::new(*id);
+        match cache.save_file(&client, file, &downloads).await {
+            Ok(first) => {
+                let second = cache.save_file(&client, file, &downloads).await.unwrap();
+                if taken.insert(name.clone()) {
+                    assert_eq!(first, downloads.join(name), "{name} is already a safe name");
+                }
+                assert_ne!(first, second);
+                assert_eq!(second.parent(), Some(downloads.as_path()));
+                let cached = cache.cached_file(file).await.unwrap().unwrap();
+                for saved in [&first, &second] {
+                    assert_eq!(
+                        std::fs::read(saved).unwrap(),
+                        std::fs::read(&cached).unwrap()
+                    );
+                }
+            }
+            Err(MediaError::Api(ApiError::MobileOnlyFile)) => {
+                assert!(!downloads.join(name).exists(), "{name}");
+            }
+            Err(other) => panic!("{name}: {other}"),
+        }
+    }
     assert!(matches!(
         cache.file(&client, FileId::new(1)).await,
         Err(MediaError::Unknown { what: "file" })

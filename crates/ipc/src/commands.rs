@@ -113,6 +113,23 @@ pub struct TopicArgs {
     pub topic: String,
 }
 
+/// Saves a topic's attached file into the member's downloads folder (downloading it first
+/// when it is not cached) and shows it in the file manager; answers where it was written.
+#[derive(Debug, Clone, Copy)]
+pub struct SaveFile;
+
+impl Command for SaveFile {
+    const NAME: &'static str = "save_file";
+    type Args = FileArgs;
+    type Output = String;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileArgs {
+    pub file: String,
+}
+
 /// Searches every circle.
 #[derive(Debug, Clone, Copy)]
 pub struct Search;

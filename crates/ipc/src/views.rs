@@ -30,10 +30,11 @@ pub struct CircleDto {
 }
 
 /// What the background sync is doing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SyncStateDto {
     /// Not started yet, or stopped by the member until the next interval.
+    #[default]
     Idle,
     Syncing,
     /// Everything reachable is archived; the next run starts on the interval.
@@ -44,8 +45,9 @@ pub enum SyncStateDto {
     Failed,
 }
 
-/// The sync as the status bar shows it; streamed to the UI on every change.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The sync as the status bar shows it; streamed to the UI on every change. The default is
+/// idle, before any run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncStatusDto {
     pub state: SyncStateDto,

@@ -5,14 +5,16 @@
 
 use super::{Reply, internal, ipc_command, open_archive};
 use crate::state::AppState;
+use orrery_core::media::MediaError;
 use orrery_core::now_ms;
 use orrery_core::reader::{self, ReaderError};
 use orrery_core::search::{SearchError, SearchRequest, SortOrder};
 use orrery_core::store::StoreError;
 use orrery_ipc::commands::{self as ipc, CursorDto, TabDto, TimelineArgs};
 use orrery_ipc::{ErrorCode, IpcError};
-use tauri::State;
-use zsxq::{GroupId, TopicId};
+use tauri::{AppHandle, Manager, State};
+use tauri_plugin_opener::OpenerExt;
+use zsxq::{ApiError, FileId, GroupId, TopicId};
 
 /// The most results one search page returns.
 const MAX_HITS: u32 = 100;
@@ -89,6 +91,42 @@ pub async fn open_topic(state: State<'_, AppState>, topic: String) -> Reply<ipc:
         .await
         .map_err(reader_error)?
         .ok_or_else(|| IpcError::new(ErrorCode::NotFound, format!("topic {id} is not archived")))
+}
+
+ipc_command!(save_file => ipc::SaveFile);
+/// Into the downloads folder, then shown in the file manager: what a browser does with a
+/// download. Without a configured downloads folder (XDG user dirs unset), `~/Downloads`.
+#[tauri::command]
+pub async fn save_file(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    file: String,
+) -> Reply<ipc::SaveFile> {
+    let archive = open_archive(&state).await?;
+    let id = FileId::new(reader::parse_id(&file).map_err(reader_error)?);
+    let downloads = app
+        .path()
+        .download_dir()
+        .or_else(|_| app.path().home_dir().map(|home| home.join("Downloads")))
+        .map_err(internal)?;
+    let saved = archive
+        .media
+        .save_file(&archive.client, id, &downloads)
+        .await
+        .map_err(|err| {
+            let code = match &err {
+                MediaError::Unknown { .. } => ErrorCode::NotFound,
+                MediaError::Api(ApiError::Unauthorized) => ErrorCode::NeedsLogin,
+                MediaError::Api(_) => ErrorCode::Unavailable,
+                MediaError::Store(_) | MediaError::Save { .. } => ErrorCode::Internal,
+            };
+            IpcError::new(code, err.to_string())
+        })?;
+    tracing::info!(file = %id, path = %saved.display(), "attachment saved");
+    if let Err(err) = app.opener().reveal_item_in_dir(&saved) {
+        tracing::warn!(%err, "the saved file could not be shown in the file manager");
+    }
+    Ok(saved.display().to_string())
 }
 
 ipc_command!(search => ipc::Search);

@@ -34,19 +34,8 @@ pub async fn watch_sync(
     state: State<'_, AppState>,
     on_status: Channel<SyncStatusDto>,
 ) -> Reply<ipc::WatchSync> {
-    let mut archives = state.archive_changes();
-    loop {
-        let archive = open_archive(&state).await?;
-        let mut status = archive.schedule.status();
-        loop {
-            let now = status.borrow_and_update().clone();
-            if on_status.send(now).is_err() {
-                return Ok(());
-            }
-            tokio::select! {
-                changed = status.changed() => if changed.is_err() { break },
-                _ = archives.changed() => break,
-            }
-        }
-    }
+    state
+        .follow_status(|status| on_status.send(status).is_ok())
+        .await;
+    Ok(())
 }

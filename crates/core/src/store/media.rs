@@ -123,6 +123,37 @@ impl Store {
         .await
     }
 
+    /// A circle's picture URL and where its cached copy is; `None` for an unknown circle,
+    /// and no URL when the service gave none.
+    pub(crate) async fn circle_avatar_entry(
+        &self,
+        group: GroupId,
+    ) -> Result<Option<(Option<String>, Option<String>)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT json_extract(raw_json, '$.background_url'), avatar_path
+             FROM circles WHERE group_id = ?",
+        )
+        .bind(group.get())
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Records `blob` as `group`'s cached picture; `false` when the circle is unknown.
+    pub(crate) async fn link_circle_avatar_blob(
+        &self,
+        group: GroupId,
+        blob: &Blob,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        self.link_blob(
+            "UPDATE circles SET avatar_path = ? WHERE group_id = ?",
+            group.get(),
+            blob,
+            now_ms,
+        )
+        .await
+    }
+
     /// Records `blob` as `file`'s downloaded bytes; `false` when the file is unknown.
     pub(crate) async fn link_file_blob(
         &self,
@@ -238,10 +269,12 @@ impl Store {
             .bind(&path)
             .execute(&mut *tx)
             .await?;
-            sqlx::query("UPDATE files SET local_path = NULL WHERE local_path = ?")
-                .bind(&path)
-                .execute(&mut *tx)
-                .await?;
+            for forget in [
+                "UPDATE files SET local_path = NULL WHERE local_path = ?",
+                "UPDATE circles SET avatar_path = NULL WHERE avatar_path = ?",
+            ] {
+                sqlx::query(forget).bind(&path).execute(&mut *tx).await?;
+            }
             sqlx::query("DELETE FROM media_blobs WHERE hash = ?")
                 .bind(&hash)
                 .execute(&mut *tx)

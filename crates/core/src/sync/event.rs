@@ -132,6 +132,18 @@ pub enum SyncStatus {
     NeedsLogin,
 }
 
+impl SyncStatus {
+    /// The status as stored and logged.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::CaughtUp => "caught_up",
+            Self::Partial => "partial",
+            Self::Cancelled => "cancelled",
+            Self::NeedsLogin => "needs_login",
+        }
+    }
+}
+
 /// Where one circle ended up.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]

@@ -7,7 +7,6 @@
 //! "sync now" during the pause expects a run at once.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -32,7 +31,6 @@ pub struct Schedule {
 #[derive(Debug)]
 struct Shared {
     now: Notify,
-    running: AtomicBool,
     /// Cancels the run in progress only.
     run: Mutex<CancellationToken>,
     shutdown: CancellationToken,
@@ -42,10 +40,9 @@ struct Shared {
 impl SyncEngine {
     /// Starts syncing now and then every `interval` after a run ends.
     pub fn schedule(self, interval: Duration) -> Schedule {
-        let (status_tx, status) = watch::channel(idle());
+        let (status_tx, status) = watch::channel(SyncStatusDto::default());
         let shared = Arc::new(Shared {
             now: Notify::new(),
-            running: AtomicBool::new(false),
             run: Mutex::new(CancellationToken::new()),
             shutdown: CancellationToken::new(),
             interval: watch::channel(interval).0,
@@ -71,8 +68,12 @@ impl Schedule {
     }
 
     /// Starts a run now, unless one is running.
+    ///
+    /// "Running" is what the status shows: a run that has reported its end but is still
+    /// recording it counts as ended, so the request is kept (a stored permit) and the next
+    /// run starts as soon as the loop reaches its pause, instead of being dropped.
     pub fn sync_now(&self) {
-        if !self.shared.running.load(Ordering::SeqCst) {
+        if self.status.borrow().state != SyncStateDto::Syncing {
             self.shared.now.notify_one();
         }
     }
@@ -107,9 +108,7 @@ async fn run(engine: SyncEngine, shared: Arc<Shared>, status: watch::Sender<Sync
     loop {
         let token = shared.shutdown.child_token();
         *shared.run.lock().unwrap_or_else(PoisonError::into_inner) = token.clone();
-        shared.running.store(true, Ordering::SeqCst);
         let outcome = engine.run_once(&token).await;
-        shared.running.store(false, Ordering::SeqCst);
         let needs_login = match outcome {
             Ok(report) => report.status == SyncStatus::NeedsLogin,
             Err(err) => {
@@ -149,6 +148,19 @@ async fn track(
     store: Store,
     status: watch::Sender<SyncStatusDto>,
 ) {
+    // "Last synced" from before a restart, until this schedule's first run catches up. The
+    // events sent meanwhile wait in the channel.
+    match store.last_caught_up_ms().await {
+        Ok(Some(last)) => {
+            status.send_if_modified(|s| {
+                let unset = s.last_synced_ms.is_none();
+                s.last_synced_ms.get_or_insert(last);
+                unset
+            });
+        }
+        Ok(None) => {}
+        Err(err) => tracing::warn!(%err, "the last finished run"),
+    }
     let mut names = HashMap::new();
     loop {
         let event = match events.recv().await {
@@ -177,7 +189,7 @@ fn apply(
                 state: SyncStateDto::Syncing,
                 circles_total: u32::try_from(*circles).unwrap_or(u32::MAX),
                 last_synced_ms: s.last_synced_ms,
-                ..idle()
+                ..SyncStatusDto::default()
             };
         }
         SyncEvent::PhaseStarted { group_id, .. } => s.circle = name(group_id),
@@ -224,26 +236,13 @@ async fn circle_names(store: &Store) -> HashMap<GroupId, String> {
     }
 }
 
-fn idle() -> SyncStatusDto {
-    SyncStatusDto {
-        state: SyncStateDto::Idle,
-        circle: None,
-        circles_done: 0,
-        circles_total: 0,
-        pages: 0,
-        new_topics: 0,
-        last_synced_ms: None,
-        error: None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn a_run_folds_into_the_status_bar() {
-        let mut s = idle();
+        let mut s = SyncStatusDto::default();
         let name = |g: &GroupId| Some(format!("圈{g}"));
         let group = GroupId::new(7);
         let events = [
@@ -287,7 +286,7 @@ mod tests {
 
     #[test]
     fn a_cancelled_run_is_idle_and_a_401_needs_login() {
-        let mut s = idle();
+        let mut s = SyncStatusDto::default();
         let name = |_: &GroupId| None;
         apply(&mut s, &SyncEvent::Started { circles: 1 }, &name);
         apply(
