@@ -7,25 +7,43 @@
 //!   `input` event to the frame after the results were set (`data-paint-ms` on the results)
 //!   and where it went (`data-timing`: waiting, the command, the core's search, rendering);
 //! - memory of the app and its WebKit processes (RSS and PSS, from /proc) when idle, and after
-//!   scrolling through 1,000 topics of the largest circle.
+//!   scrolling through 1,000 topics of the largest circle (`--rows`), with the interval
+//!   between painted frames meanwhile;
+//! - with `--dataset generated:N`, all of it on a simulated archive of N topics, and how long
+//!   its first sync took.
 
 use std::time::Duration;
 
 use fantoccini::Locator;
 
 use crate::procfs::{descendants, memory_kb};
-use crate::support::App;
+use crate::support::{App, Launch};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "a benchmark: `cargo xtask bench ui` runs it"]
 async fn ui_benchmark() -> anyhow::Result<()> {
-    let app = App::launch().await?;
+    // `cargo xtask bench ui --dataset generated:100000 --rows 10000` runs it on a big archive.
+    let dataset = std::env::var("ORRERY_BENCH_DATASET").ok();
+    let rows: u32 = std::env::var("ORRERY_BENCH_ROWS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(1000);
+    let app = App::launch_with(Launch {
+        env: dataset
+            .iter()
+            .map(|d| ("ORRERY_DEMO_DATASET".to_owned(), d.clone()))
+            .collect(),
+        ..Launch::default()
+    })
+    .await?;
+    let synced = std::time::Instant::now();
     app.wait_text_within(
-        Duration::from_secs(300),
+        Duration::from_secs(3600),
         "#status-bar[data-state=caught_up] .sync-state",
         |_| true,
     )
     .await?;
+    let sync_s = synced.elapsed().as_secs_f64();
     tokio::time::sleep(Duration::from_secs(5)).await;
     let idle = app_memory(&app)?;
 
@@ -90,7 +108,8 @@ async fn ui_benchmark() -> anyhow::Result<()> {
         serde_json::json!({ "p50": pct(0.5), "p95": pct(0.95), "max": pct(1.0) })
     };
 
-    // 1,000 topics of the largest circle, scrolled ten rows at a time.
+    // `rows` topics of the largest circle, scrolled ten rows at a time, with the interval
+    // between painted frames recorded meanwhile (a janky scroll shows as long intervals).
     let largest = app
         .eval(
             "return [...document.querySelectorAll('#circles li[data-circle]')]
@@ -105,23 +124,44 @@ async fn ui_benchmark() -> anyhow::Result<()> {
     let scrolled = app
         .client
         .execute_async(
-            "const done = arguments[arguments.length - 1];
+            "const [rows, done] = [arguments[0], arguments[arguments.length - 1]];
              const list = document.querySelector('#timeline-rows');
-             let steps = 0;
+             let steps = 0, frames = [], last = performance.now(), going = true;
+             const frame = (t) => { frames.push(t - last); last = t; if (going) requestAnimationFrame(frame); };
+             requestAnimationFrame(frame);
              const step = () => {
                list.scrollTop += 880; list.dispatchEvent(new Event('scroll'));
-               const last = Math.max(...[...document.querySelectorAll('#timeline-rows .row')].map(r => +r.dataset.index));
-               if (last >= 1000 || ++steps > 400) { done(last); } else { setTimeout(step, 40); }
+               const at = Math.max(...[...document.querySelectorAll('#timeline-rows .row')].map(r => +r.dataset.index));
+               if (at >= rows || ++steps > rows) { going = false; done([at, frames]); } else { setTimeout(step, 40); }
              };
              step();",
-            vec![],
+            vec![serde_json::json!(rows)],
         )
         .await?;
+    let mut frames: Vec<f64> = scrolled[1]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(serde_json::Value::as_f64)
+        .collect();
+    frames.sort_by(f64::total_cmp);
+    let frame_pct = |p: f64| {
+        frames
+            .get(((frames.len().max(1) - 1) as f64 * p).round() as usize)
+            .copied()
+    };
+    let scrolled = scrolled[0].clone();
     tokio::time::sleep(Duration::from_secs(3)).await;
     let after = app_memory(&app)?;
     let rendered = app.count("#timeline-rows .row").await?;
 
     let report = serde_json::json!({
+        "dataset": dataset.unwrap_or_else(|| "demo".to_owned()),
+        "first_sync_s": sync_s,
+        "frame_interval_while_scrolling_ms": {
+            "frames": frames.len(),
+            "p50": frame_pct(0.5), "p95": frame_pct(0.95), "p99": frame_pct(0.99), "max": frame_pct(1.0),
+        },
         "queries": timings.len(),
         "keystroke_to_paint_ms": part("total"),
         "each": timings.iter().zip(&queries).map(|(t, q)| format!("{q} {} ({} + {} + {})", t["total"], t["wait"], t["ipc"], t["render"])).collect::<Vec<_>>(),

@@ -30,11 +30,17 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     }
 }
 
-/// `cargo xtask bench ui [--release]`: keystroke to search results painted, and memory idle and
-/// after scrolling 1,000 topics, measured by the ignored `ui_benchmark` test of the end-to-end
+/// `cargo xtask bench ui [--release] [--dataset generated:N] [--rows N]`: keystroke to search
+/// results painted, and memory idle and after scrolling `--rows` topics (1,000), measured by the ignored `ui_benchmark` test of the end-to-end
 /// suite in the real window (see tests/e2e/bench.rs).
 fn ui(args: &[String]) -> anyhow::Result<()> {
     let release = args.iter().any(|a| a == "--release");
+    let value = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
     crate::setup::run()?;
     crate::tasks::build_ui(release)?;
     let mut test = cmd("cargo");
@@ -49,6 +55,12 @@ fn ui(args: &[String]) -> anyhow::Result<()> {
         "bench::ui_benchmark",
         "--nocapture",
     ]);
+    if let Some(dataset) = value("--dataset") {
+        test.env("ORRERY_BENCH_DATASET", dataset);
+    }
+    if let Some(rows) = value("--rows") {
+        test.env("ORRERY_BENCH_ROWS", rows);
+    }
     process::run(&mut crate::tasks::headless(test))
 }
 
