@@ -121,6 +121,14 @@ async fn ui_benchmark() -> anyhow::Result<()> {
     app.click(&format!("#circles li[data-circle='{largest}'] .circle"))
         .await?;
     app.wait_for("#timeline-rows .row").await?;
+    // Ten rows every 40 ms, plus the pages fetched on the way: minutes for 10,000 rows.
+    app.client
+        .update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
+            Some(Duration::from_millis(u64::from(rows) * 20 + 60_000)),
+            None,
+            Some(Duration::ZERO),
+        ))
+        .await?;
     let scrolled = app
         .client
         .execute_async(

@@ -46,6 +46,13 @@ pub fn headless(inner: Command) -> Command {
         "--",
     ]);
     c.arg(inner.get_program()).args(inner.get_args());
+    // The wrapper runs the command with its environment (`bench ui --dataset` sets some).
+    for (key, value) in inner.get_envs() {
+        match value {
+            Some(value) => c.env(key, value),
+            None => c.env_remove(key),
+        };
+    }
     c
 }
 
