@@ -8,7 +8,7 @@ use orrery_core::account::{Account, AccountError};
 use orrery_core::now_ms;
 use orrery_ipc::commands::{self as ipc, FolderDto, SettingsDto};
 use orrery_ipc::{ErrorCode, IpcError};
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Emitter, State};
 use tauri_plugin_opener::OpenerExt;
 use zsxq::client::AccessToken;
 use zsxq::rich_text::is_web_url;
@@ -78,17 +78,20 @@ ipc_command!(save_settings => ipc::SaveSettings);
 /// image cache cap apply from the next start.
 #[tauri::command]
 pub async fn save_settings(
+    app: AppHandle,
     state: State<'_, AppState>,
     settings: SettingsDto,
 ) -> Reply<ipc::SaveSettings> {
     let saved = state.settings.save(settings).map_err(internal)?;
     state.set_prefs(saved.clone());
-    if let Ok(archive) = state.archive().await
-        && archive.mode == ipc::AccountMode::SignedIn
-    {
-        archive
-            .schedule
-            .set_interval(orrery_core::settings::sync_interval(&saved));
+    if let Ok(archive) = state.archive().await {
+        if archive.mode == ipc::AccountMode::SignedIn {
+            archive
+                .schedule
+                .set_interval(orrery_core::settings::sync_interval(&saved));
+        }
+        // The tray takes the language with each status: a new language shows at once.
+        let _ = app.emit(crate::tray::STATUS_EVENT, archive.sync_status());
     }
     Ok(saved)
 }
