@@ -6,7 +6,6 @@
 //! Nothing but the cache is reachable through it: the path names an id, never a file.
 
 use crate::state::AppState;
-use orrery_core::media::MediaError;
 use tauri::http::{Request, Response, StatusCode, header};
 use tauri::{Manager, Runtime, UriSchemeContext, UriSchemeResponder};
 use zsxq::{GroupId, ImageId};
@@ -40,15 +39,9 @@ async fn image(state: &AppState, path: &str) -> Response<Vec<u8>> {
         return status(StatusCode::SERVICE_UNAVAILABLE);
     };
     let (media, client) = (&archive.media, &archive.client);
+    // Both take the cached copy when there is one, else download it.
     let cached = match kind {
-        "image" => {
-            let image = ImageId::new(id);
-            match media.cached_image(image).await {
-                Ok(Some(path)) => Ok(path),
-                Ok(None) => media.image(client, image).await,
-                Err(err) => Err(MediaError::from(err)),
-            }
-        }
+        "image" => media.image(client, ImageId::new(id)).await,
         "circle" => media.circle_avatar(client, GroupId::new(id)).await,
         _ => return status(StatusCode::NOT_FOUND),
     };

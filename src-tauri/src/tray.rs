@@ -158,10 +158,12 @@ impl Texts {
         let zh = self.zh;
         match s.state {
             SyncStateDto::Syncing => {
-                let circle = s.circle.as_deref().unwrap_or_default();
                 let word = if zh { "同步中" } else { "Syncing" };
-                format!("{word} {circle} ({}/{})", s.circles_done, s.circles_total)
-                    .replace("  ", " ")
+                let progress = format!("({}/{})", s.circles_done, s.circles_total);
+                match &s.circle {
+                    Some(circle) => format!("{word} {circle} {progress}"),
+                    None => format!("{word} {progress}"),
+                }
             }
             SyncStateDto::CaughtUp if zh => "已是最新".to_owned(),
             SyncStateDto::CaughtUp => "Up to date".to_owned(),

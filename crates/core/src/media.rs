@@ -30,10 +30,10 @@ use sha2::{Digest, Sha256};
 use zsxq::{ApiError, Client, FileId, GroupId, ImageId};
 
 use crate::now_ms;
+use crate::store::{Blob, Store, StoreError};
 
 mod save;
 
-use crate::store::{Blob, Store, StoreError};
 pub use save::safe_file_name;
 
 /// The cache's directory inside the data directory.
@@ -117,13 +117,10 @@ impl MediaCache {
         if let Some(path) = self.hit(cached).await? {
             return Ok(path);
         }
-        let bytes = client.media(&url).await?.data;
-        let blob = self.write_blob(bytes).await?;
-        if !self.store.link_image_blob(image, &blob, now_ms()).await? {
-            return Err(MediaError::Unknown { what: "image" });
-        }
-        self.after_download(&blob).await?;
-        Ok(self.absolute(&blob.path))
+        self.download(client, &url, "image", async |blob| {
+            self.store.link_image_blob(image, blob, now_ms()).await
+        })
+        .await
     }
 
     /// The cached picture of circle `group`, downloaded now through `client` if needed (the
@@ -144,25 +141,12 @@ impl MediaCache {
         let url = url.filter(|u| !u.is_empty()).ok_or(MediaError::Unknown {
             what: "circle picture",
         })?;
-        let bytes = client.media(&url).await?.data;
-        let blob = self.write_blob(bytes).await?;
-        if !self
-            .store
-            .link_circle_avatar_blob(group, &blob, now_ms())
-            .await?
-        {
-            return Err(MediaError::Unknown { what: "circle" });
-        }
-        self.after_download(&blob).await?;
-        Ok(self.absolute(&blob.path))
-    }
-
-    /// The cached copy of `image`, if it is on disk (no network needed).
-    pub async fn cached_image(&self, image: ImageId) -> Result<Option<PathBuf>, StoreError> {
-        match self.store.image_entry(image).await? {
-            Some((_, cached)) => self.hit(cached).await,
-            None => Ok(None),
-        }
+        self.download(client, &url, "circle", async |blob| {
+            self.store
+                .link_circle_avatar_blob(group, blob, now_ms())
+                .await
+        })
+        .await
     }
 
     /// The cached bytes of attached `file`, if they are on disk (no network needed).
@@ -186,10 +170,25 @@ impl MediaCache {
             return Ok(path);
         }
         let url = client.file_download_url(file).await?.data;
-        let bytes = client.media(&url).await?.data;
+        self.download(client, &url, "file", async |blob| {
+            self.store.link_file_blob(file, blob, now_ms()).await
+        })
+        .await
+    }
+
+    /// Downloads `url` into the cache and records it with `link`, which answers `false` when
+    /// its owner (a `what`) left the archive meanwhile; then keeps the cap.
+    async fn download(
+        &self,
+        client: &Client,
+        url: &str,
+        what: &'static str,
+        link: impl AsyncFnOnce(&Blob) -> Result<bool, StoreError>,
+    ) -> Result<PathBuf, MediaError> {
+        let bytes = client.media(url).await?.data;
         let blob = self.write_blob(bytes).await?;
-        if !self.store.link_file_blob(file, &blob, now_ms()).await? {
-            return Err(MediaError::Unknown { what: "file" });
+        if !link(&blob).await? {
+            return Err(MediaError::Unknown { what });
         }
         self.after_download(&blob).await?;
         Ok(self.absolute(&blob.path))

@@ -278,9 +278,9 @@ impl SyncEngine {
         let mut circles = match self.circles(&ctx).await? {
             Ok(circles) => circles,
             Err(status) => {
-                let report = self.finish(&ctx, status, Vec::new(), requests_before, 0);
-                self.record(&report).await;
-                return Ok(report);
+                return Ok(self
+                    .finish(&ctx, status, Vec::new(), requests_before, 0)
+                    .await);
             }
         };
         ctx.emit(SyncEvent::Started {
@@ -297,9 +297,9 @@ impl SyncEngine {
                 RoundEnd::NeedsLogin => break SyncStatus::NeedsLogin,
             }
         };
-        let report = self.finish(&ctx, status, circles, requests_before, rounds);
-        self.record(&report).await;
-        Ok(report)
+        Ok(self
+            .finish(&ctx, status, circles, requests_before, rounds)
+            .await)
     }
 
     /// Keeps how the run ended in the archive (the status bar's "last synced" after a
@@ -440,7 +440,8 @@ impl SyncEngine {
         Ok(if more { RoundEnd::More } else { RoundEnd::Done })
     }
 
-    fn finish(
+    /// The run's report, recorded in the archive before the run is announced as finished.
+    async fn finish(
         &self,
         ctx: &Ctx,
         mut status: SyncStatus,
@@ -473,8 +474,7 @@ impl SyncEngine {
                 images: circle.tally.images,
             });
         }
-        ctx.emit(SyncEvent::Finished { status });
-        SyncReport {
+        let report = SyncReport {
             status,
             circles: reports,
             requests: self
@@ -483,7 +483,10 @@ impl SyncEngine {
                 .requests
                 .saturating_sub(requests_before),
             rounds,
-        }
+        };
+        self.record(&report).await;
+        ctx.emit(SyncEvent::Finished { status });
+        report
     }
 }
 

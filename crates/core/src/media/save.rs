@@ -20,8 +20,8 @@ const RESERVED: [&str; 22] = [
 ];
 
 impl MediaCache {
-    /// Copies attached `file` into `dir` (downloaded first through `client` when it is not
-    /// cached) and returns where it was written.
+    /// Copies attached `file` into `dir` (from the cache, or downloaded first through
+    /// `client` by [`MediaCache::file`]) and returns where it was written.
     pub async fn save_file(
         &self,
         client: &Client,
@@ -34,10 +34,7 @@ impl MediaCache {
             .await?
             .ok_or(MediaError::Unknown { what: "file" })?
             .name;
-        let cached = match self.cached_file(file).await? {
-            Some(path) => path,
-            None => self.file(client, file).await?,
-        };
+        let cached = self.file(client, file).await?;
         let name = safe_file_name(&name, &format!("file-{file}"));
         let to = dir.to_owned();
         tokio::task::spawn_blocking(move || copy_unique(&cached, &to, &name))

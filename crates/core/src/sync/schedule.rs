@@ -69,9 +69,9 @@ impl Schedule {
 
     /// Starts a run now, unless one is running.
     ///
-    /// "Running" is what the status shows: a run that has reported its end but is still
-    /// recording it counts as ended, so the request is kept (a stored permit) and the next
-    /// run starts as soon as the loop reaches its pause, instead of being dropped.
+    /// "Running" is what the status shows: a run that has reported its end counts as ended
+    /// before the loop reaches its pause, so the request is kept (a stored permit) and the
+    /// next run starts as soon as it does, instead of being dropped.
     pub fn sync_now(&self) {
         if self.status.borrow().state != SyncStateDto::Syncing {
             self.shared.now.notify_one();
