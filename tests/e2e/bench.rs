@@ -2,10 +2,12 @@
 //! prints, it does not judge). On the demo archive once its first sync is done:
 //!
 //! - keystroke to results painted: queries from the demo's own titles (a two-character word,
-//!   a single character and a three-character word each) typed into the palette key by key;
-//!   the UI records, for the search that answers the final keystroke, the time from that
-//!   `input` event to the frame after the results were set (`data-paint-ms` on the results)
-//!   and where it went (`data-timing`: waiting, the command, the core's search, rendering);
+//!   a single character and a three-character word each) typed into the palette, once in a
+//!   burst (keys back to back, timing the final one) and once key by key at a fast typist's
+//!   pace (timing each); the UI records, for the search that answers a keystroke, the time
+//!   from that `input` event to the frame after the results were set (`data-paint-ms` on the
+//!   results) and where it went (`data-timing`: waiting, the command, the core's search,
+//!   rendering);
 //! - memory of the app and its WebKit processes (RSS and PSS, from /proc) when idle, and after
 //!   scrolling through 1,000 topics of the largest circle (`--rows`), with the interval
 //!   between painted frames meanwhile;
@@ -72,7 +74,11 @@ async fn ui_benchmark() -> anyhow::Result<()> {
             }
         }
     }
-    let mut timings: Vec<serde_json::Value> = Vec::new();
+    // Each query twice: in one burst (WebDriver sends its keys back to back, as a paste or a
+    // word committed by an input method arrives), timing the final keystroke; then key by
+    // key at a fast typist's pace, timing every keystroke.
+    let mut burst: Vec<serde_json::Value> = Vec::new();
+    let mut paced: Vec<serde_json::Value> = Vec::new();
     for query in &queries {
         app.click("#search-trigger").await?;
         let input = app.wait_for("#palette-input").await?;
@@ -81,31 +87,42 @@ async fn ui_benchmark() -> anyhow::Result<()> {
             .await?;
         // The last search of the query settles; its paint is the final keystroke's.
         tokio::time::sleep(Duration::from_millis(300)).await;
-        let timing = app
-            .wait_for("#palette #search-results")
-            .await?
-            .attr("data-timing")
-            .await?
-            .unwrap_or_default();
-        timings.push(serde_json::from_str(&timing)?);
-        app.client
-            .find(Locator::Css("#palette-input"))
-            .await?
-            .send_keys("\u{E00C}")
-            .await?;
-        app.wait_js(
-            Duration::from_secs(10),
-            "!document.querySelector('#palette')",
-        )
-        .await?;
+        burst.push(serde_json::from_str(&next_timing(&app, None).await?)?);
+        close_palette(&app).await?;
+    }
+    for query in &queries {
+        app.click("#search-trigger").await?;
+        let input = app.wait_for("#palette-input").await?;
+        let mut last = None;
+        for key in query.chars() {
+            let typed = std::time::Instant::now();
+            input.send_keys(&key.to_string()).await?;
+            let timing = next_timing(&app, last.as_deref()).await?;
+            paced.push(serde_json::from_str(&timing)?);
+            last = Some(timing);
+            tokio::time::sleep(TYPING_INTERVAL.saturating_sub(typed.elapsed())).await;
+        }
+        close_palette(&app).await?;
     }
     // Each part's percentiles on its own: the slowest totals and the slowest parts need not
     // be the same keystrokes.
-    let part = |name: &str| {
+    let part = |timings: &[serde_json::Value], name: &str| {
         let mut ms: Vec<f64> = timings.iter().filter_map(|t| t[name].as_f64()).collect();
         ms.sort_by(f64::total_cmp);
         let pct = |p: f64| ms[((ms.len() - 1) as f64 * p).round() as usize];
         serde_json::json!({ "p50": pct(0.5), "p95": pct(0.95), "max": pct(1.0) })
+    };
+    let parts = |timings: &[serde_json::Value]| {
+        serde_json::json!({
+            "keystrokes": timings.len(),
+            "keystroke_to_paint_ms": part(timings, "total"),
+            "waiting_for_the_previous_search": part(timings, "wait"),
+            "command_round_trip": part(timings, "ipc"),
+            "core_search": part(timings, "core"),
+            "render_to_paint": part(timings, "render"),
+            "render_dom": part(timings, "dom"),
+            "render_until_frame": part(timings, "frame"),
+        })
     };
 
     // `rows` topics of the largest circle, scrolled ten rows at a time, with the interval
@@ -170,17 +187,10 @@ async fn ui_benchmark() -> anyhow::Result<()> {
             "frames": frames.len(),
             "p50": frame_pct(0.5), "p95": frame_pct(0.95), "p99": frame_pct(0.99), "max": frame_pct(1.0),
         },
-        "queries": timings.len(),
-        "keystroke_to_paint_ms": part("total"),
-        "each": timings.iter().zip(&queries).map(|(t, q)| format!("{q} {} ({} + {} + {})", t["total"], t["wait"], t["ipc"], t["render"])).collect::<Vec<_>>(),
-        "parts_ms": {
-            "waiting_for_the_previous_search": part("wait"),
-            "command_round_trip": part("ipc"),
-            "core_search": part("core"),
-            "render_to_paint": part("render"),
-            "render_dom": part("dom"),
-            "render_until_frame": part("frame"),
-        },
+        "queries": queries.len(),
+        "burst": parts(&burst),
+        "paced": parts(&paced),
+        "each_burst": burst.iter().zip(&queries).map(|(t, q)| format!("{q} {} ({} + {} + {})", t["total"], t["wait"], t["ipc"], t["render"])).collect::<Vec<_>>(),
         "idle": { "rss_mb": idle.0, "pss_mb": idle.1, "processes": idle.2 },
         "after_scrolling": { "rows_scrolled": scrolled, "rows_in_dom": rendered, "rss_mb": after.0, "pss_mb": after.1 },
     });
@@ -189,6 +199,43 @@ async fn ui_benchmark() -> anyhow::Result<()> {
         println!("UI-BENCHMARK {report}");
     }
     app.close().await
+}
+
+/// The pace of the paced typing: a fast typist's 80 words a minute, about seven keys a second.
+const TYPING_INTERVAL: Duration = Duration::from_millis(150);
+
+/// The palette's newest `data-timing` once it differs from `previous`: the paint of the
+/// keystroke just sent (waited for in the page, so that polling adds no work to its frames).
+async fn next_timing(app: &App, previous: Option<&str>) -> anyhow::Result<String> {
+    let timing = app
+        .client
+        .execute_async(
+            "const [previous, done] = [arguments[0], arguments[arguments.length - 1]];
+             const results = document.querySelector('#palette #search-results');
+             const read = () => results.getAttribute('data-timing');
+             if (read() && read() !== previous) { done(read()); return; }
+             const watch = new MutationObserver(() => {
+               if (read() && read() !== previous) { watch.disconnect(); done(read()); }
+             });
+             watch.observe(results, { attributes: true, attributeFilter: ['data-timing'] });",
+            vec![serde_json::json!(previous)],
+        )
+        .await?;
+    Ok(timing.as_str().unwrap_or_default().to_owned())
+}
+
+/// Esc, and the palette gone.
+async fn close_palette(app: &App) -> anyhow::Result<()> {
+    app.client
+        .find(Locator::Css("#palette-input"))
+        .await?
+        .send_keys("\u{E00C}")
+        .await?;
+    app.wait_js(
+        Duration::from_secs(10),
+        "!document.querySelector('#palette')",
+    )
+    .await
 }
 
 /// RSS and PSS in MB, and the number of processes, of the app and the WebKit processes below

@@ -6,9 +6,11 @@ mod bench;
 #[path = "../../xtask/src/procfs.rs"]
 mod procfs;
 mod support;
+mod tray;
 
 use std::time::Duration;
 
+use anyhow::Context;
 use fantoccini::Locator;
 use support::{App, Launch};
 use zsxq_sim::{Dataset, SimConfig};
@@ -439,6 +441,91 @@ async fn signs_in_with_a_pasted_token_and_out_again() -> anyhow::Result<()> {
     })
     .await?;
     app.close().await
+}
+
+/// The tray as a desktop panel sees it (read and clicked over D-Bus, see tray.rs): the sync
+/// state in words as it changes, "sync now" starting a sync at once, and its words following
+/// the language chosen in Settings.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tray_follows_the_sync_and_syncs_on_demand() -> anyhow::Result<()> {
+    let app = App::launch_with(Launch {
+        tray: true,
+        ..Launch::default()
+    })
+    .await?;
+    let host = app.tray.as_ref().context("no tray host")?;
+    let menu = host.menu(support::UI_TIMEOUT).await?;
+    let entries = menu.entries().await?;
+    let labels: Vec<&str> = entries.iter().map(|e| e.label.as_str()).collect();
+    // The status line, then open, sync now and quit (the separator has no label).
+    let zh = labels.get(1) == Some(&"打开星仪");
+    let words = |zh: bool| {
+        if zh {
+            ("已是最新", "同步中", ["打开星仪", "立即同步", "退出"])
+        } else {
+            ("Up to date", "Syncing", ["Open Orrery", "Sync now", "Quit"])
+        }
+    };
+    let (up_to_date, syncing, actions) = words(zh);
+    assert_eq!(labels.get(1..), Some(&actions[..]), "{labels:?}");
+    let (status, sync_now) = (entries[0].id, entries[2].id);
+
+    // The status line goes through a sync as the member would see it: "syncing <circle>
+    // (n/m)" and then "up to date". Once a sync ends (the first, or one of the demo's every
+    // 20 s), "sync now" starts another at once, long before the next scheduled one.
+    let seen = menu.watch_label(status).await?;
+    let synced_after = |from: usize| {
+        let seen = seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let rest = seen.get(from..).unwrap_or_default();
+        rest.iter()
+            .position(|l| l.starts_with(syncing))
+            .is_some_and(|i| rest[i..].iter().any(|l| l == up_to_date))
+            .then_some(seen.len())
+    };
+    let ended = wait_until(SYNC, || synced_after(0)).await?;
+    menu.click(sync_now).await?;
+    wait_until(Duration::from_secs(15), || synced_after(ended)).await?;
+    menu.wait_label(0, Duration::from_secs(10), |l| l == up_to_date)
+        .await?;
+
+    // The other language in Settings reaches the tray at once.
+    app.click("#open-settings").await?;
+    app.wait_for("#language-select")
+        .await?
+        .select_by_value(if zh { "en" } else { "zh-CN" })
+        .await?;
+    let (up_to_date, syncing, actions) = words(!zh);
+    menu.wait_label(1, Duration::from_secs(10), |l| l == actions[0])
+        .await?;
+    let now = menu
+        .wait_label(0, Duration::from_secs(10), |l| {
+            l == up_to_date || l.starts_with(syncing)
+        })
+        .await?;
+    let labels: Vec<String> = menu.entries().await?.into_iter().map(|e| e.label).collect();
+    assert_eq!(
+        labels.get(1..),
+        Some(&actions.map(String::from)[..]),
+        "{now}"
+    );
+    app.close().await
+}
+
+/// Polls `check` until it gives a value, for up to `timeout`.
+async fn wait_until<T>(timeout: Duration, check: impl Fn() -> Option<T>) -> anyhow::Result<T> {
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        if let Some(value) = check() {
+            return Ok(value);
+        }
+        anyhow::ensure!(
+            std::time::Instant::now() < deadline,
+            "not within {timeout:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// Scrolls the timeline to row `index`, clicks it and waits for the reader to show it;

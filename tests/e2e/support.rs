@@ -9,9 +9,13 @@
 //! on the session bus (so two apps on one bus would merge into one window), and a keyring
 //! started by D-Bus activation must run in the temporary home, not the user's.
 //!
+//! A desktop panel would show the app's tray icon; [`Launch::tray`] puts a stand-in for one on
+//! the bus, through which a test reads and clicks the tray's menu.
+//!
 //! The suite needs a display: `cargo xtask test` runs it under Xvfb inside a private D-Bus
 //! session. Without one it fails with a message that says so, rather than skipping.
 
+use crate::tray::TrayHost;
 use anyhow::{Context, bail};
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
@@ -26,6 +30,8 @@ pub const UI_TIMEOUT: Duration = Duration::from_secs(60);
 pub struct App {
     pub client: Client,
     pub home: tempfile::TempDir,
+    /// The panel's side of the tray, when [`Launch::tray`] asked for one.
+    pub tray: Option<TrayHost>,
     driver: Child,
     bus: Child,
     keyring: Option<Child>,
@@ -70,6 +76,11 @@ impl App {
         if options.keyring {
             app.keyring = Some(unlocked_keyring(home.path(), &bus_address)?);
         }
+        let tray = if options.tray {
+            Some(TrayHost::start(&bus_address).await?)
+        } else {
+            None
+        };
         let (port, native_port) = (free_port()?, free_port()?);
         let mut driver = Command::new("tauri-driver");
         isolate(&mut driver, home.path());
@@ -106,6 +117,7 @@ impl App {
         Ok(Self {
             client,
             home,
+            tray,
             driver,
             bus,
             keyring: app.keyring.take(),
@@ -268,6 +280,8 @@ pub struct Launch {
     pub files: Vec<(String, String)>,
     /// Runs an unlocked GNOME Keyring on the app's bus, for a sign-in to store its token.
     pub keyring: bool,
+    /// Hosts tray icons on the app's bus, as a desktop panel does ([`TrayHost`]).
+    pub tray: bool,
 }
 
 /// Stops tauri-driver and the bus if [`App::launch`] fails half way.

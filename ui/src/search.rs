@@ -2,7 +2,8 @@
 //! query's filters as chips, highlighted snippets, Enter to open.
 //!
 //! As-you-type without flooding: at most one search is in flight, and when it returns the
-//! newest text typed meanwhile is searched next (intermediate texts are skipped). Unlike a
+//! newest text typed meanwhile is searched next (intermediate texts are skipped, and so are
+//! results that were overtaken by typing before they could be shown). Unlike a
 //! fixed debounce timer this adds no delay to the first keystroke, which keeps keystroke to
 //! paint within the 50 ms budget. Each paint's latency is written to `data-paint-ms` on the
 //! results, and its parts to `data-timing`, where the end-to-end benchmark reads them.
@@ -446,6 +447,13 @@ impl Searching {
                     let (typed, sent) = (self.typed_at.get_untracked(), now());
                     let answer = api::invoke::<Search>(&args).await;
                     let answered = now();
+                    // Typed on meanwhile: these results are already stale. Painting them
+                    // would only delay the frame of the newest text's results, which are
+                    // a few milliseconds away (a paste, a word from the input method or a
+                    // fast typist's burst).
+                    if self.changed_since(&args) {
+                        continue;
+                    }
                     let core = answer.as_ref().map_or(0.0, |r| r.micros as f64 / 1000.0);
                     self.results
                         .set(Some(answer.map_err(|e| (e.code, e.message))));
@@ -464,14 +472,18 @@ impl Searching {
                         }));
                     });
                 }
-                if self.query.get_untracked() == args.query
-                    && self.newest.get_untracked() == args.newest
-                {
+                if !self.changed_since(&args) {
                     break;
                 }
             }
             self.in_flight.set(false);
         });
+    }
+
+    /// Whether the text or the order changed after `args` was taken from them.
+    fn changed_since(self, args: &SearchArgs) -> bool {
+        self.query.with_untracked(|q| *q != args.query)
+            || self.newest.get_untracked() != args.newest
     }
 }
 

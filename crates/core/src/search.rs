@@ -376,20 +376,7 @@ impl SearchIndex {
     pub fn open(dir: &DataDir) -> Result<Self, SearchError> {
         let root = dir.root().join(SEARCH_DIR);
         std::fs::create_dir_all(&root).map_err(|e| SearchError::io(&root, e))?;
-        let name = std::fs::read_to_string(root.join(CURRENT_FILE))
-            .ok()
-            .map(|s| s.trim().to_owned())
-            .filter(|s| !s.is_empty() && !s.contains(['/', '\\']) && s != "..");
-        let current = match &name {
-            Some(name) => match Generation::open(&root, name) {
-                Ok(generation) => Some(Arc::new(generation)),
-                Err(e) => {
-                    tracing::warn!(error = %e, "search index unusable; it will be rebuilt");
-                    None
-                }
-            },
-            None => None,
-        };
+        let current = load_current(&root);
         Ok(Self {
             inner: Arc::new(Inner {
                 root,
@@ -401,9 +388,10 @@ impl SearchIndex {
         })
     }
 
-    /// Takes the directory's writer lock for the rest of this process's life, the first time
-    /// it writes, and then clears what earlier writers left behind. A second process (the CLI
-    /// beside the app) gets [`SearchError::Locked`] and can still search.
+    /// Takes the directory's writer lock the first time this index writes, for as long as it
+    /// (any clone of it) is open, and then clears what earlier writers left behind. Another
+    /// writer (the CLI beside the app, or an archive of this process being replaced) makes it
+    /// [`SearchError::Locked`]; it can still search.
     fn acquire(&self) -> Result<(), SearchError> {
         let mut slot = lock(&self.inner.lock_file);
         if slot.is_some() {
@@ -422,10 +410,17 @@ impl SearchIndex {
             Err(std::fs::TryLockError::Error(e)) => return Err(SearchError::io(&path, e)),
         }
         *slot = Some(file);
-        remove_leftovers(
-            &self.inner.root,
-            self.current().as_ref().map(|g| g.name.as_str()),
-        );
+        // Another writer may have committed, or even switched generations, since this index
+        // was opened: the app signed out and in again while the old archive's sync was still
+        // winding down, or the CLI synced beside it. Write on what the directory holds now.
+        let current = load_current(&self.inner.root);
+        let keep = current.as_ref().map(|g| g.name.clone());
+        *self
+            .inner
+            .current
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = current;
+        remove_leftovers(&self.inner.root, keep.as_deref());
         Ok(())
     }
 
@@ -766,6 +761,22 @@ async fn apply_feed(
         .await?;
     }
     Ok(report)
+}
+
+/// The generation `root`'s CURRENT file names, if it opens; `None` has the next catch-up
+/// rebuild.
+fn load_current(root: &Path) -> Option<Arc<Generation>> {
+    let name = std::fs::read_to_string(root.join(CURRENT_FILE))
+        .ok()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty() && !s.contains(['/', '\\']) && s != "..")?;
+    match Generation::open(root, &name) {
+        Ok(generation) => Some(Arc::new(generation)),
+        Err(e) => {
+            tracing::warn!(error = %e, "search index unusable; it will be rebuilt");
+            None
+        }
+    }
 }
 
 /// Removes every directory and file of `root` that is not the live generation or `CURRENT`:

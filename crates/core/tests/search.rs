@@ -14,9 +14,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use orrery_core::paths::DataDir;
-use orrery_core::search::{SearchIndex, SearchRequest, SortOrder, Unit, UnitKind, normalize};
+use orrery_core::search::{
+    self, SearchError, SearchIndex, SearchRequest, SortOrder, Unit, UnitKind, normalize,
+};
 use orrery_core::store::Store;
-use orrery_core::sync::{CancellationToken, SyncEngine, SyncOptions, SyncReport};
+use orrery_core::sync::{CancellationToken, SyncEngine, SyncEvent, SyncOptions, SyncReport};
+use tokio::sync::broadcast;
 use zsxq::Client;
 use zsxq::client::{AccessToken, ClientConfig, Pacing, RetryPolicy};
 use zsxq_sim::{Dataset, SimConfig, SimHandle};
@@ -64,7 +67,7 @@ async fn open(dir: &Path) -> (Store, SearchIndex) {
 }
 
 async fn units(store: &Store) -> Vec<Unit> {
-    orrery_core::search::all_units(store).await.unwrap()
+    search::all_units(store).await.unwrap()
 }
 
 /// A unit's normalized text and its key.
@@ -379,6 +382,64 @@ async fn the_change_feed_keeps_the_index_exact_and_a_lost_index_commit_is_repair
     // Answered questions left the unanswered filter.
     let open: BTreeSet<Key> = units.iter().filter(|u| u.open_question).map(key).collect();
     assert_eq!(found(&index, "is:unanswered"), open);
+}
+
+/// The app replaces its archive (sign out, sign in again) while the old one's sync is still
+/// winding down: the new archive's index of the same directory is opened while the old one
+/// writes, even rebuilds, and must take over once the old one is gone, on what it left.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_index_opened_beside_another_writer_takes_over_when_it_is_gone() {
+    let sim = serve(Dataset::Generated(600)).await;
+    let (dir, store, old) = {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, index) = open(dir.path()).await;
+        sync(&store, &sim).await;
+        index.catch_up(&store).await.unwrap();
+        (dir, store, index)
+    };
+    let new = SearchIndex::open(&DataDir::open(dir.path()).unwrap()).unwrap();
+    // The old writer goes on: more posts, and a rebuild into another generation, which
+    // removes the one the new index opened.
+    sim.advance(150);
+    sync(&store, &sim).await;
+    old.rebuild(&store, &|_| {}).await.unwrap();
+    assert!(matches!(
+        new.catch_up(&store).await,
+        Err(SearchError::Locked)
+    ));
+
+    let (events, receiver) = broadcast::channel::<SyncEvent>(16);
+    let following = tokio::spawn(search::follow(new.clone(), store.clone(), receiver));
+    sim.advance(150);
+    sync(&store, &sim).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!following.is_finished(), "a locked index keeps following");
+    drop(old);
+
+    let latest = store.latest_change_seq().await.unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while new.status().seq < latest {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the new index did not take over"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    drop(events);
+    let report = following.await.unwrap().unwrap();
+    assert!(!report.rebuilt, "it continued the old writer's generation");
+    let units = units(&store).await;
+    assert_eq!(new.status().documents, units.len() as u64);
+    let scanned = scan(&units);
+    assert_exact(&new, &scanned, &sample_needles(&scanned, 80, 11));
+    let generations: Vec<_> = std::fs::read_dir(dir.path().join("search"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    assert_eq!(generations.len(), 1, "{generations:?}");
+    let live = std::fs::read_to_string(dir.path().join("search/CURRENT")).unwrap();
+    assert!(generations[0].ends_with(live.trim()));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -13,6 +13,8 @@ use crate::sync::SyncEvent;
 
 /// The longest a written page waits before it is searchable.
 pub const INTERVAL: Duration = Duration::from_secs(1);
+/// Between two tries to take over an index another writer holds.
+pub const LOCKED_RETRY: Duration = Duration::from_secs(5);
 
 /// Whether `event` says the archive gained searchable text.
 fn writes_text(event: &SyncEvent) -> bool {
@@ -27,8 +29,10 @@ fn writes_text(event: &SyncEvent) -> bool {
 
 /// Catches `index` up with `store` while `events` flow, and a last time when the channel
 /// closes (the sync ended). Returns what was indexed in all. Errors other than another
-/// process holding the index are returned; [`SearchError::Locked`] ends following quietly,
-/// because that process keeps the index current itself.
+/// writer holding the index are returned. While one does ([`SearchError::Locked`]: the CLI
+/// syncing beside the app, or the archive this one replaced still winding down), it keeps the
+/// index current itself, and following tries again every [`LOCKED_RETRY`] to take over once
+/// it is gone; at the end, a locked index is left to that writer.
 pub async fn follow(
     index: SearchIndex,
     store: Store,
@@ -50,7 +54,10 @@ pub async fn follow(
                 dirty = false;
                 match index.catch_up(&store).await {
                     Ok(report) => add(&mut total, report),
-                    Err(SearchError::Locked) => return Ok(total),
+                    Err(SearchError::Locked) => {
+                        dirty = true;
+                        tick.reset_after(LOCKED_RETRY);
+                    }
                     Err(e) => return Err(e),
                 }
             }
