@@ -2,7 +2,8 @@
 //!
 //! A Tauri 2 window hosting the Leptos UI from `ui/`. This crate holds no business logic: it sets
 //! up logging, the plugins (single instance, remembered window state, opener), the `media:`
-//! protocol serving cached images ([`media`]), the tray and the app-wide sync status event
+//! protocol serving cached images ([`media`]), WebKit's compositing on machines without a GPU
+//! (`render`, Linux), the tray and the app-wide sync status event
 //! ([`tray`]) and the [`state::AppState`] of core handles,
 //! starts the [`archive::Archive`] (the account's, or the demo) with its scheduled sync, and
 //! exposes thin async [`commands`] typed by the `orrery-ipc` contract.
@@ -10,6 +11,8 @@
 mod archive;
 mod commands;
 mod media;
+#[cfg(target_os = "linux")]
+mod render;
 mod state;
 mod tray;
 
@@ -36,6 +39,8 @@ pub fn run() {
             app.manage(state);
             tray::publish_status(app.handle());
             tray::install(app.handle());
+            #[cfg(target_os = "linux")]
+            render::adapt(app.handle());
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 let state = handle.state::<AppState>();
