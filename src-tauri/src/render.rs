@@ -3,7 +3,7 @@
 //! WebKitGTK composites the page with OpenGL. Without a GPU, that OpenGL is Mesa's software
 //! rasterizer (llvmpipe), and compositing through it costs more than drawing the page directly
 //! on the CPU: on a 2-core VM without a GPU, `cargo xtask bench ui` measured keystroke to search
-//! results painted at p95 98 → 42 ms and frames while scrolling at p50 49 → 11 ms with
+//! results painted at p95 98 → 45 ms and frames while scrolling at p50 49 → 12 ms with
 //! compositing off (docs/BENCHMARKS.md). So when the machine has no GPU render node, the window
 //! draws without accelerated compositing. WebKit's own variables
 //! (`WEBKIT_DISABLE_COMPOSITING_MODE`, `WEBKIT_FORCE_COMPOSITING_MODE`) still decide when set.

@@ -410,17 +410,24 @@ impl SearchIndex {
             Err(std::fs::TryLockError::Error(e)) => return Err(SearchError::io(&path, e)),
         }
         *slot = Some(file);
-        // Another writer may have committed, or even switched generations, since this index
-        // was opened: the app signed out and in again while the old archive's sync was still
-        // winding down, or the CLI synced beside it. Write on what the directory holds now.
-        let current = load_current(&self.inner.root);
-        let keep = current.as_ref().map(|g| g.name.clone());
-        *self
-            .inner
-            .current
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = current;
-        remove_leftovers(&self.inner.root, keep.as_deref());
+        // Another writer may have rebuilt into another generation since this index was
+        // opened (the app signed out and in again while the old archive's sync was winding
+        // down, or the CLI synced beside it): write on the one CURRENT names now. Commits to
+        // the same generation need nothing: the writer opens on its latest commit, and the
+        // feed re-applied from an older position changes nothing.
+        let live = current_name(&self.inner.root);
+        if live.as_deref() != self.current().as_ref().map(|g| g.name.as_str()) {
+            *self
+                .inner
+                .current
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) =
+                load_current(&self.inner.root);
+        }
+        remove_leftovers(
+            &self.inner.root,
+            self.current().as_ref().map(|g| g.name.as_str()),
+        );
         Ok(())
     }
 
@@ -766,10 +773,7 @@ async fn apply_feed(
 /// The generation `root`'s CURRENT file names, if it opens; `None` has the next catch-up
 /// rebuild.
 fn load_current(root: &Path) -> Option<Arc<Generation>> {
-    let name = std::fs::read_to_string(root.join(CURRENT_FILE))
-        .ok()
-        .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty() && !s.contains(['/', '\\']) && s != "..")?;
+    let name = current_name(root)?;
     match Generation::open(root, &name) {
         Ok(generation) => Some(Arc::new(generation)),
         Err(e) => {
@@ -777,6 +781,14 @@ fn load_current(root: &Path) -> Option<Arc<Generation>> {
             None
         }
     }
+}
+
+/// The generation `root`'s CURRENT file names, if it names one safely.
+fn current_name(root: &Path) -> Option<String> {
+    std::fs::read_to_string(root.join(CURRENT_FILE))
+        .ok()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty() && !s.contains(['/', '\\']) && s != "..")
 }
 
 /// Removes every directory and file of `root` that is not the live generation or `CURRENT`:
