@@ -1,72 +1,145 @@
-//! The commands the UI invokes: thin adapters from the `orrery-ipc` contract to the core.
+//! The commands the UI invokes, one handler per row of `orrery_ipc::with_commands!`.
 //!
-//! Each handler is declared through [`ipc_command!`], which checks at compile time that the
-//! handler's name is the [`orrery_ipc::Command::NAME`] of the contract type it implements.
-//! [`reading`] serves the reading screens, [`sync`] the status bar, [`account`] sign-in,
-//! settings and the app's folders.
+//! The handlers are generated from that table: a `core` row's handler calls the
+//! [`Orrery`] method of the same name, a `shell` row's handler calls the function of the same
+//! name below (they need the desktop: a channel to the window, the downloads folder, the file
+//! manager, the browser, the tray). Every handler takes its command's `Args` as its one
+//! parameter `args` and returns its `Output` or an [`IpcError`], so a command renamed, or an
+//! argument or result type changed, in the contract fails to build here and in the UI.
 
-mod account;
-mod reading;
-mod sync;
+use orrery_core::session::Orrery;
+use orrery_ipc::commands::{
+    FileArgs, FolderArgs, FolderDto, SettingsArgs, SettingsDto, SyncStatusDto, UrlArgs,
+    WatchSyncArgs,
+};
+use orrery_ipc::{ErrorCode, IpcError, events};
+use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use tauri::ipc::JavaScriptChannelId;
+use tauri::{AppHandle, Emitter, Manager, State, Webview};
+use tauri_plugin_opener::OpenerExt;
+use zsxq::rich_text::is_web_url;
 
-use crate::archive::Archive;
-use crate::state::AppState;
-use orrery_ipc::{ErrorCode, IpcError};
-use std::sync::Arc;
+/// Generates one `#[tauri::command]` per row of the contract, and [`handler`]. The one
+/// parameter is named `args`, which is `orrery_ipc::ARGS`: the name the UI sends.
+macro_rules! handlers {
+    ($($(#[$doc:meta])* $side:ident $name:ident: $ty:ident($args:ty) -> $out:ty;)*) => {
+        $( handlers!(@one $side $name($args) -> $out); )*
 
-/// Asserts at compile time that a handler's function name is its contract's command name.
-macro_rules! ipc_command {
-    ($handler:ident => $contract:ty) => {
-        const _: () = assert!(
-            orrery_ipc::same_name(
-                stringify!($handler),
-                <$contract as orrery_ipc::Command>::NAME
-            ),
-            concat!(
-                "handler `",
-                stringify!($handler),
-                "` is not named after its orrery-ipc command"
-            )
-        );
+        /// Every handler, for `tauri::Builder::invoke_handler`.
+        pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($name),*]
+        }
+    };
+    (@one core $name:ident($args:ty) -> $out:ty) => {
+        #[tauri::command]
+        pub async fn $name(core: State<'_, Orrery>, args: $args) -> Result<$out, IpcError> {
+            core.$name(args).await
+        }
+    };
+    (@one shell $name:ident($args:ty) -> $out:ty) => {
+        #[tauri::command]
+        pub async fn $name(app: AppHandle, webview: Webview, args: $args) -> Result<$out, IpcError> {
+            shell::$name(&app, webview, args).await
+        }
     };
 }
-use ipc_command;
 
-/// The result type of the handler for contract `C`.
-type Reply<C> = Result<<C as orrery_ipc::Command>::Output, IpcError>;
+orrery_ipc::with_commands!(handlers);
 
-/// Every handler, for `tauri::Builder::invoke_handler`.
-pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
-    tauri::generate_handler![
-        account::app_info,
-        account::sign_in,
-        account::sign_out,
-        account::get_settings,
-        account::save_settings,
-        account::open_folder,
-        account::open_external,
-        reading::archive_overview,
-        reading::timeline,
-        reading::circle_filters,
-        reading::mark_circle_read,
-        reading::open_topic,
-        reading::save_file,
-        reading::search,
-        sync::sync_status,
-        sync::sync_now,
-        sync::cancel_sync,
-        sync::watch_sync,
-    ]
-}
+/// The `shell` rows of the contract.
+mod shell {
+    use super::*;
 
-/// The open archive, or why there is none.
-async fn open_archive(state: &AppState) -> Result<Arc<Archive>, IpcError> {
-    state
-        .archive()
-        .await
-        .map_err(|msg| IpcError::new(ErrorCode::Unavailable, msg))
-}
+    /// Saves and applies the settings; the tray takes the language with each status, so the
+    /// status is published again and a new language shows there at once.
+    pub async fn save_settings(
+        app: &AppHandle,
+        _: Webview,
+        args: SettingsArgs,
+    ) -> Result<SettingsDto, IpcError> {
+        let core = app.state::<Orrery>();
+        let saved = core.save_settings(args.settings).await?;
+        if let Ok(session) = core.session().await {
+            let _ = app.emit(events::SYNC_STATUS.name, session.sync_status());
+        }
+        Ok(saved)
+    }
 
-fn internal(err: impl std::fmt::Display) -> IpcError {
-    IpcError::new(ErrorCode::Internal, err.to_string())
+    /// Into the downloads folder, then shown in the file manager: what a browser does with a
+    /// download. Without a configured downloads folder (XDG user dirs unset), `~/Downloads`.
+    pub async fn save_file(
+        app: &AppHandle,
+        _: Webview,
+        args: FileArgs,
+    ) -> Result<String, IpcError> {
+        let downloads = app
+            .path()
+            .download_dir()
+            .or_else(|_| app.path().home_dir().map(|home| home.join("Downloads")))
+            .map_err(internal)?;
+        let saved = app
+            .state::<Orrery>()
+            .save_file(args.file, &downloads)
+            .await?;
+        if let Err(err) = app.opener().reveal_item_in_dir(&saved) {
+            tracing::warn!(%err, "the saved file could not be shown in the file manager");
+        }
+        Ok(saved.display().to_string())
+    }
+
+    /// Streams the status to the window's channel on every change, across sign-in and
+    /// sign-out, until the window goes away (the channel refuses a message).
+    pub async fn watch_sync(
+        app: &AppHandle,
+        webview: Webview,
+        args: WatchSyncArgs,
+    ) -> Result<(), IpcError> {
+        // The UI opens this stream right after it mounts: `cargo xtask bench startup` times
+        // launch to first render by this line.
+        static CONNECTED: AtomicBool = AtomicBool::new(false);
+        if !CONNECTED.swap(true, Ordering::Relaxed) {
+            tracing::info!("UI connected");
+        }
+        let channel = JavaScriptChannelId::from_str(&args.on_status.0)
+            .map_err(|_| IpcError::new(ErrorCode::InvalidInput, "not a channel"))?
+            .channel_on::<_, SyncStatusDto>(webview);
+        app.state::<Orrery>()
+            .follow_status(|status| channel.send(status).is_ok())
+            .await;
+        Ok(())
+    }
+
+    /// Only web links leave the app; anything else is refused here whatever the UI sent.
+    pub async fn open_external(app: &AppHandle, _: Webview, args: UrlArgs) -> Result<(), IpcError> {
+        if !is_web_url(&args.url) {
+            return Err(IpcError::new(
+                ErrorCode::InvalidInput,
+                "only web links can be opened",
+            ));
+        }
+        app.opener()
+            .open_url(args.url.trim(), None::<&str>)
+            .map_err(internal)
+    }
+
+    pub async fn open_folder(
+        app: &AppHandle,
+        _: Webview,
+        args: FolderArgs,
+    ) -> Result<(), IpcError> {
+        let data_dir = app.state::<Orrery>().data_dir().clone();
+        let path = match args.folder {
+            FolderDto::Data => data_dir.root().to_owned(),
+            FolderDto::Logs => data_dir.logs(),
+        };
+        std::fs::create_dir_all(&path).map_err(internal)?;
+        app.opener()
+            .open_path(path.display().to_string(), None::<&str>)
+            .map_err(internal)
+    }
+
+    fn internal(err: impl std::fmt::Display) -> IpcError {
+        IpcError::new(ErrorCode::Internal, err.to_string())
+    }
 }

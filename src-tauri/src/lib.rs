@@ -3,20 +3,21 @@
 //! A Tauri 2 window hosting the Leptos UI from `ui/`. This crate holds no business logic: it sets
 //! up logging, the plugins (single instance, remembered window state, opener), the `media:`
 //! protocol serving cached images ([`media`]), WebKit's compositing on machines without a GPU
-//! (`render`, Linux), the tray and the app-wide sync status event
-//! ([`tray`]) and the [`state::AppState`] of core handles,
-//! starts the [`archive::Archive`] (the account's, or the demo) with its scheduled sync, and
-//! exposes thin async [`commands`] typed by the `orrery-ipc` contract.
+//! (`render`, Linux), the tray and the app-wide sync status event ([`tray`]), manages the
+//! core's [`Orrery`] (which opens the account's session, or the demo's, and swaps them on
+//! sign-in and sign-out), and exposes the [`commands`] generated from the `orrery-ipc`
+//! contract. The demo's simulator starts here ([`demo`], behind the default `demo` feature).
 
-mod archive;
 mod commands;
+#[cfg(feature = "demo")]
+mod demo;
 mod media;
 #[cfg(target_os = "linux")]
 mod render;
-mod state;
 mod tray;
 
-use state::AppState;
+use orrery_core::paths::DataDir;
+use orrery_core::session::Orrery;
 use tauri::Manager;
 
 /// Builds and runs the app until its last window closes.
@@ -34,21 +35,21 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .register_asynchronous_uri_scheme_protocol(media::SCHEME, media::serve)
         .setup(|app| {
-            let state = AppState::open()?;
-            tracing::info!(data_dir = %state.data_dir.root().display(), "Orrery starting");
-            app.manage(state);
+            let data_dir = DataDir::open(DataDir::default_location()?)?;
+            tracing::info!(data_dir = %data_dir.root().display(), "Orrery starting");
+            #[cfg(feature = "demo")]
+            let fallback = Some(demo::fallback());
+            #[cfg(not(feature = "demo"))]
+            let fallback = None;
+            app.manage(Orrery::new(data_dir, fallback));
             tray::publish_status(app.handle());
             tray::install(app.handle());
             #[cfg(target_os = "linux")]
             render::adapt(app.handle());
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
-                let state = handle.state::<AppState>();
-                let prefs = state.prefs();
                 // A failure is logged there and shown by the window through every command.
-                let _ = state
-                    .replace_archive(archive::Archive::start(&state.data_dir, &prefs))
-                    .await;
+                let _ = handle.state::<Orrery>().start().await;
             });
             Ok(())
         })
@@ -57,7 +58,7 @@ pub fn run() {
         .map(|app| {
             app.run(|app, event| {
                 if let tauri::RunEvent::Exit = event {
-                    app.state::<AppState>().stop_sync();
+                    app.state::<Orrery>().stop();
                 }
             })
         });
@@ -75,4 +76,32 @@ fn init_tracing() {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use orrery_ipc::events::MAIN_WINDOW;
+    use orrery_ipc::media::MediaRef;
+
+    /// The window's label and the media origins live in JSON files that cannot name the
+    /// contract's constants: this keeps them alike.
+    #[test]
+    fn the_config_names_the_main_window_and_allows_the_media_origins() {
+        let conf: serde_json::Value =
+            serde_json::from_str(include_str!("../../tauri.conf.json")).expect("tauri.conf.json");
+        assert_eq!(conf["app"]["windows"][0]["label"], MAIN_WINDOW);
+        let capability: serde_json::Value =
+            serde_json::from_str(include_str!("../capabilities/main.json")).expect("capability");
+        assert_eq!(capability["windows"], serde_json::json!([MAIN_WINDOW]));
+        let img_src = conf["app"]["security"]["csp"]["img-src"]
+            .as_str()
+            .expect("an img-src");
+        for windows in [false, true] {
+            let url = MediaRef::Image(orrery_ipc::id::ImageId::new(1)).url(windows);
+            let allowed = img_src
+                .split_whitespace()
+                .any(|source| source != "'self'" && url.starts_with(source));
+            assert!(allowed, "{url} is not allowed by img-src {img_src}");
+        }
+    }
 }

@@ -5,13 +5,13 @@
 //!
 //! Nothing but the cache is reachable through it: the path names an id, never a file.
 
-use crate::state::AppState;
+use orrery_core::session::Orrery;
+use orrery_ipc::media::MediaRef;
 use tauri::http::{Request, Response, StatusCode, header};
 use tauri::{Manager, Runtime, UriSchemeContext, UriSchemeResponder};
-use zsxq::{GroupId, ImageId};
 
 /// The scheme name.
-pub const SCHEME: &str = "media";
+pub use orrery_ipc::media::SCHEME;
 
 /// The protocol handler for `tauri::Builder::register_asynchronous_uri_scheme_protocol`.
 pub fn serve<R: Runtime>(
@@ -22,33 +22,21 @@ pub fn serve<R: Runtime>(
     let app = ctx.app_handle().clone();
     let path = request.uri().path().to_owned();
     tauri::async_runtime::spawn(async move {
-        let state = app.state::<AppState>();
-        responder.respond(image(&state, &path).await);
+        let core = app.state::<Orrery>();
+        responder.respond(image(&core, &path).await);
     });
 }
 
-async fn image(state: &AppState, path: &str) -> Response<Vec<u8>> {
-    let Some((kind, id)) = path
-        .strip_prefix('/')
-        .and_then(|p| p.split_once('/'))
-        .and_then(|(kind, id)| Some((kind, id.parse::<i64>().ok()?)))
-    else {
+async fn image(core: &Orrery, path: &str) -> Response<Vec<u8>> {
+    let Some(media) = MediaRef::from_path(path) else {
         return status(StatusCode::NOT_FOUND);
     };
-    let Ok(archive) = state.archive().await else {
-        return status(StatusCode::SERVICE_UNAVAILABLE);
-    };
-    let (media, client) = (&archive.media, &archive.client);
-    // Both take the cached copy when there is one, else download it.
-    let cached = match kind {
-        "image" => media.image(client, ImageId::new(id)).await,
-        "circle" => media.circle_avatar(client, GroupId::new(id)).await,
-        _ => return status(StatusCode::NOT_FOUND),
-    };
+    // The cached copy when there is one, else downloaded.
+    let cached = core.media(media).await;
     let bytes = match cached {
         Ok(path) => tokio::fs::read(&path).await,
         Err(err) => {
-            tracing::debug!(%err, id, "image unavailable");
+            tracing::debug!(%err, %media, "image unavailable");
             return status(StatusCode::NOT_FOUND);
         }
     };

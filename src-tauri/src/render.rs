@@ -8,6 +8,7 @@
 //! draws without accelerated compositing. WebKit's own variables
 //! (`WEBKIT_DISABLE_COMPOSITING_MODE`, `WEBKIT_FORCE_COMPOSITING_MODE`) still decide when set.
 
+use orrery_ipc::events::MAIN_WINDOW;
 use tauri::{AppHandle, Manager};
 
 /// Turns accelerated compositing off for the main window when no GPU can do it.
@@ -21,7 +22,7 @@ pub fn adapt(app: &AppHandle) {
     if chosen || has_render_node() {
         return;
     }
-    let Some(window) = app.get_webview_window("main") else {
+    let Some(window) = app.get_webview_window(MAIN_WINDOW) else {
         return;
     };
     let applied = window.with_webview(|webview| {

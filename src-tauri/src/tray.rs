@@ -9,21 +9,22 @@
 //! On Linux the tray needs the AppIndicator library at run time (`tray-icon` loads it with
 //! `dlopen` and panics without it); a desktop without it simply gets no tray.
 
-use crate::state::AppState;
-use orrery_ipc::commands::{LanguageDto, SyncStateDto, SyncStatusDto};
+use orrery_core::session::Orrery;
+use orrery_ipc::commands::SyncStatusDto;
+use orrery_ipc::words::Lang;
+use orrery_ipc::{NoArgs, events, events::MAIN_WINDOW};
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Emitter, Listener, Manager};
 
 /// The app-wide event carrying a [`SyncStatusDto`].
-pub const STATUS_EVENT: &str = "sync-status";
+pub const STATUS_EVENT: &str = events::SYNC_STATUS.name;
 
 /// Emits [`STATUS_EVENT`] on every change of the sync status, for the app's lifetime.
 pub fn publish_status(app: &AppHandle) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
-        let state = app.state::<AppState>();
-        state
+        app.state::<Orrery>()
             .follow_status(|status| {
                 if let Err(err) = app.emit(STATUS_EVENT, &status) {
                     tracing::warn!(%err, "the sync status could not be published");
@@ -47,20 +48,21 @@ pub fn install(app: &AppHandle) {
 }
 
 fn build(app: &AppHandle) -> tauri::Result<()> {
-    let texts = Texts::new(chinese(app));
+    // The words are the window's own (orrery_ipc::words), so the two never disagree.
+    let words = lang(app).words();
     let status = MenuItem::with_id(
         app,
         "status",
-        texts.state(&SyncStatusDto::default()),
+        words.status_line(&SyncStatusDto::default()),
         false,
         None::<&str>,
     )?;
-    let open = MenuItem::with_id(app, "open", texts.open, true, None::<&str>)?;
-    let sync = MenuItem::with_id(app, "sync", texts.sync_now, true, None::<&str>)?;
-    let quit = MenuItem::with_id(app, "quit", texts.quit, true, None::<&str>)?;
+    let open = MenuItem::with_id(app, "open", words.open_app, true, None::<&str>)?;
+    let sync = MenuItem::with_id(app, "sync", words.sync_now, true, None::<&str>)?;
+    let quit = MenuItem::with_id(app, "quit", words.quit, true, None::<&str>)?;
     let separator = PredefinedMenuItem::separator(app)?;
     let menu = Menu::with_items(app, &[&status, &separator, &open, &sync, &quit])?;
-    let mut tray = TrayIconBuilder::with_id("main")
+    let mut tray = TrayIconBuilder::with_id(MAIN_WINDOW)
         .menu(&menu)
         .tooltip("Orrery 星仪")
         .on_menu_event(|app, event| match event.id().as_ref() {
@@ -68,9 +70,7 @@ fn build(app: &AppHandle) -> tauri::Result<()> {
             "sync" => {
                 let app = app.clone();
                 tauri::async_runtime::spawn(async move {
-                    if let Ok(archive) = app.state::<AppState>().archive().await {
-                        archive.schedule.sync_now();
-                    }
+                    let _ = app.state::<Orrery>().sync_now(NoArgs {}).await;
                 });
             }
             "quit" => app.exit(0),
@@ -86,12 +86,12 @@ fn build(app: &AppHandle) -> tauri::Result<()> {
             return;
         };
         // The language may have changed in Settings since the last status.
-        let texts = Texts::new(chinese(&handle));
+        let words = lang(&handle).words();
         let updated = status
-            .set_text(texts.state(&now))
-            .and_then(|()| open.set_text(texts.open))
-            .and_then(|()| sync.set_text(texts.sync_now))
-            .and_then(|()| quit.set_text(texts.quit));
+            .set_text(words.status_line(&now))
+            .and_then(|()| open.set_text(words.open_app))
+            .and_then(|()| sync.set_text(words.sync_now))
+            .and_then(|()| quit.set_text(words.quit));
         if let Err(err) = updated {
             tracing::debug!(%err, "tray menu");
         }
@@ -101,7 +101,7 @@ fn build(app: &AppHandle) -> tauri::Result<()> {
 
 /// Brings the window back: from the tray, or when Orrery is launched a second time.
 pub fn show_window(app: &AppHandle) {
-    if let Some(window) = app.get_webview_window("main") {
+    if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
         let _ = window.unminimize();
         let _ = window.show();
         let _ = window.set_focus();
@@ -109,102 +109,17 @@ pub fn show_window(app: &AppHandle) {
 }
 
 /// The language the member chose, else the system's (as the window decides it).
-fn chinese(app: &AppHandle) -> bool {
-    match app.state::<AppState>().prefs().language {
-        Some(LanguageDto::ZhCn) => true,
-        Some(LanguageDto::En) => false,
-        None => system_is_chinese(),
+fn lang(app: &AppHandle) -> Lang {
+    match app.state::<Orrery>().prefs().language {
+        Some(choice) => Lang::from_setting(choice),
+        None => system_lang(),
     }
 }
 
-fn system_is_chinese() -> bool {
+fn system_lang() -> Lang {
     ["LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"]
         .iter()
         .filter_map(|var| std::env::var(var).ok())
         .find(|v| !v.is_empty())
-        .is_some_and(|v| v.to_ascii_lowercase().starts_with("zh"))
-}
-
-/// The tray's words, in one language.
-#[derive(Debug, Clone, Copy)]
-struct Texts {
-    zh: bool,
-    open: &'static str,
-    sync_now: &'static str,
-    quit: &'static str,
-}
-
-impl Texts {
-    fn new(zh: bool) -> Self {
-        if zh {
-            Self {
-                zh,
-                open: "打开星仪",
-                sync_now: "立即同步",
-                quit: "退出",
-            }
-        } else {
-            Self {
-                zh,
-                open: "Open Orrery",
-                sync_now: "Sync now",
-                quit: "Quit",
-            }
-        }
-    }
-
-    /// The status line: the state, and while syncing the circle and how far the run is.
-    fn state(&self, s: &SyncStatusDto) -> String {
-        let zh = self.zh;
-        match s.state {
-            SyncStateDto::Syncing => {
-                let word = if zh { "同步中" } else { "Syncing" };
-                let progress = format!("({}/{})", s.circles_done, s.circles_total);
-                match &s.circle {
-                    Some(circle) => format!("{word} {circle} {progress}"),
-                    None => format!("{word} {progress}"),
-                }
-            }
-            SyncStateDto::CaughtUp if zh => "已是最新".to_owned(),
-            SyncStateDto::CaughtUp => "Up to date".to_owned(),
-            SyncStateDto::Idle if zh => "未在同步".to_owned(),
-            SyncStateDto::Idle => "Not syncing".to_owned(),
-            SyncStateDto::NeedsLogin if zh => "需要重新登录".to_owned(),
-            SyncStateDto::NeedsLogin => "Sign in again".to_owned(),
-            SyncStateDto::Failed if zh => "同步出错，稍后重试".to_owned(),
-            SyncStateDto::Failed => "Sync failed; retrying later".to_owned(),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_status_line_names_the_circle_and_the_progress() {
-        let syncing = SyncStatusDto {
-            state: SyncStateDto::Syncing,
-            circle: Some("读书会".to_owned()),
-            circles_done: 2,
-            circles_total: 5,
-            ..SyncStatusDto::default()
-        };
-        assert_eq!(Texts::new(true).state(&syncing), "同步中 读书会 (2/5)");
-        assert_eq!(Texts::new(false).state(&syncing), "Syncing 读书会 (2/5)");
-        let starting = SyncStatusDto {
-            circle: None,
-            ..syncing
-        };
-        assert_eq!(Texts::new(false).state(&starting), "Syncing (2/5)");
-        let expired = SyncStatusDto {
-            state: SyncStateDto::NeedsLogin,
-            ..SyncStatusDto::default()
-        };
-        assert_eq!(Texts::new(true).state(&expired), "需要重新登录");
-        assert_eq!(
-            Texts::new(false).state(&SyncStatusDto::default()),
-            "Not syncing"
-        );
-    }
+        .map_or(Lang::En, |v| Lang::from_tag(&v))
 }

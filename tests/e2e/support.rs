@@ -358,20 +358,7 @@ fn unlocked_keyring(home: &Path, bus: &str) -> anyhow::Result<Child> {
     }
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let owned = Command::new("dbus-send")
-            .args([
-                "--session",
-                "--print-reply",
-                "--dest=org.freedesktop.DBus",
-                "/org/freedesktop/DBus",
-                "org.freedesktop.DBus.NameHasOwner",
-                "string:org.freedesktop.secrets",
-            ])
-            .env("DBUS_SESSION_BUS_ADDRESS", bus)
-            .stdin(Stdio::null())
-            .output()
-            .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).contains("boolean true"));
-        if owned {
+        if orrery_testkit::secret_service::secrets_owned(Some(bus)) {
             return Ok(daemon);
         }
         if Instant::now() > deadline {

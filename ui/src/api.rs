@@ -6,6 +6,7 @@
 //! sync status over; [`media_url`] names cached media.
 
 use orrery_ipc::commands::{ChannelRef, SyncStatusDto, WatchSync, WatchSyncArgs};
+use orrery_ipc::media::MediaRef;
 use orrery_ipc::{Command, ErrorCode, IpcError};
 use wasm_bindgen::prelude::*;
 
@@ -31,7 +32,8 @@ extern "C" {
 
 /// Invokes `C` on the shell and decodes its result.
 pub async fn invoke<C: Command>(args: &C::Args) -> Result<C::Output, IpcError> {
-    let args = serde_wasm_bindgen::to_value(args)
+    // Every handler takes one parameter, `args` (see orrery_ipc::with_commands).
+    let args = serde_wasm_bindgen::to_value(&Invocation { args })
         .map_err(|e| bridge_error(format!("cannot encode arguments: {e}")))?;
     match tauri_invoke(C::NAME, args).await {
         Ok(value) => serde_wasm_bindgen::from_value(value)
@@ -68,20 +70,42 @@ pub fn watch_sync(on_status: impl Fn(SyncStatusDto) + 'static) -> Result<(), Ipc
     Ok(())
 }
 
-/// The URL of cached media on the shell's `media:` protocol: `kind` is `image` (an image id)
-/// or `circle` (a circle's picture). Windows' webview reaches custom protocols as
-/// `http://<scheme>.localhost`, the others as `<scheme>://localhost`.
-pub fn media_url(kind: &str, id: &str) -> String {
+/// The URL of cached media on the shell's `media:` protocol (see [`MediaRef::url`]).
+pub fn media_url(media: MediaRef) -> String {
     let windows = web_sys::window()
         .and_then(|w| w.navigator().user_agent().ok())
         .is_some_and(|ua| ua.contains("Windows"));
-    if windows {
-        format!("http://media.localhost/{kind}/{id}")
-    } else {
-        format!("media://localhost/{kind}/{id}")
-    }
+    media.url(windows)
+}
+
+/// What `invoke` sends: `{"args": …}`. The field is named [`orrery_ipc::ARGS`].
+#[derive(serde::Serialize)]
+struct Invocation<'a, A> {
+    args: &'a A,
 }
 
 fn bridge_error(message: String) -> IpcError {
     IpcError::new(ErrorCode::Ipc, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use orrery_ipc::commands::TopicArgs;
+    use orrery_ipc::id::TopicId;
+
+    /// The shell's generated handlers take one parameter named `orrery_ipc::ARGS`.
+    #[test]
+    fn invocations_send_the_arguments_as_the_one_parameter_every_handler_takes() {
+        let args = TopicArgs {
+            topic: TopicId::new(9_007_199_254_740_993),
+        };
+        let json = serde_json::to_value(Invocation { args: &args }).expect("serializes");
+        let mut expected = serde_json::Map::new();
+        expected.insert(
+            orrery_ipc::ARGS.to_owned(),
+            serde_json::json!({ "topic": "9007199254740993" }),
+        );
+        assert_eq!(json, serde_json::Value::Object(expected));
+    }
 }

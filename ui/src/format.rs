@@ -75,6 +75,11 @@ fn civil(ms: i64) -> (i64, i64, i64) {
     civil_date(ms, 0)
 }
 
+/// The local time zone's offset from UTC in minutes (UTC+8 is 480), for the functions above.
+pub fn tz_offset_min() -> i32 {
+    -(js_sys::Date::new_0().get_timezone_offset() as i32)
+}
+
 /// An unread badge: the count, or "99+".
 pub fn badge(count: u64) -> String {
     if count > 99 {

@@ -2,10 +2,15 @@
 //!
 //! A [`Texts`] table per language: a key is a struct field, so a missing translation or a
 //! misspelt key fails to compile (the same guarantee leptos_i18n gives, without its build
-//! step). Chinese is the default whenever the system language is Chinese; the member can pick
-//! either in Settings.
+//! step). The words the tray shows too (the sync states, "sync now", the app's name) are not
+//! here but in `orrery_ipc::words`, which both read, reached as [`Texts::words`]. Chinese is
+//! the default whenever the system language is Chinese; the member can pick either in
+//! Settings. A failed command is told by its [`ErrorCode`] in the member's language
+//! ([`Texts::error`]): the core's own message is English and only a detail.
 
+use orrery_ipc::ErrorCode;
 use orrery_ipc::commands::LanguageDto;
+use orrery_ipc::words::{Lang, Words};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Locale {
@@ -16,10 +21,21 @@ pub enum Locale {
 impl Locale {
     /// The locale for a BCP 47 language tag such as `navigator.language`.
     pub fn from_tag(tag: &str) -> Self {
-        if tag.trim().to_ascii_lowercase().starts_with("zh") {
-            Self::ZhCn
-        } else {
-            Self::En
+        Self::from_lang(Lang::from_tag(tag))
+    }
+
+    fn from_lang(lang: Lang) -> Self {
+        match lang {
+            Lang::ZhCn => Self::ZhCn,
+            Lang::En => Self::En,
+        }
+    }
+
+    /// The same language in the table shared with the tray.
+    pub fn lang(self) -> Lang {
+        match self {
+            Self::ZhCn => Lang::ZhCn,
+            Self::En => Lang::En,
         }
     }
 
@@ -33,11 +49,7 @@ impl Locale {
 
     /// The member's choice, or the system's language.
     pub fn chosen(choice: Option<LanguageDto>) -> Self {
-        match choice {
-            Some(LanguageDto::ZhCn) => Self::ZhCn,
-            Some(LanguageDto::En) => Self::En,
-            None => Self::detect(),
-        }
+        choice.map_or_else(Self::detect, |c| Self::from_lang(Lang::from_setting(c)))
     }
 
     /// The other language, for the toggle.
@@ -50,10 +62,7 @@ impl Locale {
 
     /// As a setting.
     pub fn setting(self) -> LanguageDto {
-        match self {
-            Self::ZhCn => LanguageDto::ZhCn,
-            Self::En => LanguageDto::En,
-        }
+        self.lang().setting()
     }
 
     /// The value for the `lang` attribute of the page.
@@ -77,6 +86,8 @@ macro_rules! texts {
     ($($(#[$doc:meta])* $key:ident),* $(,)?) => {
         #[derive(Debug)]
         pub struct Texts {
+            /// The words shared with the tray.
+            pub words: &'static Words,
             $($(#[$doc])* pub $key: &'static str,)*
         }
 
@@ -91,7 +102,6 @@ macro_rules! texts {
 }
 
 texts! {
-    app_name,
     tagline,
     /// The label of the language toggle, written in the language it switches to.
     switch_language,
@@ -184,12 +194,6 @@ texts! {
     chip_before,
     chip_not,
     chip_remove,
-    sync_idle,
-    sync_syncing,
-    sync_caught_up,
-    sync_needs_login,
-    sync_failed,
-    sync_now,
     cancel_sync,
     retry,
     last_synced,
@@ -227,10 +231,18 @@ texts! {
     signin_checking,
     try_demo,
     back,
+    /// What was wrong with a refused sign-in, before the core's detail.
+    signin_refused,
+    error_invalid_input,
+    error_not_found,
+    error_needs_login,
+    error_unavailable,
+    error_ipc,
+    error_internal,
 }
 
 static ZH_CN: Texts = Texts {
-    app_name: "星仪",
+    words: Lang::ZhCn.words(),
     tagline: "离线的知识星球",
     switch_language: "English",
     loading: "正在加载…",
@@ -316,12 +328,6 @@ static ZH_CN: Texts = Texts {
     chip_before: "早于",
     chip_not: "不含",
     chip_remove: "移除此条件",
-    sync_idle: "等待同步",
-    sync_syncing: "正在同步",
-    sync_caught_up: "已是最新",
-    sync_needs_login: "登录已失效",
-    sync_failed: "同步出错",
-    sync_now: "立即同步",
     cancel_sync: "取消",
     retry: "重试",
     last_synced: "上次同步：",
@@ -356,10 +362,17 @@ static ZH_CN: Texts = Texts {
     signin_checking: "正在向知识星球验证…",
     try_demo: "先试用演示",
     back: "返回",
+    signin_refused: "无法使用这个凭证登录：",
+    error_invalid_input: "请求无效。",
+    error_not_found: "找不到这项内容，它可能尚未存档。",
+    error_needs_login: "知识星球要求重新登录。",
+    error_unavailable: "知识星球或网络暂时不可用，请稍后再试。",
+    error_ipc: "无法连接到应用核心。",
+    error_internal: "出错了。",
 };
 
 static EN: Texts = Texts {
-    app_name: "Orrery",
+    words: Lang::En.words(),
     tagline: "知识星球, offline",
     switch_language: "中文",
     loading: "Loading…",
@@ -445,12 +458,6 @@ static EN: Texts = Texts {
     chip_before: "before",
     chip_not: "not",
     chip_remove: "Remove this condition",
-    sync_idle: "Waiting to sync",
-    sync_syncing: "Syncing",
-    sync_caught_up: "Up to date",
-    sync_needs_login: "Signed out by ZSXQ",
-    sync_failed: "Sync failed",
-    sync_now: "Sync now",
     cancel_sync: "Cancel",
     retry: "Retry",
     last_synced: "Last synced: ",
@@ -485,7 +492,28 @@ static EN: Texts = Texts {
     signin_checking: "Checking with ZSXQ…",
     try_demo: "Try the demo",
     back: "Back",
+    signin_refused: "Could not sign in with this token: ",
+    error_invalid_input: "The request was not valid.",
+    error_not_found: "Not found: it may not be archived yet.",
+    error_needs_login: "ZSXQ asks you to sign in again.",
+    error_unavailable: "ZSXQ or the network is unavailable; try again later.",
+    error_ipc: "Cannot reach the app core.",
+    error_internal: "Something went wrong.",
 };
+
+impl Texts {
+    /// A failed command's code, told in this language.
+    pub fn error(&self, code: ErrorCode) -> &'static str {
+        match code {
+            ErrorCode::InvalidInput => self.error_invalid_input,
+            ErrorCode::NotFound => self.error_not_found,
+            ErrorCode::NeedsLogin => self.error_needs_login,
+            ErrorCode::Unavailable => self.error_unavailable,
+            ErrorCode::Ipc => self.error_ipc,
+            ErrorCode::Internal => self.error_internal,
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -529,6 +557,31 @@ mod tests {
                     "English {key} is Chinese: {e:?}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn every_error_code_has_its_own_words_in_both_languages() {
+        let codes = [
+            ErrorCode::InvalidInput,
+            ErrorCode::NotFound,
+            ErrorCode::NeedsLogin,
+            ErrorCode::Unavailable,
+            ErrorCode::Ipc,
+            ErrorCode::Internal,
+        ];
+        for t in [&ZH_CN, &EN] {
+            let words: std::collections::HashSet<_> = codes.iter().map(|c| t.error(*c)).collect();
+            assert_eq!(words.len(), codes.len(), "two codes share their words");
+        }
+        assert_eq!(ZH_CN.error(ErrorCode::NotFound), ZH_CN.error_not_found);
+        assert_eq!(EN.error(ErrorCode::Ipc), EN.error_ipc);
+    }
+
+    #[test]
+    fn the_window_shares_the_trays_words() {
+        for locale in [Locale::ZhCn, Locale::En] {
+            assert!(std::ptr::eq(locale.texts().words, locale.lang().words()));
         }
     }
 }

@@ -1,24 +1,30 @@
 //! `orrery-ui`: Orrery's user interface, a Leptos app rendered on the client.
 //!
-//! Trunk compiles it to wasm32 and the desktop shell embeds the result. [`api`] is the only
-//! module that talks to the shell, through the typed `orrery-ipc` contract; [`i18n`] holds every
-//! string the user reads, in zh-CN and English; [`app`] composes the screens: [`sidebar`],
-//! [`timeline`], [`reader`], [`search`], [`status`], [`settings`] and [`signin`]. What is not a
-//! component — [`format`], [`keys`], the timeline's windowing and the search chips — is plain
-//! functions with unit tests.
+//! Trunk compiles it to wasm32 and the desktop shell embeds the result. The modules are
+//! layered, each importing only from the layers below it:
+//!
+//! 1. The ground: [`state`] (the signals every screen shares and the current view), [`api`]
+//!    (the only module that talks to the shell, through the typed `orrery-ipc` contract),
+//!    [`i18n`] (every string the user reads, in zh-CN and English, with the words shared with
+//!    the tray from `orrery_ipc::words`), [`format`], [`keys`], [`measure`] (the hooks the UI
+//!    benchmark reads), and the plain state machines [`search_loop`] and [`timeline_window`].
+//!    What is not a component is plain Rust with unit tests that run natively.
+//! 2. [`components`]: the sidebar, the status bar, the top bar, chips, search hits, timeline
+//!    rows and filters, attachments, error texts.
+//! 3. [`pages`]: timeline, reader, search (also the palette), settings, sign-in.
+//! 4. [`app`]: the root, composing them; nothing imports it.
 
 mod api;
 mod app;
+mod components;
 mod format;
 mod i18n;
 mod keys;
-mod reader;
-mod search;
-mod settings;
-mod sidebar;
-mod signin;
-mod status;
-mod timeline;
+mod measure;
+mod pages;
+mod search_loop;
+mod state;
+mod timeline_window;
 
 fn main() {
     console_error_panic_hook::set_once();

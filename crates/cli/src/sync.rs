@@ -2,8 +2,9 @@
 //! the core's [`SyncEngine`].
 //!
 //! The account decides where and as whom (the base URL remembered by `login`, the token from
-//! the keyring or `ORRERY_TOKEN`) and gives the engine its one [`Client`](zsxq::Client), so the
-//! whole run spends one pacing budget. Progress goes to stderr — one rewritten status line on a
+//! the keyring or `ORRERY_TOKEN`); the core's [`Session`] opens the archive on it with the
+//! account's one [`Client`](zsxq::Client), so the whole run spends one pacing budget, and the
+//! same image cache cap as the app (its Settings). Progress goes to stderr — one rewritten status line on a
 //! terminal, plain lines otherwise — and the per-circle report to stdout. Ctrl-C cancels
 //! cleanly: the page being committed finishes and the next run resumes.
 //!
@@ -16,13 +17,11 @@ use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
 use orrery_core::account::AccountError;
-use orrery_core::media::MediaCache;
 use orrery_core::paths::DataDir;
-use orrery_core::search::{self, SearchIndex};
-use orrery_core::store::Store;
+use orrery_core::session::{Session, Source};
+use orrery_core::settings::Settings;
 use orrery_core::sync::{
-    CircleState, Phase, SyncEngine, SyncError, SyncEvent, SyncHandle, SyncMode, SyncOptions,
-    SyncReport, SyncStatus,
+    CircleState, Phase, SyncError, SyncEvent, SyncHandle, SyncMode, SyncReport, SyncStatus,
 };
 use tokio::sync::broadcast;
 use tokio::sync::broadcast::error::RecvError;
@@ -51,7 +50,7 @@ pub struct SyncArgs {
 pub async fn sync(dir: &DataDir, args: &SyncArgs) -> anyhow::Result<()> {
     let mut config = account::saved_config(dir)?;
     if args.no_pacing {
-        // Pacing protects the user's real account from a ban (PROTOCOL.md §4): it may only be
+        // Pacing protects the user's real account from a ban (docs/protocol.md §4): it may only be
         // turned off against a simulator on this machine.
         anyhow::ensure!(
             zsxq::client::is_loopback_url(&config.base_url),
@@ -61,24 +60,15 @@ pub async fn sync(dir: &DataDir, args: &SyncArgs) -> anyhow::Result<()> {
         );
         config.pacing = Pacing::none();
     }
-    let (account, client) = account::signed_in(dir, config).await?;
-    let store = Store::open(dir).await?;
-    let options = SyncOptions {
-        circles: args.circle.map(|id| vec![GroupId::new(id)]),
-        ..SyncOptions::default()
+    let (account, _) = account::signed_in(dir, config).await?;
+    let source = Source::Account {
+        dir: dir.clone(),
+        account: account.clone(),
     };
-    // Before any download starts: what a killed run left half-written goes.
-    MediaCache::new(store.clone(), options.image_cache_bytes)
-        .sweep()
-        .await?;
-    let engine = SyncEngine::new(store.clone(), client.clone(), options);
-    let events = engine.subscribe();
+    let session = Session::open(source, &Settings::new(dir).load()).await?;
     // New posts become searchable while the sync runs (see orrery_core::search::follow).
-    let indexing = tokio::spawn(search::follow(
-        SearchIndex::open(dir)?,
-        store.clone(),
-        engine.subscribe(),
-    ));
+    let (engine, indexing) = session.sync_engine(args.circle.map(|id| vec![GroupId::new(id)]));
+    let events = engine.subscribe();
     let mode = if args.once {
         SyncMode::Once
     } else {
@@ -95,15 +85,15 @@ pub async fn sync(dir: &DataDir, args: &SyncArgs) -> anyhow::Result<()> {
     });
     let report = follow(handle, events).await;
     match indexing.await {
-        Ok(Ok(_)) => {}
+        Ok(Ok(())) => {}
         Ok(Err(e)) => warn(&format!(
             "the search index could not keep up ({e}); `orrery-cli reindex` rebuilds it"
         )),
         Err(e) => warn(&format!("the search indexer stopped: {e}")),
     }
-    store.close().await;
+    session.store().close().await;
     let report = report?;
-    if let Some(remaining) = client.expires_in() {
+    if let Some(remaining) = session.client().expires_in() {
         let expiry = account.note_expiry(remaining);
         if expiry.warn {
             warn(

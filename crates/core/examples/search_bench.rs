@@ -27,13 +27,11 @@ use std::time::{Duration, Instant};
 use orrery_core::paths::DataDir;
 use orrery_core::search::{SearchIndex, SearchRequest, SortOrder, Unit, normalize};
 use orrery_core::store::Store;
+use orrery_testkit::needles;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 use zsxq::{Comment, GroupId, Topic, TopicId};
 use zsxq_sim::{Dataset, SimConfig};
-
-#[path = "../tests/support/needles.rs"]
-mod needles;
 
 const ENGINES: [&str; 3] = ["orrery", "fts5", "like"];
 /// Results shown per query.

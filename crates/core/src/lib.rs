@@ -21,6 +21,10 @@
 //! feed: every substring of Chinese or English text is found, ranked with jieba words, with
 //! the query language of `docs/search.md`.
 //!
+//! [`session::Session`] is one data folder open against one service and token, with its sync;
+//! [`session::Orrery`] owns the app's current session, swaps it on sign-in and sign-out, and
+//! serves the `orrery-ipc` commands by name. The shell and the CLI open sessions there.
+//!
 //! [`reader`] builds what the app's reading screens show (circles with unread counts,
 //! timelines, a topic with its thread, search results) as `orrery-ipc` views with sanitized
 //! HTML; [`sync::Schedule`] runs the app's sync on an interval and on demand; [`settings`]
@@ -31,6 +35,7 @@ pub mod media;
 pub mod paths;
 pub mod reader;
 pub mod search;
+pub mod session;
 pub mod settings;
 pub mod store;
 pub mod sync;

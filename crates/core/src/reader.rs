@@ -17,6 +17,7 @@ use orrery_ipc::commands::{
     ArchiveOverviewDto, CircleDto, CircleFiltersDto, CursorDto, FacetDto, SyncStateDto, TabDto,
     TimelineArgs, TimelinePageDto, TopicKindDto, TopicRowDto,
 };
+use orrery_ipc::id as ipc;
 use zsxq::{ColumnId, GroupId, TopicId, TopicKind};
 
 use crate::store::{Facet, Store, StoreError, TimelineFilter, TimelineKey, TopicSummary};
@@ -56,7 +57,7 @@ pub async fn overview(
         let count = counts.iter().find(|c| c.group_id == circle.group_id);
         let states = store.sync_states(circle.group_id).await?;
         dtos.push(CircleDto {
-            id: circle.group_id.to_string(),
+            id: ipc::CircleId::new(circle.group_id.get()),
             name: circle.name,
             topics: count.map_or(0, |c| c.topics),
             unread: count.map_or(0, |c| c.unread),
@@ -71,7 +72,7 @@ pub async fn overview(
 
 /// One page of a circle's timeline.
 pub async fn timeline(store: &Store, args: &TimelineArgs) -> Result<TimelinePageDto, ReaderError> {
-    let group = GroupId::new(parse_id(&args.circle)?);
+    let group = GroupId::new(args.circle.get());
     let filter = if let Some(tag) = args.hashtag.as_deref().filter(|t| !t.is_empty()) {
         TimelineFilter::Hashtag(tag.to_owned())
     } else if let Some(column) = args.column.as_deref().filter(|c| !c.is_empty()) {
@@ -85,13 +86,10 @@ pub async fn timeline(store: &Store, args: &TimelineArgs) -> Result<TimelinePage
             TabDto::Tasks => TimelineFilter::Kind(TopicKind::Task),
         }
     };
-    let after = match &args.after {
-        Some(cursor) => Some(TimelineKey {
-            create_time_ms: cursor.time_ms,
-            topic_id: TopicId::new(parse_id(&cursor.topic_id)?),
-        }),
-        None => None,
-    };
+    let after = args.after.as_ref().map(|cursor| TimelineKey {
+        create_time_ms: cursor.time_ms,
+        topic_id: TopicId::new(cursor.topic_id.get()),
+    });
     let limit = args.limit.clamp(1, MAX_PAGE);
     let topics = store.timeline(group, &filter, after, limit).await?;
     let ids: Vec<TopicId> = topics.iter().map(|t| t.topic_id).collect();
@@ -103,7 +101,7 @@ pub async fn timeline(store: &Store, args: &TimelineArgs) -> Result<TimelinePage
             let key = last.key();
             CursorDto {
                 time_ms: key.create_time_ms,
-                topic_id: key.topic_id.to_string(),
+                topic_id: ipc::TopicId::new(key.topic_id.get()),
             }
         });
     Ok(TimelinePageDto {
@@ -113,8 +111,11 @@ pub async fn timeline(store: &Store, args: &TimelineArgs) -> Result<TimelinePage
 }
 
 /// A circle's hashtags and columns.
-pub async fn circle_filters(store: &Store, circle: &str) -> Result<CircleFiltersDto, ReaderError> {
-    let facets = store.circle_facets(GroupId::new(parse_id(circle)?)).await?;
+pub async fn circle_filters(
+    store: &Store,
+    circle: GroupId,
+) -> Result<CircleFiltersDto, ReaderError> {
+    let facets = store.circle_facets(circle).await?;
     let dto = |f: Facet| FacetDto {
         id: f.id,
         name: f.name,
@@ -130,8 +131,8 @@ pub async fn circle_filters(store: &Store, circle: &str) -> Result<CircleFilters
 pub(crate) fn row(topic: &TopicSummary, unread: &HashSet<TopicId>) -> TopicRowDto {
     let (title, excerpt) = text::title_and_excerpt(topic.title.as_deref(), &topic.plain_text);
     TopicRowDto {
-        id: topic.topic_id.to_string(),
-        circle_id: topic.group_id.to_string(),
+        id: ipc::TopicId::new(topic.topic_id.get()),
+        circle_id: ipc::CircleId::new(topic.group_id.get()),
         kind: kind(&topic.kind),
         author: topic.author_name.clone(),
         time_ms: topic.create_time.to_unix_millis(),

@@ -1,19 +1,98 @@
 //! Every command the shell offers, with its argument and result types.
+//!
+//! [`with_commands!`](crate::with_commands) is the one table of commands: the structs below
+//! are generated from it, and so are the shell's handlers, so a command's name, its argument
+//! type and its result type are written once. Each command takes one argument, `args`, so the
+//! field names the UI sends are the fields of the `Args` struct on both sides.
 
+use crate::id::{CircleId, FileId, TopicId};
 pub use crate::settings::*;
 pub use crate::views::*;
-use crate::{Command, NoArgs};
 use serde::{Deserialize, Serialize};
 
-/// What the app is and where it keeps its data: shown on the start screen and in Settings.
-#[derive(Debug, Clone, Copy)]
-pub struct AppInfo;
-
-impl Command for AppInfo {
-    const NAME: &'static str = "app_info";
-    type Args = NoArgs;
-    type Output = AppInfoDto;
+/// Calls `$callback! { … }` with every command, one row each:
+/// `#[doc] side name: Type(Args) -> Output;`.
+///
+/// `core` rows are served by the core's `Orrery` method called `name`, which takes `Args` and
+/// returns `Result<Output, E>` with `E: Into<IpcError>`; the shell's handler for them is
+/// generated. `shell` rows need the window or the desktop (a channel, the downloads folder,
+/// the system browser, the tray), and the shell implements them by hand.
+///
+/// Adding a command: a row here, its method in the core (or the shell), its call in the UI
+/// through `api::invoke::<Type>` (docs/architecture.md).
+#[macro_export]
+macro_rules! with_commands {
+    ($callback:path) => {
+        $callback! {
+            /// What the app is and where it keeps its data: the start screen and Settings.
+            core app_info: AppInfo($crate::NoArgs) -> $crate::commands::AppInfoDto;
+            /// The circles in the archive with their unread counts, and where the sync stands.
+            core archive_overview: ArchiveOverview($crate::NoArgs)
+                -> $crate::commands::ArchiveOverviewDto;
+            /// A page of a circle's timeline.
+            core timeline: Timeline($crate::commands::TimelineArgs)
+                -> $crate::commands::TimelinePageDto;
+            /// The hashtags and columns of a circle.
+            core circle_filters: CircleFilters($crate::commands::CircleArgs)
+                -> $crate::commands::CircleFiltersDto;
+            /// Marks every topic of a circle read.
+            core mark_circle_read: MarkCircleRead($crate::commands::CircleArgs) -> ();
+            /// One topic with its thread; opening it marks it read.
+            core open_topic: OpenTopic($crate::commands::TopicArgs) -> $crate::commands::TopicDto;
+            /// Searches every circle.
+            core search: Search($crate::commands::SearchArgs)
+                -> $crate::commands::SearchResultsDto;
+            /// Starts a sync now (or lets the running one go on).
+            core sync_now: SyncNow($crate::NoArgs) -> ();
+            /// Stops the running sync; the next one starts on the interval or with `SyncNow`.
+            core cancel_sync: CancelSync($crate::NoArgs) -> ();
+            /// The member's settings.
+            core get_settings: GetSettings($crate::NoArgs) -> $crate::commands::SettingsDto;
+            /// Checks a pasted token with the service, keeps it in the keyring and switches the
+            /// app to the account.
+            core sign_in: SignIn($crate::commands::TokenArgs) -> $crate::commands::AppInfoDto;
+            /// Forgets the token (keyring entry removed) and switches the app to the demo; the
+            /// archive stays on disk.
+            core sign_out: SignOut($crate::NoArgs) -> $crate::commands::AppInfoDto;
+            /// Saves the member's settings and applies them (the tray's language too).
+            shell save_settings: SaveSettings($crate::commands::SettingsArgs)
+                -> $crate::commands::SettingsDto;
+            /// Saves a topic's attached file into the member's downloads folder (downloading it
+            /// first when it is not cached) and shows it in the file manager; answers where it
+            /// was written.
+            shell save_file: SaveFile($crate::commands::FileArgs) -> String;
+            /// Streams the sync status to a channel on every change, across sign-in and
+            /// sign-out; the call itself only returns when the window is gone.
+            shell watch_sync: WatchSync($crate::commands::WatchSyncArgs) -> ();
+            /// Opens a web link in the system browser. Only `http` and `https` are accepted.
+            shell open_external: OpenExternal($crate::commands::UrlArgs) -> ();
+            /// Opens one of the app's folders in the file manager.
+            shell open_folder: OpenFolder($crate::commands::FolderArgs) -> ();
+        }
+    };
 }
+
+/// Declares each command of the table as a unit struct implementing [`Command`](crate::Command).
+macro_rules! declare {
+    ($($(#[$doc:meta])* $side:ident $name:ident: $ty:ident($args:ty) -> $out:ty;)*) => {
+        $(
+            $(#[$doc])*
+            #[derive(Debug, Clone, Copy)]
+            pub struct $ty;
+
+            impl crate::Command for $ty {
+                const NAME: &'static str = stringify!($name);
+                type Args = $args;
+                type Output = $out;
+            }
+        )*
+
+        /// Every command's name, in the table's order.
+        pub const NAMES: &[&str] = &[$(stringify!($name)),*];
+    };
+}
+
+crate::with_commands!(declare);
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -37,30 +116,10 @@ pub enum AccountMode {
     SignedIn,
 }
 
-/// The circles in the archive with their unread counts, and where the sync stands.
-#[derive(Debug, Clone, Copy)]
-pub struct ArchiveOverview;
-
-impl Command for ArchiveOverview {
-    const NAME: &'static str = "archive_overview";
-    type Args = NoArgs;
-    type Output = ArchiveOverviewDto;
-}
-
-/// A page of a circle's timeline.
-#[derive(Debug, Clone, Copy)]
-pub struct Timeline;
-
-impl Command for Timeline {
-    const NAME: &'static str = "timeline";
-    type Args = TimelineArgs;
-    type Output = TimelinePageDto;
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TimelineArgs {
-    pub circle: String,
+    pub circle: CircleId,
     pub tab: TabDto,
     /// Only topics with this hashtag (by name).
     pub hashtag: Option<String>,
@@ -71,73 +130,22 @@ pub struct TimelineArgs {
     pub limit: u32,
 }
 
-/// The hashtags and columns of a circle.
-#[derive(Debug, Clone, Copy)]
-pub struct CircleFilters;
-
-impl Command for CircleFilters {
-    const NAME: &'static str = "circle_filters";
-    type Args = CircleArgs;
-    type Output = CircleFiltersDto;
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CircleArgs {
-    pub circle: String,
-}
-
-/// Marks every topic of a circle read.
-#[derive(Debug, Clone, Copy)]
-pub struct MarkCircleRead;
-
-impl Command for MarkCircleRead {
-    const NAME: &'static str = "mark_circle_read";
-    type Args = CircleArgs;
-    type Output = ();
-}
-
-/// One topic with its thread; opening it marks it read.
-#[derive(Debug, Clone, Copy)]
-pub struct OpenTopic;
-
-impl Command for OpenTopic {
-    const NAME: &'static str = "open_topic";
-    type Args = TopicArgs;
-    type Output = TopicDto;
+    pub circle: CircleId,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TopicArgs {
-    pub topic: String,
-}
-
-/// Saves a topic's attached file into the member's downloads folder (downloading it first
-/// when it is not cached) and shows it in the file manager; answers where it was written.
-#[derive(Debug, Clone, Copy)]
-pub struct SaveFile;
-
-impl Command for SaveFile {
-    const NAME: &'static str = "save_file";
-    type Args = FileArgs;
-    type Output = String;
+    pub topic: TopicId,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FileArgs {
-    pub file: String,
-}
-
-/// Searches every circle.
-#[derive(Debug, Clone, Copy)]
-pub struct Search;
-
-impl Command for Search {
-    const NAME: &'static str = "search";
-    type Args = SearchArgs;
-    type Output = SearchResultsDto;
+    pub file: FileId,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -148,47 +156,6 @@ pub struct SearchArgs {
     pub newest: bool,
     pub offset: u32,
     pub limit: u32,
-}
-
-/// Where the sync stands now.
-#[derive(Debug, Clone, Copy)]
-pub struct SyncStatus;
-
-impl Command for SyncStatus {
-    const NAME: &'static str = "sync_status";
-    type Args = NoArgs;
-    type Output = SyncStatusDto;
-}
-
-/// Starts a sync now (or lets the running one go on).
-#[derive(Debug, Clone, Copy)]
-pub struct SyncNow;
-
-impl Command for SyncNow {
-    const NAME: &'static str = "sync_now";
-    type Args = NoArgs;
-    type Output = ();
-}
-
-/// Stops the running sync; the next one starts on the interval or with [`SyncNow`].
-#[derive(Debug, Clone, Copy)]
-pub struct CancelSync;
-
-impl Command for CancelSync {
-    const NAME: &'static str = "cancel_sync";
-    type Args = NoArgs;
-    type Output = ();
-}
-
-/// Streams the sync status to a channel on every change, across sign-in and sign-out; the
-/// call itself only returns when the window is gone.
-#[derive(Debug, Clone, Copy)]
-pub struct WatchSync;
-
-impl Command for WatchSync {
-    const NAME: &'static str = "watch_sync";
-    type Args = WatchSyncArgs;
-    type Output = ();
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -211,56 +178,16 @@ impl ChannelRef {
     }
 }
 
-/// Opens a web link in the system browser. Only `http` and `https` are accepted.
-#[derive(Debug, Clone, Copy)]
-pub struct OpenExternal;
-
-impl Command for OpenExternal {
-    const NAME: &'static str = "open_external";
-    type Args = UrlArgs;
-    type Output = ();
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UrlArgs {
     pub url: String,
 }
 
-/// The member's settings.
-#[derive(Debug, Clone, Copy)]
-pub struct GetSettings;
-
-impl Command for GetSettings {
-    const NAME: &'static str = "get_settings";
-    type Args = NoArgs;
-    type Output = SettingsDto;
-}
-
-/// Saves the member's settings and applies them.
-#[derive(Debug, Clone, Copy)]
-pub struct SaveSettings;
-
-impl Command for SaveSettings {
-    const NAME: &'static str = "save_settings";
-    type Args = SettingsArgs;
-    type Output = SettingsDto;
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SettingsArgs {
     pub settings: SettingsDto,
-}
-
-/// Opens one of the app's folders in the file manager.
-#[derive(Debug, Clone, Copy)]
-pub struct OpenFolder;
-
-impl Command for OpenFolder {
-    const NAME: &'static str = "open_folder";
-    type Args = FolderArgs;
-    type Output = ();
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -276,33 +203,11 @@ pub enum FolderDto {
     Logs,
 }
 
-/// Checks a pasted token with the service, keeps it in the keyring and switches the app to the
-/// account.
-#[derive(Debug, Clone, Copy)]
-pub struct SignIn;
-
-impl Command for SignIn {
-    const NAME: &'static str = "sign_in";
-    type Args = TokenArgs;
-    type Output = AppInfoDto;
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenArgs {
     /// The `zsxq_access_token` cookie's value. It goes straight to the keyring.
     pub token: String,
-}
-
-/// Forgets the token (keyring entry removed) and switches the app to the demo; the archive
-/// stays on disk.
-#[derive(Debug, Clone, Copy)]
-pub struct SignOut;
-
-impl Command for SignOut {
-    const NAME: &'static str = "sign_out";
-    type Args = NoArgs;
-    type Output = AppInfoDto;
 }
 
 #[cfg(test)]
@@ -328,7 +233,7 @@ mod tests {
         let dto = ArchiveOverviewDto {
             sync: SyncStateDto::CaughtUp,
             circles: vec![CircleDto {
-                id: "48415284414458".into(),
+                id: CircleId::new(48_415_284_414_458),
                 name: "Rust 与系统编程".into(),
                 topics: 900,
                 unread: 12,
@@ -342,8 +247,24 @@ mod tests {
     }
 
     #[test]
+    fn command_names_are_distinct_snake_case() {
+        let mut seen = std::collections::HashSet::new();
+        for name in NAMES {
+            assert!(seen.insert(name), "{name} twice in the table");
+            assert!(
+                name.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                "{name} is not snake_case"
+            );
+        }
+        assert_eq!(<Timeline as crate::Command>::NAME, "timeline");
+    }
+
+    #[test]
     fn no_args_is_an_empty_object() {
         // Tauri's invoke takes a JSON object of named arguments; `null` would be rejected.
-        assert_eq!(serde_json::to_string(&NoArgs {}).expect("serializes"), "{}");
+        assert_eq!(
+            serde_json::to_string(&crate::NoArgs {}).expect("serializes"),
+            "{}"
+        );
     }
 }

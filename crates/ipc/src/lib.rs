@@ -1,15 +1,17 @@
 //! `orrery-ipc`: the contract between the desktop shell (`src-tauri`) and the UI (`ui/`).
 //!
-//! Both sides compile this crate, the shell natively and the UI for wasm32, so a command's name,
-//! its arguments and its result type are written once:
+//! Both sides compile this crate, the shell natively and the UI for wasm32, so everything that
+//! crosses the boundary is written once:
 //!
-//! - [`Command`] ties a command name to its [`Command::Args`] and [`Command::Output`] types; each
-//!   command is a unit struct in [`commands`]. The shell checks at compile time that every
-//!   handler it registers carries the name of a [`Command`], and the UI can only invoke a
-//!   [`Command`], so renaming one side without the other fails to build.
+//! - [`with_commands!`] is the table of commands: each row names a command, its [`Command::Args`]
+//!   and its [`Command::Output`]. The unit structs in [`commands`] are generated from it, and so
+//!   are the shell's handlers; the UI can only invoke a [`Command`]. A command takes a single
+//!   argument named `args` ([`ARGS`]), so renaming a command, an argument field or a result
+//!   type on one side fails to build on the other.
 //! - [`IpcError`] is the one error that crosses the boundary, as `{"code": …, "message": …}`
-//!   with a small closed set of [`ErrorCode`]s the UI matches on.
-//!
+//!   with a small closed set of [`ErrorCode`]s the UI matches on (and words its messages by).
+//! - [`media::MediaRef`] names what the shell's `media:` protocol serves; [`events`] names the
+//!   app-wide events with their payload types and the windows by label.
 //! - [`commands`] also re-exports the DTOs: the reading views (circles, timeline rows, a topic,
 //!   search results, sync status) and the settings.
 //!
@@ -17,41 +19,32 @@
 
 pub mod commands;
 mod error;
+pub mod events;
+pub mod id;
+pub mod media;
 mod settings;
 pub mod time;
 mod views;
+pub mod words;
 
 pub use error::{ErrorCode, IpcError};
 
 use serde::{Serialize, de::DeserializeOwned};
 
-/// A command the UI can invoke on the shell.
+/// A command the UI can invoke on the shell. Implemented by the structs [`with_commands!`]
+/// declares.
 pub trait Command {
-    /// The name the shell registers the handler under (the handler function's name).
+    /// The name the shell registers the handler under.
     const NAME: &'static str;
-    /// The arguments, serialized as the invoke payload (a struct whose fields are the handler's
-    /// parameters, in camelCase as Tauri expects).
+    /// The arguments, sent as the handler's one parameter [`ARGS`] (camelCase fields).
     type Args: Serialize + DeserializeOwned;
     /// What the handler returns on success.
     type Output: Serialize + DeserializeOwned;
 }
 
+/// The name of every handler's one parameter: the UI sends `{"args": <Command::Args>}`.
+pub const ARGS: &str = "args";
+
 /// The arguments of a command that takes none.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct NoArgs {}
-
-/// `const`-evaluable string equality, used by the shell's compile-time name checks.
-pub const fn same_name(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
-}

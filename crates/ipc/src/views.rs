@@ -1,11 +1,13 @@
 //! What the reading screens show: circles, timeline rows, a topic with its thread, search
 //! results, and where the sync stands.
 //!
-//! Ids are decimal strings: ZSXQ ids exceed 2^53, which a JavaScript number (and so the JSON
-//! the bridge carries) cannot hold exactly. Times are unix milliseconds. Every `html` field is
+//! Ids are typed ([`crate::id`]) and travel as decimal strings: ZSXQ ids exceed 2^53, which a
+//! JavaScript number (and so the JSON the bridge carries) cannot hold exactly. Times are unix milliseconds. Every `html` field is
 //! sanitized by the core before it crosses the boundary; the UI inserts it as is.
 
 use serde::{Deserialize, Serialize};
+
+use crate::id::{CircleId, CommentId, FileId, ImageId, TopicId};
 
 /// The circles in the archive and where the sync stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,7 +22,7 @@ pub struct ArchiveOverviewDto {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CircleDto {
-    pub id: String,
+    pub id: CircleId,
     pub name: String,
     pub topics: u64,
     /// Topics not opened yet and posted after the circle was last marked read.
@@ -97,7 +99,7 @@ impl TabDto {
 #[serde(rename_all = "camelCase")]
 pub struct CursorDto {
     pub time_ms: i64,
-    pub topic_id: String,
+    pub topic_id: TopicId,
 }
 
 /// One page of a timeline, newest first.
@@ -124,8 +126,8 @@ pub enum TopicKindDto {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TopicRowDto {
-    pub id: String,
-    pub circle_id: String,
+    pub id: TopicId,
+    pub circle_id: CircleId,
     pub kind: TopicKindDto,
     /// `None` for an anonymous question.
     pub author: Option<String>,
@@ -202,7 +204,7 @@ pub struct PartDto {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ImageDto {
-    pub id: String,
+    pub id: ImageId,
     /// Whether a copy is in the media cache (readable offline).
     pub cached: bool,
 }
@@ -211,7 +213,7 @@ pub struct ImageDto {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FileDto {
-    pub id: String,
+    pub id: FileId,
     pub name: String,
     pub size: Option<u64>,
 }
@@ -231,8 +233,8 @@ pub struct ArticleDto {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CommentDto {
-    pub id: String,
-    pub parent_id: Option<String>,
+    pub id: CommentId,
+    pub parent_id: Option<CommentId>,
     pub author: String,
     /// Who a reply answers.
     pub repliee: Option<String>,
@@ -273,12 +275,12 @@ pub struct ChipDto {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SearchHitDto {
-    pub topic_id: String,
+    pub topic_id: TopicId,
     /// Set when the match is a comment or reply.
-    pub comment_id: Option<String>,
+    pub comment_id: Option<CommentId>,
     /// `talk`, `question`, `answer`, `article`, `task`, `solution` or `comment`.
     pub kind: String,
-    pub circle_id: String,
+    pub circle_id: CircleId,
     pub circle: String,
     pub author: String,
     pub time_ms: i64,

@@ -15,7 +15,7 @@ use crate::rng::{Rng, tag};
 use crate::routes::{fail, http_fail};
 use crate::server::Shared;
 
-/// The anti-crawler refusal's code and wording (PROTOCOL.md §4).
+/// The anti-crawler refusal's code and wording (docs/protocol.md §4).
 const CODE_REFUSED: i64 = 1059;
 /// Token lifetime announced in `x-expire-in`, counting down per request like the service's.
 const EXPIRE_IN_SECONDS: u64 = 2_592_000;

@@ -1,9 +1,9 @@
 //! `zsxq-sim`: a ZSXQ API simulator that binds to loopback only.
 //!
 //! It serves the same envelope, JSON shapes and pagination semantics as the real service
-//! (`shared/zsxq/PROTOCOL.md`), from deterministic seeded datasets, with simulated activity and
-//! fault injection. Tests, benchmarks and Orrery's demo mode talk to it instead of the real
-//! service.
+//! (`shared/zsxq/PROTOCOL.md`, summarised in `docs/protocol.md`), from deterministic seeded
+//! datasets, with simulated activity and fault injection. Tests, benchmarks and Orrery's demo
+//! mode talk to it instead of the real service.
 //!
 //! * [`serve`] takes a [`SimConfig`] — a [`Dataset`] (`demo`, `generated:N`, `jsonl:PATH`,
 //!   `hostile`), a seed, [`Faults`] and an activity rate — and returns a [`SimHandle`]: the

@@ -26,7 +26,7 @@ use crate::server::Shared;
 pub(crate) type App = State<Arc<Shared>>;
 pub(crate) type Params = Query<HashMap<String, String>>;
 
-/// The topic lists' hard limit (PROTOCOL.md §4: "max count 30").
+/// The topic lists' hard limit (docs/protocol.md §4: "max count 30").
 pub(crate) const MAX_COUNT: usize = 30;
 /// Invented: the code for a malformed parameter; the service's is not documented.
 pub(crate) const CODE_BAD_PARAMETER: i64 = 1;

@@ -18,7 +18,7 @@ pub(crate) enum WriteError {
     TooManyComments,
 }
 
-/// Invented: the service's code for "问题已回答" is not known (PROTOCOL.md §6.4).
+/// Invented: the service's code for "问题已回答" is not known (docs/protocol.md §6.4).
 pub(crate) const CODE_ALREADY_ANSWERED: i64 = 12_003;
 /// Invented: a generic invalid-request code.
 pub(crate) const CODE_INVALID: i64 = 1;

@@ -1,6 +1,6 @@
 //! The paced, retrying HTTP client.
 //!
-//! [`Client`] speaks the web client's dialect of the JSON API (PROTOCOL.md §2): the
+//! [`Client`] speaks the web client's dialect of the JSON API (docs/protocol.md §2): the
 //! `zsxq_access_token` cookie from an [`AccessToken`], `x-version`, a fresh `x-timestamp` and
 //! `x-request-id` per attempt, and the `wx.zsxq.com` origin. Every call
 //!
@@ -73,7 +73,7 @@ pub struct Response<T> {
     /// The decoded `resp_data` (or page text).
     pub data: T,
     /// `x-expire-in`: how long the token remains valid, when the service said (it does on
-    /// every response of the real API, PROTOCOL.md §2.3). Warn the user well before zero.
+    /// every response of the real API, docs/protocol.md §2.3). Warn the user well before zero.
     pub expires_in: Option<Duration>,
 }
 

@@ -1,11 +1,11 @@
 //! What can go wrong talking to ZSXQ, in the terms a caller acts on.
 //!
 //! The service reports failures two ways: an HTTP status (401/403/429, occasionally 404 or 5xx)
-//! and, with HTTP 200, an envelope `{"succeeded":false,"code":…,"error":…}` (PROTOCOL.md §3–§4).
+//! and with HTTP 200 an envelope `{"succeeded":false,"code":…,"error":…}` (docs/protocol.md §3–§4).
 //! [`ApiError::from_parts`] folds both into one enum so that the client's retry loop and the
 //! sync engine match on meaning, not numbers.
 
-/// Envelope codes the service is known to send (PROTOCOL.md §4). Codes outside this list, and
+/// Envelope codes the service is known to send (docs/protocol.md §4). Codes outside this list, and
 /// the ones invented by third-party SDKs, end up in [`ApiError::Other`].
 pub mod codes {
     /// Signature check failed / "不支持非官方工具访问": a probabilistic anti-crawler refusal.

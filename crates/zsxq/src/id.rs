@@ -1,7 +1,7 @@
 //! Typed 64-bit identifiers.
 //!
 //! ZSXQ ids (topics, comments, images, dynamics…) are Java `long`s that now exceed 2^53, so a
-//! JavaScript-style `f64` would silently corrupt them (PROTOCOL.md §3). Every id here is an
+//! JavaScript-style `f64` would silently corrupt them (docs/protocol.md §3). Every id here is an
 //! `i64` — the server's own type, and what SQLite stores natively — decoded from a JSON integer
 //! or from a decimal string (the `*_uid` twins and some newer payloads send strings). Floats are
 //! refused rather than rounded: an id that went through a float is already wrong.

@@ -1,4 +1,5 @@
-//! The 知识星球 (ZSXQ) protocol, as reconstructed in `shared/zsxq/PROTOCOL.md`.
+//! The 知识星球 (ZSXQ) protocol, as reconstructed in `shared/zsxq/PROTOCOL.md` (summarised in
+//! `docs/protocol.md`, which the comments here cite).
 //!
 //! This crate knows nothing about storage or UI; it is the typed vocabulary the rest of Orrery
 //! (and the `zsxq-sim` simulator) speaks:

@@ -1,6 +1,6 @@
 //! Typed serde models of the ZSXQ JSON API.
 //!
-//! Shapes follow the real responses in `shared/zsxq/samples/` (PROTOCOL.md §6–§7). Three rules
+//! Shapes follow the real responses in `shared/zsxq/samples/` (docs/protocol.md §6–§7). Three rules
 //! run through every type:
 //!
 //! * Anything a real response can omit is an `Option`, so a sparse payload (a topic inside a

@@ -1,4 +1,4 @@
-//! The rich text inside every `text` field (PROTOCOL.md §8).
+//! The rich text inside every `text` field (docs/protocol.md §8).
 //!
 //! ZSXQ text is plain text with `\n` newlines plus self-closing entities such as
 //! `<e type="hashtag" hid="…" title="%23%E5%A4%8D%E7%9B%98%23" />`, whose attribute values are

@@ -17,7 +17,7 @@ use time::format_description::FormatItem;
 use time::macros::{format_description, offset};
 use time::{Duration, OffsetDateTime, UtcOffset};
 
-/// `YYYY-MM-DDTHH:MM:SS.mmm±HHMM`, the only shape the service uses (PROTOCOL.md §3).
+/// `YYYY-MM-DDTHH:MM:SS.mmm±HHMM`, the only shape the service uses (docs/protocol.md §3).
 const WIRE_FORMAT: &[FormatItem<'static>] = format_description!(
     "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3][offset_hour sign:mandatory][offset_minute]"
 );
@@ -102,7 +102,7 @@ impl Timestamp {
     /// The same instant shifted by `millis` (negative goes back), keeping the offset.
     ///
     /// Paging clients step one millisecond past the last item's `create_time`
-    /// (PROTOCOL.md §5); this is that step, checked.
+    /// (docs/protocol.md §5); this is that step, checked.
     pub fn checked_add_millis(self, millis: i64) -> Option<Self> {
         self.0
             .checked_add(Duration::milliseconds(millis))

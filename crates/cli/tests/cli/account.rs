@@ -1,22 +1,23 @@
 //! `login`, `logout`, `status`, `stats`, `file` and the guards of `sync`, as a user runs them: the
 //! real binary against zsxq-sim (served from the test process) and a real Secret Service (a
-//! private GNOME Keyring, see `secret_service.rs` in orrery-core's tests).
+//! private GNOME Keyring, see `orrery_testkit::secret_service`).
 
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use crate::sim_support::{STRANGER, assert_nowhere_in, block_on, sim};
 use orrery_core::account::KEYRING_SERVICE;
-use orrery_core::paths::DataDir;
-use orrery_core::store::Store;
-use zsxq::client::{
-    AccessToken, Client, ClientConfig, Pacing, TopicPager, TopicScope, TopicSource,
+use orrery_testkit::{
+    STRANGER, SimHandle, assert_nowhere_in, block_on, client, open_store, secret_service_test,
 };
+use zsxq::client::{TopicPager, TopicScope, TopicSource};
 use zsxq::model::TopicBody;
-use zsxq_sim::{Dataset, Faults, SimConfig};
+use zsxq_sim::{Dataset, Faults};
 
-use crate::secret_service::secret_service_test;
+/// A simulator with a few topics per circle.
+async fn sim() -> SimHandle {
+    orrery_testkit::sim(Dataset::Generated(20)).await
+}
 
 /// `orrery-cli --data-dir DIR ARGS…` with a clean environment for the account.
 pub(super) fn cli(dir: &Path, args: &[&str]) -> Command {
@@ -296,15 +297,8 @@ fn stats_json_has_the_shape_of_sim_truth() {
         assert!(!tmp.path().join("archive.sqlite3").exists());
 
         // An archive that knows the circles but no topics yet.
-        let config = ClientConfig {
-            pacing: Pacing::none(),
-            ..ClientConfig::with_base_url(sim.base_url())
-        };
-        let client =
-            Client::new(config, AccessToken::new(sim.token()).expect("token")).expect("client");
-        let groups = client.groups().await.expect("groups").data.groups;
-        let dir = DataDir::open(tmp.path()).expect("data dir");
-        let store = Store::open(&dir).await.expect("archive");
+        let groups = client(&sim).groups().await.expect("groups").data.groups;
+        let store = open_store(tmp.path()).await;
         store.upsert_circles(&groups).await.expect("circles stored");
         store.close().await;
 
@@ -387,13 +381,7 @@ fn a_headless_sync_archives_exactly_the_truth() {
 #[test]
 fn file_downloads_an_attachment_once_and_explains_mobile_only_files() {
     block_on(async {
-        let config = SimConfig {
-            dataset: Dataset::Generated(400),
-            ..SimConfig::default()
-        };
-        let sim = zsxq_sim::serve(config, "127.0.0.1:0".parse().expect("address"))
-            .await
-            .expect("zsxq-sim starts");
+        let sim = orrery_testkit::sim(Dataset::Generated(400)).await;
         let tmp = tempfile::tempdir().expect("tempdir");
         let dir = tmp.path().join("data");
         let headless = |args: &[&str]| {
@@ -413,14 +401,7 @@ fn file_downloads_an_attachment_once_and_explains_mobile_only_files() {
         );
 
         // The attachments, as the service lists them.
-        let client = Client::new(
-            ClientConfig {
-                pacing: Pacing::none(),
-                ..ClientConfig::with_base_url(sim.base_url())
-            },
-            AccessToken::new(sim.token()).expect("token"),
-        )
-        .expect("client");
+        let client = client(&sim);
         let mut files = Vec::new();
         for group in client.groups().await.expect("groups").data.groups {
             let source = TopicSource::Group {

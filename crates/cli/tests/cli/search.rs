@@ -5,11 +5,11 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
+use orrery_testkit::block_on;
 use serde_json::Value;
-use zsxq_sim::{Dataset, SimConfig, SimHandle};
+use zsxq_sim::{Dataset, SimHandle};
 
 use super::account::cli;
-use super::sim_support::block_on;
 
 fn run(mut c: Command) -> Output {
     let out = c.output().expect("orrery-cli runs");
@@ -28,13 +28,7 @@ fn stdout(out: &Output) -> String {
 }
 
 async fn serve(topics: u64) -> SimHandle {
-    let config = SimConfig {
-        dataset: Dataset::Generated(topics),
-        ..SimConfig::default()
-    };
-    zsxq_sim::serve(config, "127.0.0.1:0".parse().expect("address"))
-        .await
-        .expect("zsxq-sim starts")
+    orrery_testkit::sim(Dataset::Generated(topics)).await
 }
 
 fn headless(dir: &Path, sim: &SimHandle, args: &[&str]) -> Command {

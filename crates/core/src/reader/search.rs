@@ -1,9 +1,9 @@
 //! Search results and their query chips as views.
 
 use orrery_ipc::commands::{ChipDto, SearchHitDto, SearchResultsDto};
-use orrery_ipc::time::civil_date;
+use orrery_ipc::id as ipc;
 
-use crate::search::{CircleRef, Clause, Condition, SearchResults};
+use crate::search::{CircleRef, Clause, Condition, SearchResults, day};
 
 /// The view of `results`.
 pub fn search_results(results: SearchResults) -> SearchResultsDto {
@@ -14,10 +14,10 @@ pub fn search_results(results: SearchResults) -> SearchResultsDto {
             .hits
             .into_iter()
             .map(|hit| SearchHitDto {
-                topic_id: hit.topic_id.to_string(),
-                comment_id: hit.comment_id.map(|c| c.to_string()),
+                topic_id: ipc::TopicId::new(hit.topic_id),
+                comment_id: hit.comment_id.map(ipc::CommentId::new),
                 kind: hit.kind.as_str().to_owned(),
-                circle_id: hit.group_id.to_string(),
+                circle_id: ipc::CircleId::new(hit.group_id),
                 circle: hit.circle,
                 author: hit.author,
                 time_ms: hit.time_ms,
@@ -40,7 +40,8 @@ fn offset(at: usize) -> u32 {
     u32::try_from(at).unwrap_or(u32::MAX)
 }
 
-/// A condition as a chip: what it is, its value as shown, and its query text.
+/// A condition as a chip: what it is, its value as shown, and its query text
+/// ([`Condition::source`], which parses back to the same condition).
 pub fn chip(condition: &Condition) -> ChipDto {
     let (kind, value) = match &condition.clause {
         Clause::Text(text) => ("text", text.clone()),
@@ -55,21 +56,9 @@ pub fn chip(condition: &Condition) -> ChipDto {
         // `before:` is exclusive at the start of the named day, which is what is shown.
         Clause::Before(ms) => ("before", day(*ms)),
     };
-    let quoted = if value.chars().any(char::is_whitespace) || value.contains(':') {
-        format!("\"{value}\"")
-    } else {
-        value.clone()
-    };
-    let body = match kind {
-        "text" => quoted,
-        "digest" | "unanswered" => format!("is:{kind}"),
-        _ => format!("{kind}:{quoted}"),
-    };
-    let source = if condition.negated {
-        format!("-{body}")
-    } else {
-        body
-    };
+    // A value the grammar cannot spell (a closing quote beside a space) keeps its text, so
+    // removing another chip still keeps this word, if not its exact form.
+    let source = condition.source().unwrap_or_else(|| value.clone());
     ChipDto {
         kind: kind.to_owned(),
         value,
@@ -78,38 +67,38 @@ pub fn chip(condition: &Condition) -> ChipDto {
     }
 }
 
-/// `YYYY-MM-DD` of a unix-millisecond instant in UTC+8, the service's (and the query's) day.
-fn day(ms: i64) -> String {
-    let (y, m, d) = civil_date(ms, 8 * 3_600_000);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::search::ParsedQuery;
 
-    fn sources(query: &str) -> Vec<String> {
-        ParsedQuery::parse(query)
-            .expect("parses")
-            .conditions
-            .iter()
-            .map(|c| chip(c).source)
-            .collect()
-    }
-
-    /// A chip's source parses back to the same condition, so closing one chip and joining the
-    /// others' sources keeps the rest of the query intact.
-    #[test]
-    fn chip_sources_parse_back_to_their_conditions() {
-        let query = r#"复盘 "rust 异步" -广告 circle:读书 type:提问 author:小明 tag:周报 is:digest -is:unanswered after:2024-03-01 before:2024-04-01"#;
+    /// Joining the chips' sources re-parses to the query: closing one chip and joining the
+    /// others' keeps the rest of the query intact.
+    fn assert_round_trip(query: &str) {
         let parsed = ParsedQuery::parse(query).expect("parses");
-        let rebuilt = sources(query).join(" ");
+        let rebuilt: Vec<String> = parsed.conditions.iter().map(|c| chip(c).source).collect();
+        let rebuilt = rebuilt.join(" ");
         assert_eq!(
             ParsedQuery::parse(&rebuilt).expect("reparses"),
             parsed,
-            "{rebuilt}"
+            "{query} → {rebuilt}"
         );
+    }
+
+    #[test]
+    fn chip_sources_parse_back_to_their_conditions() {
+        assert_round_trip(
+            r#"复盘 "rust 异步" -广告 circle:读书 type:提问 author:小明 tag:周报 is:digest -is:unanswered after:2024-03-01 before:2024-04-01"#,
+        );
+    }
+
+    /// The chips once spelled these bare: `-ab` read back as an exclusion, `“x` as the word
+    /// `x`, and `tag:"` as nothing.
+    #[test]
+    fn chip_sources_of_a_dash_a_quote_or_a_quoted_tag_kept_their_meaning() {
+        for query in [r#""-ab""#, r#""“x""#, r#"tag:#""#, r#"-"-ab""#] {
+            assert_round_trip(query);
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::collections::{BTreeSet, HashSet};
 use orrery_ipc::commands::{
     ArticleDto, CommentDto, FileDto, ImageDto, PartDto, PartRole, TopicDto,
 };
+use orrery_ipc::id as ipc;
 use zsxq::rich_text::{Node, is_web_url, parse, sanitize_article, to_html};
 use zsxq::{Comment, File, Image, ImageId, Topic, TopicId, TopicKind, User};
 
@@ -134,8 +135,8 @@ fn parts(topic: &Topic, cached: &HashSet<ImageId>, tags: &mut BTreeSet<String>) 
 
 fn comment(c: &Comment, cached: &HashSet<ImageId>) -> CommentDto {
     CommentDto {
-        id: c.comment_id.to_string(),
-        parent_id: c.parent_comment_id.map(|p| p.to_string()),
+        id: ipc::CommentId::new(c.comment_id.get()),
+        parent_id: c.parent_comment_id.map(|p| ipc::CommentId::new(p.get())),
         author: c.owner.name.clone(),
         repliee: c.repliee.as_ref().map(|u| u.name.clone()),
         time_ms: c.create_time.map_or(0, |t| t.to_unix_millis()),
@@ -158,7 +159,7 @@ fn images_of(images: &Option<Vec<Image>>, cached: &HashSet<ImageId>) -> Vec<Imag
         .iter()
         .flatten()
         .map(|i| ImageDto {
-            id: i.image_id.to_string(),
+            id: ipc::ImageId::new(i.image_id.get()),
             cached: cached.contains(&i.image_id),
         })
         .collect()
@@ -169,7 +170,7 @@ fn files_of(files: &Option<Vec<File>>) -> Vec<FileDto> {
         .iter()
         .flatten()
         .map(|f| FileDto {
-            id: f.file_id.to_string(),
+            id: ipc::FileId::new(f.file_id.get()),
             name: f.name.clone(),
             size: f.size,
         })

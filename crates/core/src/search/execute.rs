@@ -228,6 +228,12 @@ pub fn collect(
     offset: usize,
     limit: usize,
 ) -> Result<(usize, Vec<DocAddress>), SearchError> {
+    // tantivy reserves room for `offset + limit` hits in every segment, so a request far past
+    // the results (any `usize` comes in over IPC) aborted on the allocation or overflowed.
+    // No page holds more than the index's documents: bounded by them, every page is the same.
+    let documents = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+    let offset = offset.min(documents);
+    let limit = limit.min(documents - offset);
     if limit == 0 {
         return Ok((searcher.search(query, &Count)?, Vec::new()));
     }
@@ -308,46 +314,114 @@ mod tests {
     use crate::search::analyzer;
     use crate::search::unit::Unit;
 
-    /// Week by week gives exactly the global newest-first top-k, across segments and weeks,
-    /// with many units in one millisecond.
-    #[test]
-    fn week_by_week_equals_the_global_newest_page() {
+    /// A unit of circle 1 by 甲 with `body`.
+    fn unit(id: i64, kind: UnitKind, topic_id: i64, time_ms: i64, body: &str) -> Unit {
+        Unit {
+            id,
+            kind,
+            topic_id,
+            group_id: 1,
+            circle: "圈".into(),
+            time_ms,
+            author: "甲".into(),
+            title: String::new(),
+            body: body.into(),
+            tags: Vec::new(),
+            digest: false,
+            open_question: false,
+        }
+    }
+
+    /// An index in memory holding `units`, committed every `per_segment` units (one segment
+    /// each).
+    fn in_ram(units: impl IntoIterator<Item = Unit>, per_segment: usize) -> (Index, Fields) {
         let (schema, f) = Fields::schema();
         let index = Index::create_in_ram(schema);
         analyzer::register(&index);
         let mut writer = index
             .writer_with_num_threads(1, 15_000_000)
             .expect("writer");
+        for (i, unit) in units.into_iter().enumerate() {
+            writer.add_document(unit.document(&f)).expect("add");
+            if i % per_segment == per_segment - 1 {
+                writer.commit().expect("commit a segment");
+            }
+        }
+        writer.commit().expect("commit");
+        (index, f)
+    }
+
+    /// A page requested far past the results, or one absurdly long (the IPC and the CLI pass
+    /// any `usize`), once made tantivy reserve room for `offset + limit` hits per segment:
+    /// an allocation failure that aborted the process, or an overflow panic.
+    #[test]
+    fn offset_of_four_billion_aborted_on_allocation() {
+        let (index, f) = in_ram(
+            (0..30_i64).map(|i| unit(i, UnitKind::Talk, i, 1_700_000_000_000 + i * 60_000, "估值")),
+            10,
+        );
+        let searcher = index.reader().expect("reader").searcher();
+        // Any page of any request is the slice of the whole ordered list it names.
+        let mut runner =
+            proptest::test_runner::TestRunner::new(proptest::test_runner::Config::with_cases(64));
+        let request = (
+            proptest::prop_oneof![0..40_usize, proptest::num::usize::ANY],
+            proptest::prop_oneof![0..40_usize, proptest::num::usize::ANY],
+        );
+        for sort in [SortOrder::Relevance, SortOrder::Newest] {
+            let all = collect(&searcher, &f, &AllQuery, sort, 0, 30)
+                .expect("all")
+                .1;
+            runner
+                .run(&request, |(offset, limit)| {
+                    let (total, page) =
+                        collect(&searcher, &f, &AllQuery, sort, offset, limit).expect("page");
+                    let from = offset.min(30);
+                    let to = from + limit.min(30 - from);
+                    proptest::prop_assert_eq!(total, 30);
+                    proptest::prop_assert_eq!(page, all[from..to].to_vec());
+                    Ok(())
+                })
+                .expect("every page is its slice");
+        }
+        for sort in [SortOrder::Relevance, SortOrder::Newest] {
+            let page = |offset, limit| {
+                collect(&searcher, &f, &AllQuery, sort, offset, limit).expect("collects")
+            };
+            for (offset, limit) in [
+                (4_000_000_000, 20),
+                (usize::MAX, 20),
+                (0, usize::MAX),
+                (usize::MAX, usize::MAX),
+                (25, 4_000_000_000),
+            ] {
+                let (total, hits) = page(offset, limit);
+                assert_eq!(total, 30, "{sort:?} {offset} {limit}");
+                assert_eq!(
+                    hits.len(),
+                    30_usize.saturating_sub(offset),
+                    "{sort:?} {offset}"
+                );
+            }
+            assert_eq!(page(25, 4_000_000_000).1, page(0, 30).1[25..].to_vec());
+        }
+    }
+
+    /// Week by week gives exactly the global newest-first top-k, across segments and weeks,
+    /// with many units in one millisecond.
+    #[test]
+    fn week_by_week_equals_the_global_newest_page() {
         let mut state = 88_172_645_463_325_252_u64;
-        for i in 0..600_i64 {
+        let units = (0..600_i64).map(|i| {
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
             // Seven weeks in ten-minute steps: many units share a millisecond.
             let time_ms = 1_700_000_000_000 + (state % 7_200) as i64 * 600_000;
-            let unit = Unit {
-                id: i,
-                kind: UnitKind::Comment,
-                topic_id: i / 3,
-                group_id: 1,
-                circle: "圈".into(),
-                time_ms,
-                author: "甲".into(),
-                title: String::new(),
-                body: if i % 2 == 0 {
-                    "的确".into()
-                } else {
-                    "其他".into()
-                },
-                tags: Vec::new(),
-                digest: false,
-                open_question: false,
-            };
-            writer.add_document(unit.document(&f)).expect("add");
-            if i % 200 == 199 {
-                writer.commit().expect("commit: one segment per 200");
-            }
-        }
+            let body = if i % 2 == 0 { "的确" } else { "其他" };
+            unit(i, UnitKind::Comment, i / 3, time_ms, body)
+        });
+        let (index, f) = in_ram(units, 200);
         let searcher = index.reader().expect("reader").searcher();
         assert!(searcher.segment_readers().len() > 1);
         let even = TermQuery::new(

@@ -234,7 +234,9 @@ fn filter(key: &str, value: &str) -> Result<Clause, QueryError> {
         })?),
         "author" => Clause::Author(value.to_owned()),
         "tag" => {
-            let tag = value.trim_matches('#');
+            // Spaces too: `tag:"# 复盘"` would otherwise be the tag ` 复盘`, which no post has
+            // and which the chip's `tag:" 复盘"` reads back as `复盘`.
+            let tag = value.trim_matches(['#', ' ']);
             if tag.is_empty() {
                 return Err(bad("name a hashtag, like tag:复盘"));
             }
@@ -303,6 +305,57 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     let doy = (153 * mp + 2) / 5 + day - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     era * 146_097 + doe - 719_468
+}
+
+/// A value as typed after `key:` (or alone, for text), quoted when bare it would read
+/// differently, so that [`Condition::source`] parses back to the same condition. `None` if the grammar has no way to spell it.
+fn spell(value: &str, text: bool, negated: bool) -> Option<String> {
+    let first = value.chars().next()?;
+    let needs_quotes = value.contains(' ')
+        || is_open_quote(first)
+        // `-x` alone is an exclusion; after the `-` of a negation it is the word `-x`.
+        || (text && !negated && first == '-' && value.chars().count() > 1)
+        || (text && value.split_once(':').is_some_and(|(k, _)| FILTERS.contains(&k)));
+    if !needs_quotes {
+        return Some(value.to_owned());
+    }
+    let quotable = !value.chars().any(is_close_quote) && value.trim() == value;
+    quotable.then(|| format!("\"{value}\""))
+}
+
+/// A tag may also be spelled after a `#`, which keeps a leading quote from opening one.
+fn spell_tag(tag: &str) -> Option<String> {
+    spell(tag, false, false).or_else(|| (!tag.contains(' ')).then(|| format!("#{tag}")))
+}
+
+/// `YYYY-MM-DD` of a unix-millisecond instant in UTC+8, the service's (and the query's) day.
+pub fn day(ms: i64) -> String {
+    let (y, m, d) = orrery_ipc::time::civil_date(ms, CST_OFFSET_MS);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+impl Condition {
+    /// The query text of this condition alone, which parses back to exactly it: what a chip
+    /// carries so that the UI can rebuild a query from the other chips. `None` when the
+    /// grammar has no way to spell it (a value with a closing quote and a space).
+    pub fn source(&self) -> Option<String> {
+        let negated = self.negated;
+        let body = match &self.clause {
+            Clause::Text(text) => spell(text, true, negated)?,
+            Clause::Circle(CircleRef::Id(id)) => format!("circle:{id}"),
+            Clause::Circle(CircleRef::Name(name)) => {
+                format!("circle:{}", spell(name, false, negated)?)
+            }
+            Clause::Type(kind) => format!("type:{}", kind.as_str()),
+            Clause::Author(name) => format!("author:{}", spell(name, false, negated)?),
+            Clause::Tag(tag) => format!("tag:{}", spell_tag(tag)?),
+            Clause::Digest => "is:digest".to_owned(),
+            Clause::Unanswered => "is:unanswered".to_owned(),
+            Clause::After(ms) => format!("after:{}", day(*ms)),
+            Clause::Before(ms) => format!("before:{}", day(*ms)),
+        };
+        Some(if negated { format!("-{body}") } else { body })
+    }
 }
 
 #[cfg(test)]
@@ -399,9 +452,219 @@ mod tests {
         }
     }
 
+    /// A quoted tag kept the spaces inside its `#`s: a filter that matched nothing and that
+    /// its own chip could not spell.
+    #[test]
+    fn a_quoted_tag_kept_the_spaces_inside_its_hashes() {
+        assert_eq!(
+            parse("tag:\"# 复盘 #\""),
+            vec![(Clause::Tag("复盘".into()), false)]
+        );
+        assert!(ParsedQuery::parse("tag:\"# #\"").is_err());
+    }
+
     #[test]
     fn highlight_terms_are_the_positive_texts() {
         let q = ParsedQuery::parse("估值 -广告 \"安全 边际\" tag:复盘").expect("parses");
         assert_eq!(q.highlight_terms(), vec!["估值", "安全 边际"]);
+    }
+}
+
+/// Properties of the grammar over any input, including what a member can type by accident:
+/// CJK, full-width forms, stray quotes and dashes, half-typed filters, control characters.
+#[cfg(test)]
+mod properties {
+    use orrery_ipc::time::civil_date;
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Pieces a query is made of, so that filters, quotes and negations meet often; any char
+    /// covers the rest of Unicode.
+    fn piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<char>().prop_map(String::from),
+            prop::sample::select(vec![
+                " ",
+                "  ",
+                "\u{3000}",
+                "\t",
+                "\n",
+                "\u{0}",
+                "\u{7f}",
+                "-",
+                "--",
+                "\"",
+                "“",
+                "”",
+                ":",
+                "：",
+                "#",
+                "type:",
+                "ＴＹＰＥ：",
+                "circle:",
+                "author:",
+                "tag:",
+                "is:",
+                "after:",
+                "before:",
+                "-type:",
+                "answer",
+                "提问",
+                "digest",
+                "精华",
+                "2025",
+                "2025-01",
+                "2025/3/1",
+                "-03-",
+                "0",
+                "123",
+                "rust",
+                "Ｒｕｓｔ",
+                "估值",
+                "异步",
+                "İ",
+                "ß",
+                "c++:",
+                "http://x.cn/a",
+                "\" ",
+                " \"",
+                "\"#",
+                "# ",
+                "“ ",
+                "-\"",
+                "\"-",
+            ])
+            .prop_map(str::to_owned),
+            "[a-z0-9\u{4e00}-\u{4e20}]{1,4}",
+        ]
+    }
+
+    /// A filter or phrase as typed, well-formed or not: `-tag:"# a` and the like.
+    fn clause() -> impl Strategy<Value = String> {
+        let key = prop::sample::select(vec![
+            "", "circle:", "type:", "author:", "tag:", "is:", "after:", "before:", "tag:#",
+        ]);
+        let open = prop::sample::select(vec!["", "\"", "“", "\" ", "\"# "]);
+        let close = prop::sample::select(vec!["", "\"", "”", " \"", "# \""]);
+        (
+            any::<bool>(),
+            key,
+            open,
+            prop::collection::vec(piece(), 0..3),
+            close,
+        )
+            .prop_map(|(negated, key, open, value, close)| {
+                let dash = if negated { "-" } else { "" };
+                format!(" {dash}{key}{open}{}{close}", value.concat())
+            })
+    }
+
+    fn query() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop_oneof![piece(), clause()], 0..10)
+            .prop_map(|pieces| pieces.concat())
+    }
+
+    /// The normalized values a clause carries.
+    fn values(clause: &Clause) -> Vec<&str> {
+        match clause {
+            Clause::Text(v) | Clause::Author(v) | Clause::Tag(v) => vec![v.as_str()],
+            Clause::Circle(CircleRef::Name(v)) => vec![v.as_str()],
+            _ => Vec::new(),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Any text parses or is refused with an error, the same way every time.
+        #[test]
+        fn parsing_never_panics_and_is_deterministic(input in query()) {
+            let (first, second) = (ParsedQuery::parse(&input), ParsedQuery::parse(&input));
+            prop_assert_eq!(first, second);
+        }
+
+        #[test]
+        fn arbitrary_unicode_never_panics(input in any::<String>()) {
+            let _ = ParsedQuery::parse(&input);
+        }
+
+        /// The parser reads normalized text: full-width, case and spacing never change what a
+        /// query means.
+        #[test]
+        fn parsing_sees_only_the_normalized_text(input in query()) {
+            prop_assert_eq!(ParsedQuery::parse(&input), ParsedQuery::parse(&normalize(&input)));
+        }
+
+        /// Only a filter's value can be refused: a query without a colon always parses.
+        #[test]
+        fn a_query_without_a_colon_always_parses(input in query()) {
+            let input = input.replace([':', '：'], " ");
+            prop_assert!(ParsedQuery::parse(&input).is_ok(), "{:?}", input);
+        }
+
+        /// Values are normalized, never empty, and words and phrases carry no outer space:
+        /// the index compares them with normalized text as they are.
+        #[test]
+        fn values_are_normalized_and_not_empty(input in query()) {
+            let Ok(parsed) = ParsedQuery::parse(&input) else { return Ok(()) };
+            for condition in &parsed.conditions {
+                for value in values(&condition.clause) {
+                    prop_assert!(!value.is_empty(), "{:?}", condition);
+                    prop_assert_eq!(normalize(value), value, "{:?}", condition);
+                }
+                if let Clause::Tag(tag) = &condition.clause {
+                    prop_assert!(!tag.starts_with('#') && !tag.ends_with('#'), "{:?}", tag);
+                }
+            }
+        }
+
+        /// Every condition has a spelling in the language that parses back to exactly it, so
+        /// closing one chip and joining the others' sources keeps the rest of the query.
+        #[test]
+        fn every_condition_spells_back_to_itself(input in query()) {
+            let Ok(parsed) = ParsedQuery::parse(&input) else { return Ok(()) };
+            let mut sources = Vec::new();
+            for condition in &parsed.conditions {
+                let source = condition.source();
+                prop_assert!(source.is_some(), "no spelling for {:?}", condition);
+                let source = source.unwrap_or_default();
+                let alone = ParsedQuery::parse(&source);
+                prop_assert_eq!(
+                    alone.map(|q| q.conditions),
+                    Ok(vec![condition.clone()]),
+                    "{:?} spelled {:?}", condition, source
+                );
+                sources.push(source);
+            }
+            let rebuilt = sources.join(" ");
+            prop_assert_eq!(ParsedQuery::parse(&rebuilt), Ok(parsed), "{}", rebuilt);
+        }
+
+        /// `after:` and `before:` name the first millisecond of a day in UTC+8, and the month
+        /// or year alone its first day.
+        #[test]
+        fn dates_are_the_start_of_their_day(
+            year in 1970_i64..=9999,
+            month in 1_i64..=12,
+            day in 1_i64..=31,
+        ) {
+            prop_assume!(day <= days_in_month(year, month));
+            let at = |q: &str| match ParsedQuery::parse(q).map(|p| p.conditions) {
+                Ok(c) if c.len() == 1 => match c[0].clause {
+                    Clause::After(ms) | Clause::Before(ms) => Some(ms),
+                    _ => None,
+                },
+                _ => None,
+            };
+            let ms = at(&format!("after:{year}-{month:02}-{day:02}"));
+            prop_assert!(ms.is_some());
+            let ms = ms.unwrap_or_default();
+            prop_assert_eq!((ms + CST_OFFSET_MS) % 86_400_000, 0);
+            prop_assert_eq!(civil_date(ms, CST_OFFSET_MS), (year, month, day));
+            prop_assert_eq!(at(&format!("before:{year}/{month}/{day}")), Some(ms));
+            prop_assert_eq!(at(&format!("after:{year}-{month}")), at(&format!("after:{year}-{month}-1")));
+            prop_assert_eq!(at(&format!("after:{year}")), at(&format!("after:{year}-01-01")));
+        }
     }
 }

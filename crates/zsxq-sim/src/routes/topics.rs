@@ -18,7 +18,7 @@ use crate::render::Renderer;
 use crate::server::Shared;
 use crate::world::{COLUMN_LIMIT, PageQuery, Scope, TopicRef, World, flag};
 
-/// Code 14210: the membership of the group has expired (PROTOCOL.md §4).
+/// Code 14210: the membership of the group has expired (docs/protocol.md §4).
 fn expired(app: &Shared, world: &World, circle: usize) -> Option<Response> {
     let group_id = world.circles.get(circle)?.group_id;
     (app.faults().expired_circle == Some(group_id))

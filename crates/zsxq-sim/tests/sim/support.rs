@@ -1,15 +1,11 @@
 //! Starting a simulator and talking to it over real HTTP, decoding with the `zsxq` models.
 
-use std::net::SocketAddr;
-
 use serde::Deserialize;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use zsxq::{ApiError, Timestamp, Topic, TopicsPage};
 use zsxq_sim::{SimConfig, SimHandle};
-
-pub const LOOPBACK: &str = "127.0.0.1:0";
 
 /// A running simulator plus an HTTP client.
 pub struct Sim {
@@ -46,8 +42,7 @@ pub fn demo() -> SimConfig {
 }
 
 pub async fn start(config: SimConfig) -> Sim {
-    let addr: SocketAddr = LOOPBACK.parse().expect("address");
-    let handle = zsxq_sim::serve(config, addr).await.expect("sim starts");
+    let handle = orrery_testkit::sim_with(config).await;
     let client = reqwest::Client::builder()
         .no_proxy()
         .build()

@@ -4,7 +4,7 @@
 //! Invariants:
 //! * parsing never panics;
 //! * a successful parse prints back as the identical string (the wire format is a textual
-//!   paging cursor, PROTOCOL.md §3) and survives serde unchanged;
+//!   paging cursor, docs/protocol.md §3) and survives serde unchanged;
 //! * the query-string form, the Unix-millisecond conversions and the paging steps never panic,
 //!   and milliseconds → timestamp → milliseconds is the identity where it is in range;
 //! * every timestamp the crate constructs (from milliseconds, or stepped ±1 ms) prints as a

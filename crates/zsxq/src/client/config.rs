@@ -13,11 +13,11 @@ pub const DEFAULT_BASE_URL: &str = "https://api.zsxq.com";
 
 /// The web client version the requests claim. The service refuses requests without one as
 /// "版本太旧" and has refused old values (code 1002); 2.89.0 is what the web client sent in
-/// April 2026 (PROTOCOL.md §2.1). Raise it when the service starts refusing it.
+/// April 2026 (docs/protocol.md §2.1). Raise it when the service starts refusing it.
 pub const DEFAULT_X_VERSION: &str = "2.89.0";
 
 /// A current desktop browser, because the cookie-based requests present themselves as the web
-/// client at `wx.zsxq.com` (PROTOCOL.md §2.1).
+/// client at `wx.zsxq.com` (docs/protocol.md §2.1).
 pub const DEFAULT_USER_AGENT: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36";
 
 /// Settings of a [`Client`](super::Client). `Default` is right for a real account; tests

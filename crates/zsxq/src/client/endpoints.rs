@@ -1,4 +1,4 @@
-//! One method per endpoint (PROTOCOL.md §6), returning the crate's models.
+//! One method per endpoint (docs/protocol.md §6), returning the crate's models.
 //!
 //! Paths and parameters follow the captures: the web client's `/v2` and `/v3` paths, `count`
 //! plus an inclusive `end_time` (or `begin_time`) for lists, and writes wrapped in `req_data`.
@@ -188,7 +188,7 @@ impl DynamicsScope {
 
 /// The `resp_data` of a post, read leniently.
 ///
-/// The shape of write responses is not documented (PROTOCOL.md §6.4). Once the service says
+/// The shape of write responses is not documented (docs/protocol.md §6.4). Once the service says
 /// `succeeded: true` the post exists, and failing the call because the echo looks unexpected
 /// would invite the caller to post again, so the echoed object is decoded on a best-effort basis
 /// and is `None` when absent or unreadable.

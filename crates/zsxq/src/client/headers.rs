@@ -1,4 +1,4 @@
-//! The request headers of the web client (PROTOCOL.md §2.1), built fresh for every attempt.
+//! The request headers of the web client (docs/protocol.md §2.1), built fresh for every attempt.
 //!
 //! Only the `zsxq_access_token` cookie authenticates; the rest makes the request look like the
 //! web client's, which is what keeps 1059 refusals rare: a missing `x-version` is refused

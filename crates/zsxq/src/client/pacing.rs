@@ -1,7 +1,7 @@
 //! The per-account request budget.
 //!
 //! ZSXQ answers fast crawling first with probabilistic 1059 refusals and then bans the token
-//! (PROTOCOL.md §4: "再多试几次直接401了，token直接被ban"). Mature tools survive by spacing
+//! (docs/protocol.md §4: "再多试几次直接401了，token直接被ban"). Mature tools survive by spacing
 //! requests 1.5–5 s apart and resting for minutes every few dozen pages. So every request of an
 //! account — whatever clone of the client sends it, whatever task is paging — first takes a
 //! permit from one shared [`Pacer`]:
@@ -35,7 +35,7 @@ use tokio::sync::Mutex;
 ///
 /// That is roughly 1,200–1,500 requests an hour at most, gentler than the 2–5 s per page with
 /// 3–5 minute rests of the most careful open-source crawler and well below the 0.8 s of the
-/// fastest one (PROTOCOL.md §4).
+/// fastest one (docs/protocol.md §4).
 ///
 /// [`Pacing::none`] turns all of it off. Only tests and benchmarks against `zsxq-sim` on
 /// loopback do that; it is never a default and nothing in the app offers it for a real account.

@@ -1,7 +1,7 @@
 //! Walking a whole topic list, newest to oldest, without losing or repeating a topic.
 //!
 //! The lists have no cursor of their own: the next page is asked for with `end_time` = the
-//! oldest `create_time` seen, and `end_time` is *inclusive* (PROTOCOL.md §5). So every page
+//! oldest `create_time` seen, and `end_time` is *inclusive* (docs/protocol.md §5). So every page
 //! after the first repeats the topics of the boundary millisecond, and [`TopicPager`] drops
 //! them by `topic_id`.
 //!
@@ -175,7 +175,7 @@ impl TopicPager {
     /// topics not seen before. Pure bookkeeping, no I/O.
     fn advance(&mut self, topics: Vec<Topic>) -> Result<Vec<Topic>, ApiError> {
         let requested = usize::try_from(self.count).unwrap_or(usize::MAX);
-        // A short page is the last one (PROTOCOL.md §5), whatever it contains.
+        // A short page is the last one (docs/protocol.md §5), whatever it contains.
         let full = topics.len() >= requested;
         // The oldest instant on the page, not just the last item's, in case the service's
         // order within a page is not strictly by time.

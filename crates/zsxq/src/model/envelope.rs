@@ -1,5 +1,5 @@
 //! The `{succeeded, resp_data}` envelope around every response, and `{req_data}` around every
-//! write body (PROTOCOL.md §3).
+//! write body (docs/protocol.md §3).
 
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};

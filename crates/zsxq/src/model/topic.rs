@@ -1,4 +1,4 @@
-//! Topics (主题) of every type, and the pages that list them (PROTOCOL.md §7).
+//! Topics (主题) of every type, and the pages that list them (docs/protocol.md §7).
 //!
 //! The wire format names the type in `type` and puts the body under a key of the same name
 //! (`talk`, `task`, `solution`) — except `q&a`, which uses `question`, `answer` and top-level
@@ -296,7 +296,7 @@ impl Topic {
     }
 
     /// Whether `topic_uid`, when present, names the same id as `topic_id`. A mismatch means the
-    /// payload went through a float somewhere (PROTOCOL.md §3).
+    /// payload went through a float somewhere (docs/protocol.md §3).
     pub fn uid_is_consistent(&self) -> bool {
         self.topic_uid
             .as_deref()
@@ -659,7 +659,7 @@ mod tests {
 
     #[test]
     fn mismatched_uid_is_detected() {
-        // The DevTools dump in PROTOCOL.md §3: a JavaScript client rounded the id.
+        // The DevTools dump in docs/protocol.md §3: a JavaScript client rounded the id.
         let topic: Topic = serde_json::from_value(json!({
             "topic_id": 45544415585881460_i64,
             "topic_uid": "45544415585881458",

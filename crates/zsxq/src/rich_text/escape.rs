@@ -7,7 +7,7 @@
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-/// What `encodeURIComponent` leaves alone, which is what the apps use (PROTOCOL.md §8).
+/// What `encodeURIComponent` leaves alone, which is what the apps use (docs/protocol.md §8).
 const URI_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'_')

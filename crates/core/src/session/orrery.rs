@@ -1,0 +1,367 @@
+//! [`Orrery`]: the app's current [`Session`], swapped on sign-in and sign-out, with the
+//! member's settings; and the commands of `orrery-ipc` the core serves, by name.
+
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use orrery_ipc::commands::{
+    AppInfoDto, ArchiveOverviewDto, CircleArgs, CircleFiltersDto, SearchArgs, SearchResultsDto,
+    SettingsDto, SyncStatusDto, TimelineArgs, TimelinePageDto, TokenArgs, TopicArgs, TopicDto,
+};
+use orrery_ipc::media::MediaRef;
+use orrery_ipc::{ErrorCode, IpcError, NoArgs};
+use tokio::sync::watch;
+use zsxq::client::AccessToken;
+use zsxq::{FileId, GroupId, ImageId, TopicId};
+
+use super::{Service, Session, SessionError, Source};
+use crate::account::Account;
+use crate::now_ms;
+use crate::paths::DataDir;
+use crate::reader;
+use crate::search::{SearchRequest, SortOrder};
+use crate::settings::{self, Settings};
+
+/// How long start-up waits for the keyring before showing the demo. Unlocking a locked
+/// keyring can prompt; the demo is a better first screen than a frozen one.
+const KEYRING_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The most results one search page returns.
+const MAX_HITS: u32 = 100;
+
+/// What opens the session shown while no account is signed in: the shell's demo, given the
+/// app's data folder.
+pub type OpenFallback = Pin<Box<dyn Future<Output = Result<Service, String>> + Send + 'static>>;
+
+/// Opens the fallback session's [`Service`] (see [`OpenFallback`]).
+pub type Fallback = Arc<dyn Fn(DataDir) -> OpenFallback + Send + Sync>;
+
+/// The session while it is open, or why it could not be (shared by every waiting caller).
+type Current = Result<Arc<Session>, Arc<SessionError>>;
+
+/// The app's core: its data folder, settings and current session.
+pub struct Orrery {
+    data_dir: DataDir,
+    settings: Settings,
+    prefs: Mutex<SettingsDto>,
+    /// `None` while a session is being opened.
+    current: watch::Sender<Option<Current>>,
+    /// Serializes sign-in and sign-out, so two switches cannot interleave.
+    switching: tokio::sync::Mutex<()>,
+    fallback: Option<Fallback>,
+    circles_served: AtomicBool,
+}
+
+impl std::fmt::Debug for Orrery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Orrery")
+            .field("data_dir", &self.data_dir.root())
+            .field("fallback", &self.fallback.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Orrery {
+    /// The app's core on `data_dir`, with no session yet: call [`Orrery::start`]. Without an
+    /// account, `fallback` (the demo) is shown; without a fallback, sign-in is needed.
+    pub fn new(data_dir: DataDir, fallback: Option<Fallback>) -> Self {
+        let settings = Settings::new(&data_dir);
+        Self {
+            prefs: Mutex::new(settings.load()),
+            settings,
+            data_dir,
+            current: watch::channel(None).0,
+            switching: tokio::sync::Mutex::new(()),
+            fallback,
+            circles_served: AtomicBool::new(false),
+        }
+    }
+
+    pub fn data_dir(&self) -> &DataDir {
+        &self.data_dir
+    }
+
+    /// The settings in force.
+    pub fn prefs(&self) -> SettingsDto {
+        self.prefs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Opens the account's session, or the fallback when no token is at hand, and starts its
+    /// sync. A failure is kept and returned to every caller until the next switch.
+    pub async fn start(&self) -> Result<Arc<Session>, IpcError> {
+        self.replace(async {
+            let account = self.account()?;
+            let token = match tokio::time::timeout(KEYRING_TIMEOUT, account.token()).await {
+                Ok(Ok(token)) => token,
+                Ok(Err(err)) => {
+                    tracing::warn!(%err, "no token from the keyring; showing the demo");
+                    None
+                }
+                Err(_) => {
+                    tracing::warn!("the keyring did not answer in time; showing the demo");
+                    None
+                }
+            };
+            match token {
+                Some(_) => self.open_account(account).await,
+                None => self.open_fallback().await,
+            }
+        })
+        .await
+    }
+
+    /// The current session, waiting while one is being opened.
+    pub async fn session(&self) -> Result<Arc<Session>, IpcError> {
+        let mut current = self.current.subscribe();
+        let current = match current.wait_for(Option::is_some).await {
+            Ok(current) => current.clone(),
+            Err(_) => None,
+        };
+        match current {
+            Some(Ok(session)) => Ok(session),
+            Some(Err(err)) => Err(IpcError::from(&*err)),
+            None => Err(IpcError::from(&SessionError::Closed)),
+        }
+    }
+
+    /// Calls `send` with the sync status now and on every change, across sign-in and
+    /// sign-out, until `send` returns false or the app shuts down. While no session could be
+    /// opened there is no status: it waits for the next one (a sign-in).
+    pub async fn follow_status(&self, mut send: impl FnMut(SyncStatusDto) -> bool) {
+        let mut sessions = self.current.subscribe();
+        loop {
+            let Some(mut status) = self.session().await.ok().and_then(|s| s.status()) else {
+                if sessions.changed().await.is_err() {
+                    return;
+                }
+                continue;
+            };
+            loop {
+                if !send(status.borrow_and_update().clone()) {
+                    return;
+                }
+                tokio::select! {
+                    changed = status.changed() => if changed.is_err() { break },
+                    _ = sessions.changed() => break,
+                }
+            }
+        }
+    }
+
+    /// Stops the sync at its next step, if a session is open. Called on exit so the sync
+    /// ends between two transactions rather than in the middle of one (which SQLite would
+    /// roll back anyway: this only saves redoing that page).
+    pub fn stop(&self) {
+        if let Some(Ok(session)) = self.current.borrow().as_ref() {
+            session.stop();
+        }
+    }
+
+    /// Saves the member's settings (clamped) and applies at once what can change while
+    /// syncing: the account's sync interval. Pacing and the image cache cap apply from the
+    /// next start.
+    pub async fn save_settings(&self, prefs: SettingsDto) -> Result<SettingsDto, IpcError> {
+        let saved = self
+            .settings
+            .save(prefs)
+            .map_err(|err| IpcError::new(ErrorCode::Internal, err.to_string()))?;
+        *self.prefs.lock().unwrap_or_else(PoisonError::into_inner) = saved.clone();
+        if let Ok(session) = self.session().await
+            && session.account().is_some()
+            && let Some(schedule) = session.schedule()
+        {
+            schedule.set_interval(settings::sync_interval(&saved));
+        }
+        Ok(saved)
+    }
+
+    /// Copies an attached file into `dir` (downloading it first when not cached) and returns
+    /// where it was written.
+    pub async fn save_file(
+        &self,
+        file: orrery_ipc::id::FileId,
+        dir: &Path,
+    ) -> Result<PathBuf, IpcError> {
+        let session = self.session().await?;
+        let id = FileId::new(file.get());
+        let saved = session.media().save_file(session.client(), id, dir).await?;
+        tracing::info!(file = %id, path = %saved.display(), "attachment saved");
+        Ok(saved)
+    }
+
+    /// The cached copy of `media`, downloaded first when it is not cached yet.
+    pub async fn media(&self, media: MediaRef) -> Result<PathBuf, IpcError> {
+        let session = self.session().await?;
+        let (cache, client) = (session.media(), session.client());
+        let path = match media {
+            MediaRef::Image(id) => cache.image(client, ImageId::new(id.get())).await,
+            MediaRef::CirclePicture(id) => {
+                cache.circle_avatar(client, GroupId::new(id.get())).await
+            }
+        };
+        Ok(path?)
+    }
+
+    // ---- The commands of `orrery_ipc::with_commands!` served by the core, by name.
+
+    pub async fn app_info(&self, _: NoArgs) -> Result<AppInfoDto, IpcError> {
+        let session = self.session().await?;
+        Ok(self.info(&session))
+    }
+
+    pub async fn archive_overview(&self, _: NoArgs) -> Result<ArchiveOverviewDto, IpcError> {
+        let session = self.session().await?;
+        let overview = reader::overview(session.store(), session.sync_status().state).await?;
+        // `cargo xtask bench startup` times launch to first circle by this line.
+        if !overview.circles.is_empty() && !self.circles_served.swap(true, Ordering::Relaxed) {
+            tracing::info!(count = overview.circles.len(), "first circles served");
+        }
+        Ok(overview)
+    }
+
+    pub async fn timeline(&self, args: TimelineArgs) -> Result<TimelinePageDto, IpcError> {
+        let session = self.session().await?;
+        Ok(reader::timeline(session.store(), &args).await?)
+    }
+
+    pub async fn circle_filters(&self, args: CircleArgs) -> Result<CircleFiltersDto, IpcError> {
+        let session = self.session().await?;
+        Ok(reader::circle_filters(session.store(), GroupId::new(args.circle.get())).await?)
+    }
+
+    pub async fn mark_circle_read(&self, args: CircleArgs) -> Result<(), IpcError> {
+        let session = self.session().await?;
+        let group = GroupId::new(args.circle.get());
+        Ok(session.store().mark_circle_read(group, now_ms()).await?)
+    }
+
+    pub async fn open_topic(&self, args: TopicArgs) -> Result<TopicDto, IpcError> {
+        let session = self.session().await?;
+        let id = TopicId::new(args.topic.get());
+        reader::open_topic(session.store(), id, now_ms())
+            .await?
+            .ok_or_else(|| {
+                IpcError::new(ErrorCode::NotFound, format!("topic {id} is not archived"))
+            })
+    }
+
+    pub async fn search(&self, args: SearchArgs) -> Result<SearchResultsDto, IpcError> {
+        let session = self.session().await?;
+        let request = SearchRequest {
+            query: args.query,
+            sort: if args.newest {
+                SortOrder::Newest
+            } else {
+                SortOrder::Relevance
+            },
+            offset: args.offset as usize,
+            limit: args.limit.clamp(1, MAX_HITS) as usize,
+        };
+        // tantivy searches on its own threads and blocks this one until they finish.
+        let index = session.search().clone();
+        let results = tokio::task::spawn_blocking(move || index.search(&request))
+            .await
+            .map_err(|err| IpcError::new(ErrorCode::Internal, err.to_string()))??;
+        Ok(reader::search_results(results))
+    }
+
+    pub async fn sync_now(&self, _: NoArgs) -> Result<(), IpcError> {
+        if let Some(schedule) = self.session().await?.schedule() {
+            schedule.sync_now();
+        }
+        Ok(())
+    }
+
+    pub async fn cancel_sync(&self, _: NoArgs) -> Result<(), IpcError> {
+        if let Some(schedule) = self.session().await?.schedule() {
+            schedule.cancel_run();
+        }
+        Ok(())
+    }
+
+    pub async fn get_settings(&self, _: NoArgs) -> Result<SettingsDto, IpcError> {
+        Ok(self.prefs())
+    }
+
+    /// Checks the token with the service and keeps it in the keyring (the core never logs it,
+    /// and no error repeats it), then switches to the account's session.
+    pub async fn sign_in(&self, args: TokenArgs) -> Result<AppInfoDto, IpcError> {
+        let token = AccessToken::new(args.token)
+            .map_err(|err| IpcError::new(ErrorCode::InvalidInput, err.to_string()))?;
+        let account = self.account().map_err(|err| IpcError::from(&err))?;
+        account.sign_in(token).await?;
+        let session = self.replace(self.open_account(account)).await?;
+        Ok(self.info(&session))
+    }
+
+    /// Removes the token from the keyring and switches to the fallback; the archive stays.
+    pub async fn sign_out(&self, _: NoArgs) -> Result<AppInfoDto, IpcError> {
+        if let Some(account) = self.session().await?.account() {
+            account.sign_out().await?;
+        }
+        let session = self.replace(self.open_fallback()).await?;
+        Ok(self.info(&session))
+    }
+
+    // ---- Opening and switching sessions.
+
+    /// The account of the data folder, on the service it signed in to last.
+    fn account(&self) -> Result<Account, SessionError> {
+        let config = settings::client_config(&self.data_dir, &self.prefs());
+        Ok(Account::open_saved(&self.data_dir, config)?)
+    }
+
+    async fn open_account(&self, account: Account) -> Result<Session, SessionError> {
+        let source = Source::Account {
+            dir: self.data_dir.clone(),
+            account,
+        };
+        Ok(Session::open(source, &self.prefs()).await?.start_schedule())
+    }
+
+    async fn open_fallback(&self) -> Result<Session, SessionError> {
+        let fallback = self.fallback.as_ref().ok_or(SessionError::NotSignedIn)?;
+        let service = fallback(self.data_dir.clone())
+            .await
+            .map_err(SessionError::Fallback)?;
+        Ok(Session::open(Source::Service(service), &self.prefs())
+            .await?
+            .start_schedule())
+    }
+
+    /// Stops the current session's sync and opens the one `open` gives in its place.
+    async fn replace(
+        &self,
+        open: impl Future<Output = Result<Session, SessionError>>,
+    ) -> Result<Arc<Session>, IpcError> {
+        let _switching = self.switching.lock().await;
+        if let Some(Ok(old)) = self.current.send_replace(None) {
+            old.stop();
+        }
+        let opened: Current = open.await.map(Arc::new).map_err(|err| {
+            tracing::error!(%err, "the archive could not be opened");
+            Arc::new(err)
+        });
+        self.current.send_replace(Some(opened.clone()));
+        opened.map_err(|err| IpcError::from(&*err))
+    }
+
+    fn info(&self, session: &Session) -> AppInfoDto {
+        let expiry = session.account().and_then(Account::expiry);
+        AppInfoDto {
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            data_dir: self.data_dir.root().display().to_string(),
+            mode: session.mode(),
+            expires_ms: expiry.map(|e| {
+                now_ms().saturating_add(i64::try_from(e.remaining.as_millis()).unwrap_or(i64::MAX))
+            }),
+        }
+    }
+}

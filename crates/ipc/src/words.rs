@@ -1,0 +1,193 @@
+//! The words the window and the tray both show, in zh-CN and English.
+//!
+//! The tray (in the shell) and the status bar (in the UI) name the same sync states, and both
+//! offer "sync now": one [`Words`] table per [`Lang`] here, read by both sides, so the two can
+//! never disagree. Everything else the window says stays in the UI's own table
+//! (`ui/src/i18n.rs`), which embeds these. Plain `&'static str` tables, no dependency: this crate
+//! builds for the shell and for wasm32 alike.
+
+use crate::commands::{LanguageDto, SyncStateDto, SyncStatusDto};
+
+/// A language the app speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    ZhCn,
+    En,
+}
+
+impl Lang {
+    /// The language for a BCP 47 tag (`navigator.language`) or a POSIX locale (`LANG`):
+    /// Chinese for any `zh…`, English otherwise.
+    pub fn from_tag(tag: &str) -> Self {
+        if tag.trim().to_ascii_lowercase().starts_with("zh") {
+            Self::ZhCn
+        } else {
+            Self::En
+        }
+    }
+
+    /// The member's choice in Settings, if any.
+    pub fn from_setting(choice: LanguageDto) -> Self {
+        match choice {
+            LanguageDto::ZhCn => Self::ZhCn,
+            LanguageDto::En => Self::En,
+        }
+    }
+
+    /// As a setting.
+    pub fn setting(self) -> LanguageDto {
+        match self {
+            Self::ZhCn => LanguageDto::ZhCn,
+            Self::En => LanguageDto::En,
+        }
+    }
+
+    pub const fn words(self) -> &'static Words {
+        match self {
+            Self::ZhCn => &ZH_CN,
+            Self::En => &EN,
+        }
+    }
+}
+
+/// Declares [`Words`] and its [`Words::entries`] from one list of keys.
+macro_rules! words {
+    ($($(#[$doc:meta])* $key:ident),* $(,)?) => {
+        /// The shared words of one language.
+        #[derive(Debug)]
+        pub struct Words {
+            $($(#[$doc])* pub $key: &'static str,)*
+        }
+
+        impl Words {
+            /// Every key with its string, for coverage checks.
+            pub fn entries(&self) -> Vec<(&'static str, &'static str)> {
+                vec![$((stringify!($key), self.$key)),*]
+            }
+        }
+    };
+}
+
+words! {
+    app_name,
+    /// The tray's item that brings the window back.
+    open_app,
+    sync_now,
+    quit,
+    state_idle,
+    /// Followed, in the tray, by the circle and the progress.
+    state_syncing,
+    state_caught_up,
+    state_needs_login,
+    state_failed,
+}
+
+static ZH_CN: Words = Words {
+    app_name: "星仪",
+    open_app: "打开星仪",
+    sync_now: "立即同步",
+    quit: "退出",
+    state_idle: "未在同步",
+    state_syncing: "同步中",
+    state_caught_up: "已是最新",
+    state_needs_login: "需要重新登录",
+    state_failed: "同步出错，稍后重试",
+};
+
+static EN: Words = Words {
+    app_name: "Orrery",
+    open_app: "Open Orrery",
+    sync_now: "Sync now",
+    quit: "Quit",
+    state_idle: "Not syncing",
+    state_syncing: "Syncing",
+    state_caught_up: "Up to date",
+    state_needs_login: "Sign in again",
+    state_failed: "Sync failed; retrying later",
+};
+
+impl Words {
+    /// The sync state in a word or two (the status bar's label).
+    pub fn state(&self, state: SyncStateDto) -> &'static str {
+        match state {
+            SyncStateDto::Idle => self.state_idle,
+            SyncStateDto::Syncing => self.state_syncing,
+            SyncStateDto::CaughtUp => self.state_caught_up,
+            SyncStateDto::NeedsLogin => self.state_needs_login,
+            SyncStateDto::Failed => self.state_failed,
+        }
+    }
+
+    /// The tray's status line: the state, and while syncing the circle and how far the run is.
+    pub fn status_line(&self, s: &SyncStatusDto) -> String {
+        let word = self.state(s.state);
+        if s.state != SyncStateDto::Syncing {
+            return word.to_owned();
+        }
+        let progress = format!("({}/{})", s.circles_done, s.circles_total);
+        match &s.circle {
+            Some(circle) => format!("{word} {circle} {progress}"),
+            None => format!("{word} {progress}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_status_line_names_the_circle_and_the_progress() {
+        let (zh, en) = (Lang::ZhCn.words(), Lang::En.words());
+        let syncing = SyncStatusDto {
+            state: SyncStateDto::Syncing,
+            circle: Some("读书会".to_owned()),
+            circles_done: 2,
+            circles_total: 5,
+            ..SyncStatusDto::default()
+        };
+        assert_eq!(zh.status_line(&syncing), "同步中 读书会 (2/5)");
+        assert_eq!(en.status_line(&syncing), "Syncing 读书会 (2/5)");
+        let starting = SyncStatusDto {
+            circle: None,
+            ..syncing
+        };
+        assert_eq!(en.status_line(&starting), "Syncing (2/5)");
+        let expired = SyncStatusDto {
+            state: SyncStateDto::NeedsLogin,
+            ..SyncStatusDto::default()
+        };
+        assert_eq!(zh.status_line(&expired), "需要重新登录");
+        assert_eq!(en.status_line(&SyncStatusDto::default()), "Not syncing");
+    }
+
+    #[test]
+    fn languages_from_tags_and_settings() {
+        for tag in ["zh-CN", "zh", "zh_CN.UTF-8", "ZH-tw", " zh-SG "] {
+            assert_eq!(Lang::from_tag(tag), Lang::ZhCn, "{tag}");
+        }
+        for tag in ["en-US", "C.UTF-8", "", "ja-JP"] {
+            assert_eq!(Lang::from_tag(tag), Lang::En, "{tag}");
+        }
+        for lang in [Lang::ZhCn, Lang::En] {
+            assert_eq!(Lang::from_setting(lang.setting()), lang);
+        }
+    }
+
+    /// Every word is there in both languages, different in each, Chinese in the Chinese table.
+    #[test]
+    fn every_word_is_translated() {
+        let (zh, en) = (ZH_CN.entries(), EN.entries());
+        assert_eq!(zh.len(), en.len());
+        let has_cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        for ((key, z), (_, e)) in zh.iter().zip(&en) {
+            assert!(
+                !z.trim().is_empty() && !e.trim().is_empty(),
+                "{key} is empty"
+            );
+            assert_ne!(z, e, "{key} is not translated");
+            assert!(has_cjk(z), "zh-CN {key} has no Chinese: {z:?}");
+            assert!(!has_cjk(e), "English {key} is Chinese: {e:?}");
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! What Orrery's tests share, so that each test binary states only what it tests. A
+//! dev-dependency of the workspace's crates, never a dependency of anything that ships.
+//!
+//! * The simulator: [`sim`] / [`sim_with`] start `zsxq-sim` on a free loopback port and return
+//!   its [`SimHandle`]; [`client`] / [`client_as`] talk to it through [`unpaced`] settings.
+//! * The archive (feature `store`): [`temp_store`] and [`open_store`] open a real
+//!   `orrery_core::store::Store` in a data folder.
+//! * [`block_on`]: a multi-threaded runtime for tests that block on a child process while the
+//!   simulator serves.
+//! * [`secret_service`]: a private, unlocked GNOME Keyring on a private D-Bus session, and the
+//!   [`secret_service_test!`] macro that runs a test's body with it.
+//! * [`assert_nowhere_in`]: the token-leak check over a folder's files.
+//! * [`needles`]: search needles cut from a corpus, for the search tests and benchmark.
+//! * [`samples_dir`] and [`seed_dir`]: the real data beside the checkout, which a test must
+//!   never silently do without.
+
+pub mod needles;
+pub mod secret_service;
+mod shared;
+mod sim;
+#[cfg(feature = "store")]
+mod store;
+
+use std::path::Path;
+
+pub use shared::{samples_dir, seed_dir};
+pub use sim::{STRANGER, client, client_as, sim, sim_with, unpaced};
+#[cfg(feature = "store")]
+pub use store::{open_store, temp_store};
+pub use zsxq_sim::SimHandle;
+
+/// Runs `future` on a multi-threaded runtime, so the simulator (spawned on it) keeps serving
+/// while the test blocks on something else, such as a child process reading from it.
+pub fn block_on<F: Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+        .block_on(future)
+}
+
+/// Fails if `secret` appears in any file under `dir`: a token belongs in the keyring only,
+/// never in the archive, settings, logs or caches.
+pub fn assert_nowhere_in(dir: &Path, secret: &str) {
+    for entry in std::fs::read_dir(dir).expect("read_dir") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            assert_nowhere_in(&path, secret);
+        } else {
+            let bytes = std::fs::read(&path).expect("read");
+            assert!(
+                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "the token was written to {}",
+                path.display()
+            );
+        }
+    }
+}

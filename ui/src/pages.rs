@@ -1,0 +1,9 @@
+//! The screens of the main area, one per [`View`](crate::state::View) (the search page also
+//! serves as the palette). Pages compose components and the state below them; the app's root
+//! picks one.
+
+pub mod reader;
+pub mod search;
+pub mod settings;
+pub mod signin;
+pub mod timeline;

@@ -1,0 +1,103 @@
+//! Sign-in: paste the `zsxq_access_token`, with where to find it. The token goes from the
+//! field straight to the shell, which checks it with the service and keeps it in the keyring;
+//! the UI never stores or shows it again.
+
+use crate::api;
+use crate::components::error_text::ErrorText;
+use crate::state::{View, ui};
+use leptos::html;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use orrery_ipc::commands::{AccountMode, SignIn as SignInCmd, TokenArgs};
+use orrery_ipc::{ErrorCode, IpcError};
+
+#[component]
+pub fn SignIn() -> impl IntoView {
+    let ui = ui();
+    let t = move || ui.t();
+    let field = NodeRef::<html::Input>::new();
+    let checking = RwSignal::new(false);
+    let error = RwSignal::new(None::<IpcError>);
+    let submit = move |e: leptos::ev::SubmitEvent| {
+        e.prevent_default();
+        let Some(input) = field.get_untracked() else {
+            return;
+        };
+        let token = input.value();
+        checking.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let result = api::invoke::<SignInCmd>(&TokenArgs { token }).await;
+            checking.set(false);
+            match result {
+                Ok(info) => {
+                    // The field is cleared as soon as the shell has the token.
+                    if let Some(input) = field.get_untracked() {
+                        input.set_value("");
+                    }
+                    ui.circle.set(None);
+                    ui.topic.set(None);
+                    ui.info.set(Some(Ok(info)));
+                    ui.view.set(View::Reading);
+                }
+                Err(err) => error.set(Some(err)),
+            }
+        });
+    };
+    let demo = move || {
+        ui.info
+            .get()
+            .and_then(Result::ok)
+            .is_some_and(|i| i.mode == AccountMode::Demo)
+    };
+    view! {
+        <section class="signin" id="signin">
+            <h2>{move || t().signin_title}</h2>
+            <p>{move || t().signin_intro}</p>
+            <ol class="steps">
+                <li>{move || t().signin_step1}</li>
+                <li>{move || t().signin_step2}</li>
+                <li>{move || t().signin_step3}</li>
+            </ol>
+            <form on:submit=submit>
+                <label>
+                    <span>{move || t().token_label} " (zsxq_access_token)"</span>
+                    <input
+                        node_ref=field
+                        id="token-input"
+                        type="password"
+                        autocomplete="off"
+                        spellcheck="false"
+                        required
+                    />
+                </label>
+                <Show when=move || error.get().is_some()>
+                    <p class="error" id="signin-error">{move || error.get().map(signin_error)}</p>
+                </Show>
+                <div class="actions">
+                    <button type="submit" id="signin-submit" disabled=move || checking.get()>
+                        {move || if checking.get() { t().signin_checking } else { t().signin_submit }}
+                    </button>
+                    <button type="button" class="ghost" id="try-demo" on:click=move |_| ui.view.set(View::Reading)>
+                        {move || if demo() { t().try_demo } else { t().back }}
+                    </button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+/// A refused sign-in says what was wrong: the core's words (malformed token, refused token, no
+/// keyring) after the member's language's own.
+fn signin_error(err: IpcError) -> impl IntoView {
+    let ui = ui();
+    if err.code == ErrorCode::InvalidInput {
+        view! {
+            {move || ui.t().signin_refused}
+            <span class="error-detail">{err.message}</span>
+        }
+        .into_any()
+    } else {
+        view! { <ErrorText error=err detail=true /> }.into_any()
+    }
+}

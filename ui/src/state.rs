@@ -1,0 +1,138 @@
+//! What every screen shares: the app-wide signals ([`Ui`]) and the screen in the main area
+//! ([`View`]). It sits below the components and pages, which read it through [`ui`], and
+//! imports nothing above it.
+
+use crate::api;
+use crate::i18n::{Locale, Texts};
+use crate::keys::Action;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use orrery_ipc::NoArgs;
+use orrery_ipc::commands::{
+    AppInfo, AppInfoDto, SaveSettings, SettingsArgs, SettingsDto, SyncStatusDto, TabDto,
+};
+use orrery_ipc::id::{CircleId, CommentId, TopicId};
+
+/// The main area's screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Reading,
+    Search,
+    Settings,
+    SignIn,
+}
+
+/// What the screens share, as signals (cheap to copy into every closure).
+#[derive(Debug, Clone, Copy)]
+pub struct Ui {
+    pub locale: RwSignal<Locale>,
+    pub settings: RwSignal<SettingsDto>,
+    pub info: RwSignal<Option<Result<AppInfoDto, String>>>,
+    pub status: RwSignal<Option<SyncStatusDto>>,
+    pub view: RwSignal<View>,
+    pub circle: RwSignal<Option<CircleId>>,
+    pub tab: RwSignal<TabDto>,
+    pub hashtag: RwSignal<Option<String>>,
+    pub column: RwSignal<Option<String>>,
+    /// The topic open in the reader.
+    pub topic: RwSignal<Option<TopicId>>,
+    /// A comment of the open topic to scroll to (a search matched it).
+    pub focus_comment: RwSignal<Option<CommentId>>,
+    pub palette: RwSignal<bool>,
+    /// The query of the search page, kept when leaving it.
+    pub query: RwSignal<String>,
+    /// Bumped whenever the circles' counts may have changed (a topic read, a sync step).
+    pub counts_changed: RwSignal<u32>,
+    /// The last keyboard action, for the list that has the focus to act on.
+    pub key: RwSignal<Option<(Action, u32)>>,
+}
+
+impl Ui {
+    /// The signals of a window just opened, in the system's language.
+    pub fn new() -> Self {
+        Self {
+            locale: RwSignal::new(Locale::detect()),
+            settings: RwSignal::new(SettingsDto::default()),
+            info: RwSignal::new(None),
+            status: RwSignal::new(None),
+            view: RwSignal::new(View::Reading),
+            circle: RwSignal::new(None),
+            tab: RwSignal::new(TabDto::Latest),
+            hashtag: RwSignal::new(None),
+            column: RwSignal::new(None),
+            topic: RwSignal::new(None),
+            focus_comment: RwSignal::new(None),
+            palette: RwSignal::new(false),
+            query: RwSignal::new(String::new()),
+            counts_changed: RwSignal::new(0),
+            key: RwSignal::new(None),
+        }
+    }
+
+    pub fn t(&self) -> &'static Texts {
+        self.locale.get().texts()
+    }
+
+    /// Opens `topic` of `circle` in the reader at `comment`, if given.
+    pub fn open_at(&self, circle: CircleId, topic: TopicId, comment: Option<CommentId>) {
+        self.focus_comment.set(comment);
+        self.open(circle, topic);
+    }
+
+    /// Opens `topic` of `circle` in the reader.
+    pub fn open(&self, circle: CircleId, topic: TopicId) {
+        if self.circle.get_untracked() != Some(circle) {
+            self.hashtag.set(None);
+            self.column.set(None);
+            self.tab.set(TabDto::Latest);
+            self.circle.set(Some(circle));
+        }
+        self.topic.set(Some(topic));
+        self.view.set(View::Reading);
+        self.palette.set(false);
+    }
+
+    /// Shows the timeline of one hashtag.
+    pub fn filter_hashtag(&self, name: String) {
+        self.column.set(None);
+        self.hashtag.set(Some(name));
+        self.view.set(View::Reading);
+    }
+
+    /// Tells the sidebar the circles' counts may have changed.
+    pub fn counts_may_have_changed(&self) {
+        self.counts_changed.update(|n| *n = n.wrapping_add(1));
+    }
+
+    /// Reloads what the shell says about the app (after sign-in or sign-out).
+    pub fn reload_info(&self) {
+        let info = self.info;
+        spawn_local(async move {
+            let result = api::invoke::<AppInfo>(&NoArgs {}).await;
+            info.set(Some(result.map_err(|e| e.message)));
+        });
+    }
+
+    /// Saves `settings` and shows what the shell kept (it clamps numbers into range).
+    pub fn save_settings(&self, settings: SettingsDto) {
+        self.settings.set(settings.clone());
+        let saved = self.settings;
+        spawn_local(async move {
+            match api::invoke::<SaveSettings>(&SettingsArgs { settings }).await {
+                Ok(kept) => saved.set(kept),
+                Err(err) => web_sys::console::warn_1(&err.message.into()),
+            }
+        });
+    }
+}
+
+impl Default for Ui {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The shared state, provided by the app's root.
+pub fn ui() -> Ui {
+    expect_context::<Ui>()
+}
