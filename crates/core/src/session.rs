@@ -28,7 +28,7 @@ use zsxq::client::{AccessToken, Client, ClientConfig, Pacing, is_loopback_url};
 
 use crate::account::{Account, AccountError};
 use crate::media::MediaCache;
-use crate::paths::{DataDir, PathError};
+use crate::paths::DataDir;
 use crate::search::{self, SearchError, SearchIndex};
 use crate::settings;
 use crate::store::{Store, StoreError};
@@ -77,8 +77,6 @@ pub enum SessionError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Search(#[from] SearchError),
-    #[error(transparent)]
-    Path(#[from] PathError),
     #[error("the service's address is unusable: {0}")]
     Client(#[from] zsxq::client::ClientError),
     #[error("the demo could not start: {0}")]
