@@ -15,6 +15,8 @@ use orrery_core::paths::DataDir;
 use orrery_core::store::{ARCHIVE_FILE, Store, SyncScope, SyncState};
 use zsxq::client::{AccessToken, ClientConfig, RetryPolicy, TopicScope};
 
+use crate::terminal::safe;
+
 /// The client settings `login` remembered (the base URL), for commands that talk to the
 /// service.
 pub fn saved_config(dir: &DataDir) -> anyhow::Result<ClientConfig> {
@@ -70,7 +72,7 @@ pub async fn login(
         out,
         "signed in to {} as {}{id}",
         account.base_url(),
-        signed_in.user_name
+        safe(&signed_in.user_name)
     )?;
     if token_stdin {
         writeln!(out, "the token is stored in the system keyring")?;
@@ -160,7 +162,7 @@ pub async fn status(dir: &DataDir) -> anyhow::Result<()> {
         // The error itself ends the command, on stderr.
         Err(_) => format!("unknown{} (see the error below)", known_user()),
     };
-    writeln!(out, "account:  {line}")?;
+    writeln!(out, "account:  {}", safe(&line))?;
     writeln!(out, "service:  {}", account.base_url())?;
     let source = if account.has_env_override() {
         format!("{TOKEN_ENV} (not stored)")

@@ -16,6 +16,7 @@ mod inspect;
 mod search;
 mod stats;
 mod sync;
+mod terminal;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -124,7 +125,8 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            // Errors quote the service and file names: remote text, shown harmless.
+            eprintln!("error: {}", terminal::safe(&format!("{err:#}")));
             ExitCode::from(account::exit_code(&err).unwrap_or(1))
         }
     }
@@ -243,7 +245,7 @@ fn inspect_file(file: &std::path::Path, json: bool) -> anyhow::Result<()> {
     writeln!(out, "kind: {}", report["kind"].as_str().unwrap_or("?"))?;
     for topic in report["topics"].as_array().into_iter().flatten() {
         let text = topic["text"].as_str().unwrap_or_default();
-        let first_line = text.lines().next().unwrap_or_default();
+        let first_line = terminal::safe(text.lines().next().unwrap_or_default());
         writeln!(
             out,
             "{} {:<8} {first_line}",

@@ -18,6 +18,8 @@ use orrery_core::search::{
 use orrery_core::store::{ARCHIVE_FILE, Store};
 use serde::Serialize;
 
+use crate::terminal::{self, safe};
+
 /// The options of one `search`.
 #[derive(Debug, Clone)]
 pub struct SearchArgs {
@@ -183,12 +185,14 @@ fn print_results(out: &mut impl Write, query: &str, results: &SearchResults) -> 
         let at = comment_id.map_or(String::new(), |c| format!(" comment {c}"));
         writeln!(
             out,
-            "{} · {circle} · {author} · {} · topic {topic_id}{at}",
+            "{} · {} · {} · {} · topic {topic_id}{at}",
             kind.as_str(),
+            safe(circle),
+            safe(author),
             when(*time_ms)
         )?;
-        writeln!(out, "  {title}")?;
-        writeln!(out, "  {}", snippet.marked(open, close).replace('\n', " "))?;
+        writeln!(out, "  {}", safe(title))?;
+        writeln!(out, "  {}", terminal::marked(snippet, open, close))?;
     }
     Ok(())
 }

@@ -29,6 +29,7 @@ use zsxq::GroupId;
 use zsxq::client::Pacing;
 
 use crate::account;
+use crate::terminal::safe;
 
 /// How long `sync` without `--once` waits between runs.
 const CONTINUOUS_INTERVAL: Duration = Duration::from_secs(30 * 60);
@@ -184,12 +185,13 @@ impl Progress {
         self.tally.add(event);
         if !self.terminal {
             if let Some(text) = notable(event).or_else(|| plain(event)) {
-                status_line(&format!("{text}\n"));
+                status_line(&format!("{}\n", safe(&text)));
             }
             return;
         }
+        // The events carry the service's messages: our own `\r\x1b[2K` goes around them.
         if let Some(text) = notable(event) {
-            status_line(&format!("\r\x1b[2K{text}\n"));
+            status_line(&format!("\r\x1b[2K{}\n", safe(&text)));
             self.drawn = None;
         }
         if self.drawn.is_none_or(|at| at.elapsed() >= REDRAW) {
@@ -306,14 +308,15 @@ fn print_report(report: &SyncReport) -> std::io::Result<()> {
         };
         writeln!(
             out,
-            "{} {}: +{} topics, {} updated, +{} comments, {} articles, {} images; {state}",
+            "{} {}: +{} topics, {} updated, +{} comments, {} articles, {} images; {}",
             circle.group_id,
-            circle.name,
+            safe(&circle.name),
             circle.topics_inserted,
             circle.topics_updated,
             circle.comments_inserted,
             circle.articles,
-            circle.images
+            circle.images,
+            safe(&state)
         )?;
     }
     let status = match report.status {

@@ -128,6 +128,49 @@ fn search_finds_what_the_sync_archived_and_reindex_changes_nothing() {
     });
 }
 
+/// Escape sequences in a post reached the terminal raw through `search`: a window title, an OSC
+/// 52 clipboard write, a cleared screen, a bell; and a right-to-left override reordered a name.
+#[test]
+fn escape_sequences_in_posts_reached_the_terminal_through_search() {
+    block_on(async {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path().join("data");
+        let posts = tmp.path().join("posts.jsonl");
+        let hostile = "估值方法 \u{1b}]0;pwned\u{7} \u{1b}]52;c;ZWNobyBoaQ==\u{7} \u{1b}[2J \u{9b}31m 附件 x\u{202e}fdp.exe";
+        let lines: Vec<String> = (0..3)
+            .map(|i| {
+                serde_json::json!({ "text": format!("{hostile} 第{i}篇"), "author": "\u{1b}[31m小明" })
+                    .to_string()
+            })
+            .collect();
+        std::fs::write(&posts, lines.join("\n")).expect("write posts");
+        let sim = orrery_testkit::sim(Dataset::Jsonl(posts)).await;
+        run(headless(
+            &dir,
+            &sim,
+            &["login", "--base-url", sim.base_url()],
+        ));
+        run(headless(&dir, &sim, &["sync", "--once", "--no-pacing"]));
+
+        let text = stdout(&run(cli(&dir, &["search", "估值"])));
+        assert!(text.contains("3 results for 估值"), "{text}");
+        assert!(text.contains("[估值") && text.contains("fdp.exe"), "{text}");
+        for bad in ['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}'] {
+            assert!(
+                !text.contains(bad),
+                "{bad:?} reached the terminal: {text:?}"
+            );
+        }
+
+        // Scripts still get the exact text, escaped by JSON.
+        let json = stdout(&run(cli(&dir, &["search", "估值", "--json"])));
+        let line: Value = serde_json::from_str(json.trim()).expect("JSON");
+        assert_eq!(line["total"], 3, "{line}");
+        assert!(!json.contains('\u{1b}'), "JSON escapes it: {json:?}");
+        sim.shutdown().await;
+    });
+}
+
 #[test]
 fn search_without_an_archive_says_to_sync_first() {
     let tmp = tempfile::tempdir().expect("tempdir");

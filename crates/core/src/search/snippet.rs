@@ -25,16 +25,22 @@ pub struct Snippet {
 impl Snippet {
     /// The snippet with each mark wrapped in `open` and `close` (for a terminal).
     pub fn marked(&self, open: &str, close: &str) -> String {
+        self.marked_with(open, close, |piece| piece.to_owned())
+    }
+
+    /// Like [`Snippet::marked`], with every piece of the text passed through `show` first
+    /// (the CLI makes remote text harmless for a terminal while keeping its own highlight).
+    pub fn marked_with(&self, open: &str, close: &str, show: impl Fn(&str) -> String) -> String {
         let mut out = String::with_capacity(self.text.len() + 8 * self.marks.len());
         let mut at = 0;
         for &(from, to) in &self.marks {
-            out.push_str(&self.text[at..from]);
+            out.push_str(&show(&self.text[at..from]));
             out.push_str(open);
-            out.push_str(&self.text[from..to]);
+            out.push_str(&show(&self.text[from..to]));
             out.push_str(close);
             at = to;
         }
-        out.push_str(&self.text[at..]);
+        out.push_str(&show(&self.text[at..]));
         out
     }
 }

@@ -116,17 +116,22 @@ pub(crate) fn is_default_base(url: &Url) -> bool {
 
 /// Whether `url`'s host is `localhost` or a loopback IP address: a simulator on this machine,
 /// the only service that may be sent requests without pacing.
+///
+/// The host is the one the HTTP client will connect to: the URL is read by the same WHATWG
+/// parser reqwest uses, never by splitting text, so tricks such as a backslash before `@`
+/// cannot make a remote host pass for loopback.
 pub fn is_loopback_url(url: &str) -> bool {
-    let Some((_, rest)) = url.trim().split_once("://") else {
+    let Ok(parsed) = Url::parse(url.trim()) else {
         return false;
     };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host_port = authority.rsplit('@').next().unwrap_or_default();
-    let host = if let Some(bracketed) = host_port.strip_prefix('[') {
-        bracketed.split(']').next().unwrap_or_default()
-    } else {
-        host_port.split(':').next().unwrap_or_default()
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return false;
+    }
+    // The parser has normalized the host: IPv6 in brackets, IPv4 in dotted decimal.
+    let Some(host) = parsed.host_str() else {
+        return false;
     };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
     host.eq_ignore_ascii_case("localhost")
         || host
             .parse::<std::net::IpAddr>()
@@ -193,6 +198,26 @@ mod tests {
             "",
         ] {
             assert!(!is_loopback_url(no), "{no}");
+        }
+    }
+
+    /// A text split on `@` took the host of `https://api.zsxq.com\@127.0.0.1` to be
+    /// 127.0.0.1, while the HTTP client (a WHATWG parser: `\` is `/`) connects to
+    /// api.zsxq.com: the real service would have been crawled without pacing.
+    #[test]
+    fn a_backslash_before_at_passed_the_real_service_for_loopback() {
+        for remote in [
+            r"https://api.zsxq.com\@127.0.0.1",
+            r"https://api.zsxq.com\@localhost/",
+            "https://api.zsxq.com#@127.0.0.1",
+            "https://api.zsxq.com?@127.0.0.1",
+            "https://127.0.0.1@api.zsxq.com",
+            "file://localhost/etc/passwd",
+        ] {
+            let host = Url::parse(remote)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_owned));
+            assert!(!is_loopback_url(remote), "{remote} connects to {host:?}");
         }
     }
 }
