@@ -24,7 +24,7 @@ use orrery_ipc::commands::{AccountMode, SettingsDto, SyncStateDto, SyncStatusDto
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use zsxq::GroupId;
-use zsxq::client::{AccessToken, Client, ClientConfig, Pacing, is_loopback_url};
+use zsxq::client::{AccessToken, Client};
 
 use crate::account::{Account, AccountError};
 use crate::media::MediaCache;
@@ -134,17 +134,7 @@ impl Session {
                 )
             }
             Source::Service(service) => {
-                let pacing = if is_loopback_url(&service.base_url) {
-                    // Pacing protects the real service, not a simulator on this machine.
-                    Pacing::none()
-                } else {
-                    settings::pacing(prefs)
-                };
-                let config = ClientConfig {
-                    base_url: service.base_url,
-                    pacing,
-                    ..ClientConfig::default()
-                };
+                let config = settings::service_config(service.base_url, prefs);
                 let client = Client::new(config, service.token)?;
                 (
                     AccountMode::Demo,

@@ -80,6 +80,12 @@ pub fn client_config(dir: &DataDir, settings: &SettingsDto) -> ClientConfig {
         .ok()
         .flatten()
         .map_or_else(|| DEFAULT_BASE_URL.to_owned(), |saved| saved.base_url);
+    service_config(base_url, settings)
+}
+
+/// The client settings for `base_url`: the member's pacing, or none for a simulator on this
+/// machine (pacing protects the real service, not a loopback one).
+pub fn service_config(base_url: String, settings: &SettingsDto) -> ClientConfig {
     let pacing = if is_loopback_url(&base_url) {
         Pacing::none()
     } else {
