@@ -16,13 +16,14 @@ mod media;
 mod render;
 mod tray;
 
+use orrery_core::logging::{self, LogGuard, LogSetup};
 use orrery_core::paths::DataDir;
 use orrery_core::session::Orrery;
 use tauri::Manager;
 
 /// Builds and runs the app until its last window closes.
 pub fn run() {
-    init_tracing();
+    let _logs = init_tracing();
     let result = tauri::Builder::default()
         // First, so that a second launch focuses the running window instead of opening a second
         // archive writer on the same data directory.
@@ -68,14 +69,17 @@ pub fn run() {
     }
 }
 
-fn init_tracing() {
-    use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("ORRERY_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
-    // A second initialisation (tests) is harmless, so its error is ignored.
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+/// Logs to stderr and to `logs/` in the default data folder (the one `setup` opens).
+fn init_tracing() -> LogGuard {
+    let folder = DataDir::default_location()
+        .ok()
+        .map(|root| root.join("logs"));
+    logging::init(LogSetup {
+        folder: folder.as_deref(),
+        name: "orrery",
+        env_var: "ORRERY_LOG",
+        stderr_level: "info",
+    })
 }
 
 #[cfg(test)]

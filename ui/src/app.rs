@@ -89,10 +89,14 @@ pub fn App() -> impl IntoView {
 }
 
 fn on_key(ui: Ui, e: &web_sys::KeyboardEvent) {
-    let typing = e
+    let focused = e
         .target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+        .map(|el| el.tag_name());
+    let typing = focused
+        .as_deref()
+        .is_some_and(|tag| matches!(tag, "INPUT" | "TEXTAREA" | "SELECT"));
+    let activates = focused.as_deref() == Some("SUMMARY");
     let key = e.key();
     let Some(action) = keys::action(Press {
         key: &key,
@@ -101,6 +105,7 @@ fn on_key(ui: Ui, e: &web_sys::KeyboardEvent) {
         alt: e.alt_key(),
         typing,
         composing: e.is_composing(),
+        activates,
     }) else {
         return;
     };

@@ -80,6 +80,19 @@ pub fn tz_offset_min() -> i32 {
     -(js_sys::Date::new_0().get_timezone_offset() as i32)
 }
 
+/// `template` with its placeholder (`{time}`, `{n}`: the first `{…}`) replaced by `value`,
+/// so each language puts the value where its grammar wants it ("已于 {time} 发现…" but
+/// "Deleted … noticed {time}"). A template without one is returned as is.
+pub fn fill(template: &str, value: &str) -> String {
+    let Some(open) = template.find('{') else {
+        return template.to_owned();
+    };
+    let Some(close) = template[open..].find('}').map(|at| open + at) else {
+        return template.to_owned();
+    };
+    format!("{}{value}{}", &template[..open], &template[close + 1..])
+}
+
 /// An unread badge: the count, or "99+".
 pub fn badge(count: u64) -> String {
     if count > 99 {
@@ -175,6 +188,26 @@ mod tests {
             "Jan 16, 2023"
         );
         assert_eq!(full_time(then, 480), "2024-01-16 07:30");
+    }
+
+    #[test]
+    fn templates_put_the_value_where_each_language_wants_it() {
+        let zh = Locale::ZhCn.texts();
+        let en = Locale::En.texts();
+        // Noticed 2024-03-01 09:05 in UTC+8.
+        let noticed = full_time(1_709_255_100_000, 480);
+        assert_eq!(
+            fill(zh.deleted_notice, &noticed),
+            "已于 2024-03-01 09:05 发现在知识星球上被删除"
+        );
+        assert_eq!(
+            fill(en.deleted_notice, &noticed),
+            "Deleted on ZSXQ — noticed 2024-03-01 09:05"
+        );
+        assert_eq!(fill(zh.revision_number, "2"), "第 2 版");
+        assert_eq!(fill(en.earlier_versions, "3"), "Earlier versions: 3");
+        assert_eq!(fill("没有占位", "x"), "没有占位");
+        assert_eq!(fill("半个 {time", "x"), "半个 {time");
     }
 
     #[test]

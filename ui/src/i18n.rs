@@ -130,6 +130,8 @@ texts! {
     filter_hashtag,
     filter_column,
     filter_none,
+    /// The timeline's toggle that leaves out topics deleted on 知识星球.
+    hide_deleted,
     pick_circle,
     no_topics,
     end_of_timeline,
@@ -138,6 +140,20 @@ texts! {
     answered,
     unanswered,
     anonymous,
+    /// The mark of a topic deleted on 知识星球 (kept by the archive).
+    deleted,
+    /// When the deletion was noticed: `{time}` is replaced by it (see `format::fill`).
+    deleted_notice,
+    /// The mark of a topic whose text changed after the archive kept it.
+    edited,
+    /// When the current text was last edited: `{time}`.
+    edited_at,
+    /// The disclosure of earlier versions: `{n}` is their number.
+    earlier_versions,
+    /// One earlier version: `{n}` is its number.
+    revision_number,
+    /// When an earlier version was replaced: `{time}`.
+    replaced_at,
     /// After a count of likes.
     likes_unit,
     /// After a count of comments.
@@ -190,6 +206,7 @@ texts! {
     chip_tag,
     chip_digest,
     chip_unanswered,
+    chip_deleted,
     chip_after,
     chip_before,
     chip_not,
@@ -268,6 +285,7 @@ static ZH_CN: Texts = Texts {
     filter_hashtag: "话题",
     filter_column: "专栏",
     filter_none: "全部",
+    hide_deleted: "隐藏已删除",
     pick_circle: "在左侧选择一个星球开始阅读。",
     no_topics: "这里还没有主题。",
     end_of_timeline: "已经到底了",
@@ -276,6 +294,13 @@ static ZH_CN: Texts = Texts {
     answered: "已回答",
     unanswered: "待回答",
     anonymous: "匿名",
+    deleted: "已删除",
+    deleted_notice: "已于 {time} 发现在知识星球上被删除",
+    edited: "已编辑",
+    edited_at: "最后编辑于 {time}",
+    earlier_versions: "{n} 个早先版本",
+    revision_number: "第 {n} 版",
+    replaced_at: "于 {time} 被替换",
     likes_unit: "赞",
     comments_unit: "评论",
     topics_unit: "条主题",
@@ -302,7 +327,7 @@ static ZH_CN: Texts = Texts {
     image_not_cached: "图片尚未缓存",
     close: "关闭",
     search_title: "搜索",
-    search_hint: "支持 \"短语\"、-排除、circle:星球 type:提问 author:作者 tag:话题 is:digest is:unanswered after:2024-01-01",
+    search_hint: "支持 \"短语\"、-排除、circle:星球 type:提问 author:作者 tag:话题 is:digest is:unanswered is:deleted after:2024-01-01",
     sort_newest: "最新优先",
     sort_relevance: "相关度优先",
     results_unit: "条结果",
@@ -324,6 +349,7 @@ static ZH_CN: Texts = Texts {
     chip_tag: "话题",
     chip_digest: "精华",
     chip_unanswered: "待回答",
+    chip_deleted: "已删除",
     chip_after: "晚于",
     chip_before: "早于",
     chip_not: "不含",
@@ -398,6 +424,7 @@ static EN: Texts = Texts {
     filter_hashtag: "Hashtag",
     filter_column: "Column",
     filter_none: "All",
+    hide_deleted: "Hide deleted",
     pick_circle: "Pick a circle on the left to start reading.",
     no_topics: "Nothing here yet.",
     end_of_timeline: "You have reached the end",
@@ -406,6 +433,13 @@ static EN: Texts = Texts {
     answered: "Answered",
     unanswered: "Awaiting answer",
     anonymous: "Anonymous",
+    deleted: "Deleted on ZSXQ",
+    deleted_notice: "Deleted on ZSXQ — noticed {time}",
+    edited: "Edited",
+    edited_at: "Last edited {time}",
+    earlier_versions: "Earlier versions: {n}",
+    revision_number: "Version {n}",
+    replaced_at: "replaced {time}",
     likes_unit: "likes",
     comments_unit: "comments",
     topics_unit: "topics",
@@ -432,7 +466,7 @@ static EN: Texts = Texts {
     image_not_cached: "Image not cached yet",
     close: "Close",
     search_title: "Search",
-    search_hint: "Try \"phrases\", -exclusions, circle:name type:question author:name tag:name is:digest is:unanswered after:2024-01-01",
+    search_hint: "Try \"phrases\", -exclusions, circle:name type:question author:name tag:name is:digest is:unanswered is:deleted after:2024-01-01",
     sort_newest: "Newest first",
     sort_relevance: "Most relevant",
     results_unit: "results",
@@ -454,6 +488,7 @@ static EN: Texts = Texts {
     chip_tag: "tag",
     chip_digest: "digest",
     chip_unanswered: "unanswered",
+    chip_deleted: "deleted",
     chip_after: "after",
     chip_before: "before",
     chip_not: "not",
@@ -576,6 +611,24 @@ mod tests {
         }
         assert_eq!(ZH_CN.error(ErrorCode::NotFound), ZH_CN.error_not_found);
         assert_eq!(EN.error(ErrorCode::Ipc), EN.error_ipc);
+    }
+
+    /// A template names its placeholder once in both languages, or the time or count would
+    /// be lost (or shown twice) in one of them.
+    #[test]
+    fn templates_keep_their_placeholders_in_both_languages() {
+        for t in [&ZH_CN, &EN] {
+            for (template, placeholder) in [
+                (t.deleted_notice, "{time}"),
+                (t.edited_at, "{time}"),
+                (t.replaced_at, "{time}"),
+                (t.earlier_versions, "{n}"),
+                (t.revision_number, "{n}"),
+            ] {
+                assert_eq!(template.matches(placeholder).count(), 1, "{template}");
+                assert_eq!(template.matches('{').count(), 1, "{template}");
+            }
+        }
     }
 
     #[test]

@@ -27,6 +27,9 @@ pub struct Press<'a> {
     pub typing: bool,
     /// An input method is composing (Chinese pinyin): every key belongs to it.
     pub composing: bool,
+    /// Focus is on an element Enter works itself (a disclosure's `<summary>`, such as the
+    /// reader's earlier versions): Enter is its, not the list's.
+    pub activates: bool,
 }
 
 /// The action of `press`, if any.
@@ -41,7 +44,7 @@ pub fn action(press: Press<'_>) -> Option<Action> {
         _ if command => None,
         "ArrowDown" => Some(Action::Next),
         "ArrowUp" => Some(Action::Previous),
-        "Enter" if !press.typing => Some(Action::Open),
+        "Enter" if !press.typing && !press.activates => Some(Action::Open),
         _ if press.typing => None,
         "/" => Some(Action::Search),
         "j" => Some(Action::Next),
@@ -94,6 +97,19 @@ mod tests {
             ..key("k")
         };
         assert_eq!(action(cmd_k), Some(Action::Search));
+    }
+
+    /// Enter on the reader's "earlier versions" once opened the timeline's selection and
+    /// kept the disclosure shut; the other keys still move the list.
+    #[test]
+    fn enter_on_a_disclosure_is_the_disclosures() {
+        let on_summary = |k| Press {
+            activates: true,
+            ..key(k)
+        };
+        assert_eq!(action(on_summary("Enter")), None);
+        assert_eq!(action(on_summary("j")), Some(Action::Next));
+        assert_eq!(action(on_summary("Escape")), Some(Action::Back));
     }
 
     #[test]

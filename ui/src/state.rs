@@ -34,6 +34,9 @@ pub struct Ui {
     pub tab: RwSignal<TabDto>,
     pub hashtag: RwSignal<Option<String>>,
     pub column: RwSignal<Option<String>>,
+    /// Leave topics deleted on 知识星球 out of the timeline (shown, marked, by default). Kept
+    /// across circles and tabs: it is a way of reading, not a filter of one circle.
+    pub hide_deleted: RwSignal<bool>,
     /// The topic open in the reader.
     pub topic: RwSignal<Option<TopicId>>,
     /// A comment of the open topic to scroll to (a search matched it).
@@ -60,6 +63,7 @@ impl Ui {
             tab: RwSignal::new(TabDto::Latest),
             hashtag: RwSignal::new(None),
             column: RwSignal::new(None),
+            hide_deleted: RwSignal::new(false),
             topic: RwSignal::new(None),
             focus_comment: RwSignal::new(None),
             palette: RwSignal::new(false),

@@ -203,6 +203,8 @@ mod tests {
             comments: 0,
             likes: 0,
             unread: true,
+            deleted_at_ms: None,
+            edited: false,
         }
     }
 

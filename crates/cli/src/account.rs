@@ -13,6 +13,7 @@ use anyhow::Context;
 use orrery_core::account::{Account, AccountError, AccountState, Expiry, TOKEN_ENV};
 use orrery_core::paths::DataDir;
 use orrery_core::store::{ARCHIVE_FILE, Store, SyncScope, SyncState};
+use orrery_core::sync::SyncOptions;
 use zsxq::client::{AccessToken, ClientConfig, RetryPolicy, TopicScope};
 
 use crate::terminal::safe;
@@ -198,6 +199,12 @@ async fn archive(out: &mut impl Write, dir: &DataDir) -> anyhow::Result<()> {
         path.display(),
         counts.circles.len()
     )?;
+    // The window the sync re-reads on every run (docs/sync.md, "Edits and deletions").
+    writeln!(
+        out,
+        "          each sync re-reads the newest {} topics of every circle for edits and deletions",
+        SyncOptions::default().refresh_topics
+    )?;
     for circle in &circles {
         let id = circle.group_id.to_string();
         let Some(count) = counts.circles.iter().find(|c| c.group_id == id) else {
@@ -263,18 +270,24 @@ fn warn(text: &str) {
     eprintln!("warning: {text}");
 }
 
-/// Reads the token from the first line of stdin, prompting when a person is typing.
-#[allow(clippy::print_stderr)]
+/// Reads the token from the first line of stdin. A person typing or pasting it at a terminal
+/// is prompted and the terminal does not echo it: a token on the screen ends up in
+/// scrollback, screen shares and terminal logs.
 fn read_token() -> anyhow::Result<AccessToken> {
     let stdin = std::io::stdin();
-    if stdin.is_terminal() {
-        eprintln!("Paste your zsxq_access_token and press Enter:");
-    }
-    let mut line = String::new();
-    stdin
-        .lock()
-        .read_line(&mut line)
-        .context("reading the token from stdin")?;
+    let line = if stdin.is_terminal() {
+        rpassword::prompt_password(
+            "Paste your zsxq_access_token and press Enter (it is not shown): ",
+        )
+        .context("reading the token from the terminal")?
+    } else {
+        let mut line = String::new();
+        stdin
+            .lock()
+            .read_line(&mut line)
+            .context("reading the token from stdin")?;
+        line
+    };
     if line.trim().is_empty() {
         anyhow::bail!("stdin held no token: pipe in the zsxq_access_token value");
     }

@@ -75,7 +75,18 @@ fn resp_data(data: &Value, at: &str) -> Result<Value, InspectError> {
     };
     let report = if has("topics") {
         let page: zsxq::TopicsPage = decode("topic list", data, at)?;
-        json!({ "kind": "topics", "topics": page.topics.iter().map(topic_summary).collect::<Vec<_>>() })
+        // Items that do not decode do not fail a list (the sync keeps them as served): say
+        // which and why, with the path inside the item.
+        let undecoded: Vec<Value> = page
+            .undecoded
+            .iter()
+            .map(|u| json!({ "topic_id": u.topic_id.map(|id| id.to_string()), "error": u.error }))
+            .collect();
+        json!({
+            "kind": "topics",
+            "topics": page.topics.iter().map(topic_summary).collect::<Vec<_>>(),
+            "undecoded": undecoded,
+        })
     } else if has("topic") {
         let detail: zsxq::TopicDetail = decode("topic", data, at)?;
         json!({ "kind": "topic", "topics": [topic_summary(&detail.topic)] })
@@ -222,13 +233,25 @@ mod tests {
 
     #[test]
     fn a_bad_field_is_named_by_its_path() {
-        let body = br#"{"succeeded":true,"resp_data":{"topics":[{"topic_id":1,"type":"talk",
-            "create_time":"yesterday","talk":{"owner":{"user_id":1,"name":"a"},"text":"x"}}]}}"#;
+        let body = br#"{"succeeded":true,"resp_data":{"groups":[{"group_id":1,"name":"a",
+            "create_time":"yesterday"}]}}"#;
         let err = inspect(body).expect_err("bad date");
         assert!(
-            err.to_string().contains("resp_data.topics[0].create_time"),
+            err.to_string().contains("resp_data.groups[0].create_time"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_topic_that_does_not_decode_is_named_not_fatal() {
+        let body = br#"{"succeeded":true,"resp_data":{"topics":[{"topic_id":1,"type":"talk",
+            "create_time":"yesterday","talk":{"owner":{"user_id":1,"name":"a"},"text":"x"}},
+            {"topic_id":2,"type":"talk","talk":{"owner":{"user_id":1,"name":"a"},"text":"y"}}]}}"#;
+        let report = inspect(body).expect("a list with one odd topic still inspects");
+        assert_eq!(report["topics"].as_array().map(Vec::len), Some(1));
+        assert_eq!(report["undecoded"][0]["topic_id"], "1");
+        let error = report["undecoded"][0]["error"].as_str().unwrap_or_default();
+        assert!(error.contains("create_time"), "{error}");
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //!
 //! Commands: `info`, `inspect` (a saved raw response), `login`/`logout`/`status` (the account,
 //! in [`account`]), `sync` (in [`sync`]), `stats` (in [`stats`]), `search` and `reindex` (in
-//! [`search`]) and `file` (in [`file`]: an attachment's bytes, on demand). Output for people goes to
+//! [`search`]), `show` (in [`show`]: one topic, marked when deleted on the service or edited,
+//! with its earlier texts) and `file` (in [`file`]: an attachment's bytes, on demand). Output for people goes to
 //! stdout, warnings and errors to stderr, logs (`RUST_LOG`) to stderr too. Exit codes: 1 for
 //! any failure, 2 for bad usage, 3 when a sign-in is needed (no token, or the service refused
 //! it), 4 when no system keyring is available.
@@ -14,15 +15,17 @@ mod account;
 mod file;
 mod inspect;
 mod search;
+mod show;
 mod stats;
 mod sync;
 mod terminal;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use orrery_core::logging::{self, LogGuard, LogSetup};
 use orrery_core::paths::DataDir;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
@@ -108,6 +111,18 @@ enum Command {
     },
     /// Rebuild the search index from the archive.
     Reindex,
+    /// Print one archived topic: circle, author, time and text, marked when 知识星球 deleted
+    /// it (the archive keeps it) or it was edited.
+    Show {
+        /// The topic's id.
+        id: i64,
+        /// Print one JSON object instead of text for people.
+        #[arg(long)]
+        json: bool,
+        /// Also print the earlier texts of an edited topic, oldest first.
+        #[arg(long)]
+        revisions: bool,
+    },
     /// Download an attached file into the media cache (once) and print where it is.
     File {
         /// The file's id.
@@ -121,7 +136,7 @@ enum Command {
 #[allow(clippy::print_stderr)] // the error is the command's output for a person
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging();
+    let _logs = init_logging(cli.data_dir.as_deref());
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -191,6 +206,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let dir = data_dir(cli.data_dir)?;
             block_on(search::reindex(&dir))
         }
+        Command::Show {
+            id,
+            json,
+            revisions,
+        } => {
+            let dir = data_dir(cli.data_dir)?;
+            block_on(show::show(&dir, id, json, revisions))
+        }
         Command::File { id, out } => {
             let dir = data_dir(cli.data_dir)?;
             block_on(file::file(&dir, id, out.as_deref()))
@@ -200,13 +223,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 
 /// Logs go to stderr, quiet unless `RUST_LOG` asks; the token never reaches them (the core's
 /// types redact it).
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+/// Warnings on stderr, and a log file in the data folder's `logs/` beside the app's
+/// (`orrery-cli.YYYY-MM-DD.log`), when that folder exists already: commands that need no data
+/// folder (`inspect`) create none.
+fn init_logging(data_dir: Option<&Path>) -> LogGuard {
+    let root = data_dir
+        .map(Path::to_path_buf)
+        .or_else(|| DataDir::default_location().ok());
+    let folder = root.filter(|r| r.is_dir()).map(|r| r.join("logs"));
+    logging::init(LogSetup {
+        folder: folder.as_deref(),
+        name: "orrery-cli",
+        env_var: "RUST_LOG",
+        stderr_level: "warn",
+    })
 }
 
 fn block_on<F: Future<Output = anyhow::Result<()>>>(future: F) -> anyhow::Result<()> {
@@ -234,7 +264,7 @@ fn info(dir: &DataDir) -> anyhow::Result<()> {
 }
 
 /// `inspect` needs no data directory: it only reads the file it is given.
-fn inspect_file(file: &std::path::Path, json: bool) -> anyhow::Result<()> {
+fn inspect_file(file: &Path, json: bool) -> anyhow::Result<()> {
     let body = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let report = inspect::inspect(&body).with_context(|| format!("{}", file.display()))?;
     let mut out = std::io::stdout().lock();

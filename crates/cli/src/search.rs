@@ -18,7 +18,7 @@ use orrery_core::search::{
 use orrery_core::store::{ARCHIVE_FILE, Store};
 use serde::Serialize;
 
-use crate::terminal::{self, safe};
+use crate::terminal::{self, safe, when};
 
 /// The options of one `search`.
 #[derive(Debug, Clone)]
@@ -145,18 +145,6 @@ impl<'a> Line<'a> {
     }
 }
 
-fn when(ms: i64) -> String {
-    zsxq::Timestamp::from_unix_millis(ms)
-        .map(|t| {
-            t.to_string()
-                .chars()
-                .take(16)
-                .collect::<String>()
-                .replace('T', " ")
-        })
-        .unwrap_or_default()
-}
-
 fn print_results(out: &mut impl Write, query: &str, results: &SearchResults) -> anyhow::Result<()> {
     let (open, close) = if std::io::stdout().is_terminal() {
         ("\x1b[1;33m", "\x1b[0m")
@@ -178,14 +166,21 @@ fn print_results(out: &mut impl Write, query: &str, results: &SearchResults) -> 
         time_ms,
         title,
         snippet,
+        deleted,
         ..
     } in &results.hits
     {
         writeln!(out)?;
         let at = comment_id.map_or(String::new(), |c| format!(" comment {c}"));
+        // The archive keeps what the service deleted; a reader should know which is which.
+        let gone = if *deleted {
+            " · [deleted on ZSXQ]"
+        } else {
+            ""
+        };
         writeln!(
             out,
-            "{} · {} · {} · {} · topic {topic_id}{at}",
+            "{} · {} · {} · {} · topic {topic_id}{at}{gone}",
             kind.as_str(),
             safe(circle),
             safe(author),

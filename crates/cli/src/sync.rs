@@ -275,6 +275,13 @@ fn notable(event: &SyncEvent) -> Option<String> {
         SyncEvent::NeedsLogin => {
             "the service refused the token (HTTP 401): sync stopped; sign in again".to_owned()
         }
+        SyncEvent::TopicsUnreadable {
+            group_id,
+            count,
+            error,
+        } => format!(
+            "circle {group_id}: {count} topics this version cannot read were kept as served ({error})"
+        ),
         _ => return None,
     })
 }
@@ -308,11 +315,12 @@ fn print_report(report: &SyncReport) -> std::io::Result<()> {
         };
         writeln!(
             out,
-            "{} {}: +{} topics, {} updated, +{} comments, {} articles, {} images; {}",
+            "{} {}: +{} topics, {} updated, {} deleted on 知识星球 (kept), +{} comments, {} articles, {} images; {}",
             circle.group_id,
             safe(&circle.name),
             circle.topics_inserted,
             circle.topics_updated,
+            circle.topics_deleted,
             circle.comments_inserted,
             circle.articles,
             circle.images,

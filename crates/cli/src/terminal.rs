@@ -28,6 +28,20 @@ pub fn safe(text: &str) -> Cow<'_, str> {
     )
 }
 
+/// A unix-millisecond time as people read it, in the service's clock (China Standard Time):
+/// `2025-03-01 09:05`.
+pub fn when(ms: i64) -> String {
+    zsxq::Timestamp::from_unix_millis(ms)
+        .map(|t| {
+            t.to_string()
+                .chars()
+                .take(16)
+                .collect::<String>()
+                .replace('T', " ")
+        })
+        .unwrap_or_default()
+}
+
 /// A search snippet on one line, each mark wrapped in `open` and `close` (our own highlight,
 /// the only escape sequence that reaches the terminal).
 pub fn marked(snippet: &Snippet, open: &str, close: &str) -> String {

@@ -111,7 +111,14 @@ impl Account {
     ///
     /// Does not touch the keyring or the network yet (a headless run with `ORRERY_TOKEN`
     /// needs no keyring); call [`Account::restore`] at start-up to learn the state.
-    pub fn open(dir: &DataDir, config: ClientConfig) -> Result<Self, AccountError> {
+    ///
+    /// Without an `aduid` in `config`, the client sends the installation's, from `dir`'s
+    /// settings ([`crate::settings::Settings::aduid`]): the app and the CLI present one
+    /// installation to the service.
+    pub fn open(dir: &DataDir, mut config: ClientConfig) -> Result<Self, AccountError> {
+        if config.aduid.is_none() {
+            config.aduid = Some(crate::settings::Settings::new(dir).aduid());
+        }
         Ok(Self::new(
             config,
             Keyring::platform(),

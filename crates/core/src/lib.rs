@@ -31,6 +31,7 @@
 //! keeps the member's preferences.
 
 pub mod account;
+pub mod logging;
 pub mod media;
 pub mod paths;
 pub mod reader;

@@ -18,21 +18,29 @@
 //! * Attached files are only downloaded on demand: they can be large, and the service counts
 //!   downloads.
 //!
+//! Downloads stream straight to disk ([`blob`]): memory holds a chunk, never the file. Each is
+//! capped: an image at [`MAX_IMAGE_BYTES`], a file at its advertised size plus a margin
+//! ([`file_limit`]); a body that passes its cap, or announces that it will, is refused with
+//! [`ApiError::TooLarge`] and nothing of it stays on disk. (The sync marks such an image as
+//! failed, like one its host refuses.)
+//!
 //! Crash safety: a blob is written to a temporary file in `media/tmp`, synced and renamed into
 //! place before its ledger row commits, and its row is deleted before the file is removed. A
 //! kill can therefore only leave an unreferenced file behind, never a row naming a missing
 //! file; [`MediaCache::sweep`] deletes such leftovers.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
+use zsxq::client::DownloadError;
 use zsxq::{ApiError, Client, FileId, GroupId, ImageId};
 
 use crate::now_ms;
 use crate::store::{Blob, Store, StoreError};
 
+mod blob;
 mod save;
+
+use blob::BlobWriter;
 
 pub use save::safe_file_name;
 
@@ -44,6 +52,28 @@ const TMP_DIR: &str = "tmp";
 
 /// The default cap: 2 GiB, a few thousand photos.
 pub const DEFAULT_CAP_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+
+const MIB: u64 = 1024 * 1024;
+
+/// The largest image downloaded: 32 MiB. The service recompresses what members post (its
+/// `large` renditions are a few hundred KB, originals of phone photos a few MB), so anything
+/// near this is not a picture the reader should show, and a cache of 2 GiB would hold few.
+pub const MAX_IMAGE_BYTES: u64 = 32 * MIB;
+
+/// The largest attached file downloaded when the archive does not know its size: 2 GiB, the
+/// default size of the whole cache.
+pub const DEFAULT_FILE_LIMIT: u64 = 2 * 1024 * MIB;
+
+/// The most bytes accepted for an attached file the service advertised as `size` bytes (the
+/// archive's `files.size`): that plus an eighth, at least 1 MiB more, so a file that changed
+/// a little since the topic was read still comes, while a host sending far more than it
+/// announced is cut off. [`DEFAULT_FILE_LIMIT`] when the size is unknown.
+pub fn file_limit(size: Option<u64>) -> u64 {
+    match size {
+        Some(size) => size.saturating_add((size / 8).max(MIB)),
+        None => DEFAULT_FILE_LIMIT,
+    }
+}
 
 /// What fetching media on demand can run into.
 #[derive(Debug, thiserror::Error)]
@@ -100,11 +130,27 @@ impl MediaCache {
         self.store.data_root().join(relative)
     }
 
-    /// Stores `bytes` as `image`'s cached copy. Returns `false` when the image left the archive
-    /// meanwhile (the blob stays for [`MediaCache::sweep`]).
-    pub async fn put_image(&self, image: ImageId, bytes: Vec<u8>) -> Result<bool, StoreError> {
-        let blob = self.write_blob(bytes).await?;
-        self.store.link_image_blob(image, &blob, now_ms()).await
+    /// Records `blob` (from [`MediaCache::fetch`]) as `image`'s cached copy. Returns `false`
+    /// when the image left the archive meanwhile (the blob stays for [`MediaCache::sweep`]).
+    pub(crate) async fn put_image(&self, image: ImageId, blob: &Blob) -> Result<bool, StoreError> {
+        self.store.link_image_blob(image, blob, now_ms()).await
+    }
+
+    /// Downloads `url` through `client` straight into a blob on disk — at most `limit` bytes,
+    /// hashed as they arrive, synced and renamed to its content address — not yet in the
+    /// ledger. Every attempt writes a temporary file of its own, deleted when it fails.
+    pub(crate) async fn fetch(
+        &self,
+        client: &Client,
+        url: &str,
+        limit: u64,
+    ) -> Result<Blob, DownloadError<StoreError>> {
+        let root = self.store.data_root().to_owned();
+        let writer = client
+            .download(url, limit, || BlobWriter::create(root.clone()))
+            .await?
+            .data;
+        writer.finish().await.map_err(DownloadError::Sink)
     }
 
     /// The cached copy of `image`, downloaded now through `client` if needed.
@@ -117,7 +163,7 @@ impl MediaCache {
         if let Some(path) = self.hit(cached).await? {
             return Ok(path);
         }
-        self.download(client, &url, "image", async |blob| {
+        self.download(client, &url, MAX_IMAGE_BYTES, "image", async |blob| {
             self.store.link_image_blob(image, blob, now_ms()).await
         })
         .await
@@ -141,7 +187,7 @@ impl MediaCache {
         let url = url.filter(|u| !u.is_empty()).ok_or(MediaError::Unknown {
             what: "circle picture",
         })?;
-        self.download(client, &url, "circle", async |blob| {
+        self.download(client, &url, MAX_IMAGE_BYTES, "circle", async |blob| {
             self.store
                 .link_circle_avatar_blob(group, blob, now_ms())
                 .await
@@ -159,7 +205,8 @@ impl MediaCache {
 
     /// The bytes of attached `file`, downloaded now through `client` if needed (a signed URL
     /// first, then the file). Files the service only gives to its mobile app fail with
-    /// [`ApiError::MobileOnlyFile`].
+    /// [`ApiError::MobileOnlyFile`]; one larger than [`file_limit`] of its advertised size
+    /// fails with [`ApiError::TooLarge`], leaving nothing on disk.
     pub async fn file(&self, client: &Client, file: FileId) -> Result<PathBuf, MediaError> {
         let entry = self
             .store
@@ -170,23 +217,31 @@ impl MediaCache {
             return Ok(path);
         }
         let url = client.file_download_url(file).await?.data;
-        self.download(client, &url, "file", async |blob| {
+        let limit = file_limit(entry.size);
+        self.download(client, &url, limit, "file", async |blob| {
             self.store.link_file_blob(file, blob, now_ms()).await
         })
         .await
     }
 
-    /// Downloads `url` into the cache and records it with `link`, which answers `false` when
-    /// its owner (a `what`) left the archive meanwhile; then keeps the cap.
+    /// Downloads `url` (at most `limit` bytes) into the cache and records it with `link`,
+    /// which answers `false` when its owner (a `what`) left the archive meanwhile; then keeps
+    /// the cap.
     async fn download(
         &self,
         client: &Client,
         url: &str,
+        limit: u64,
         what: &'static str,
         link: impl AsyncFnOnce(&Blob) -> Result<bool, StoreError>,
     ) -> Result<PathBuf, MediaError> {
-        let bytes = client.media(url).await?.data;
-        let blob = self.write_blob(bytes).await?;
+        let blob = self
+            .fetch(client, url, limit)
+            .await
+            .map_err(|err| match err {
+                DownloadError::Api(err) => MediaError::Api(err),
+                DownloadError::Sink(err) => MediaError::Store(err),
+            })?;
         if !link(&blob).await? {
             return Err(MediaError::Unknown { what });
         }
@@ -256,46 +311,6 @@ impl MediaCache {
         }
         Ok(())
     }
-
-    /// Writes `bytes` under their hash, atomically; an existing blob is kept as it is.
-    async fn write_blob(&self, bytes: Vec<u8>) -> Result<Blob, StoreError> {
-        let root = self.store.data_root().to_owned();
-        tokio::task::spawn_blocking(move || write_blob(&root, &bytes))
-            .await
-            .map_err(|err| StoreError::media(Path::new(MEDIA_DIR), std::io::Error::other(err)))?
-    }
-}
-
-fn write_blob(data_root: &Path, bytes: &[u8]) -> Result<Blob, StoreError> {
-    let hash: String = Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    let relative = format!("{MEDIA_DIR}/{}/{hash}", &hash[..2]);
-    let blob = Blob {
-        size: u64::try_from(bytes.len()).unwrap_or(u64::MAX),
-        path: relative,
-        hash,
-    };
-    let target = data_root.join(&blob.path);
-    if std::fs::metadata(&target).is_ok_and(|m| m.len() == blob.size) {
-        return Ok(blob);
-    }
-    let tmp_dir = data_root.join(MEDIA_DIR).join(TMP_DIR);
-    let io = |path: &Path| {
-        let path = path.to_owned();
-        move |err| StoreError::media(&path, err)
-    };
-    std::fs::create_dir_all(&tmp_dir).map_err(io(&tmp_dir))?;
-    if let Some(dir) = target.parent() {
-        std::fs::create_dir_all(dir).map_err(io(dir))?;
-    }
-    let mut tmp = tempfile::NamedTempFile::new_in(&tmp_dir).map_err(io(&tmp_dir))?;
-    tmp.write_all(bytes).map_err(io(tmp.path()))?;
-    // On disk before the ledger row that names it can commit.
-    tmp.as_file().sync_all().map_err(io(tmp.path()))?;
-    tmp.persist(&target).map_err(|err| io(&target)(err.error))?;
-    Ok(blob)
 }
 
 /// Removes every file under `root` that is not in `known`, temporary files included.

@@ -31,13 +31,20 @@ pub struct DataDir {
 }
 
 impl DataDir {
-    /// Opens `root`, creating it (and its parents) if needed.
+    /// Opens `root`, creating it (and its parents) if needed. A folder it creates is private
+    /// to the member on Unix (0700): it holds what they paid to read. A folder that was there
+    /// (`--data-dir` may name any) keeps its permissions; the archive and settings files in it
+    /// are private themselves.
     pub fn open(root: impl Into<PathBuf>) -> Result<Self, PathError> {
         let root = root.into();
-        std::fs::create_dir_all(&root).map_err(|source| PathError::Create {
+        let create = |source| PathError::Create {
             path: root.clone(),
             source,
-        })?;
+        };
+        if !root.is_dir() {
+            std::fs::create_dir_all(&root).map_err(create)?;
+            private_dir(&root).map_err(create)?;
+        }
         Ok(Self { root })
     }
 
@@ -64,13 +71,72 @@ impl DataDir {
     }
 }
 
+#[cfg(unix)]
+fn private_dir(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))
+}
+
+#[cfg(not(unix))]
+fn private_dir(_: &Path) -> std::io::Result<()> {
+    // Per-user data folders on Windows inherit the user profile's access list.
+    Ok(())
+}
+
+/// Makes a file readable and writable by the member only (0600) on Unix; SQLite gives the
+/// archive's `-wal` and `-shm` files the archive's own permissions.
+pub fn private_file(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        Ok(())
+    }
+}
+
 /// Replaces the file at `path` with `contents` through `<name>.partial` and a rename, so a
-/// crash leaves the old file or the new one, never half of one. For the small settings files.
+/// crash leaves the old file or the new one, never half of one, nor an empty one after a power
+/// cut. For the small settings files; the file is the member's only (0600).
 pub fn replace_file(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
     let mut partial = path.as_os_str().to_owned();
     partial.push(".partial");
-    std::fs::write(&partial, contents)?;
-    std::fs::rename(&partial, path)
+    let mut file = std::fs::File::create(&partial)?;
+    private_file(Path::new(&partial))?;
+    file.write_all(contents.as_bytes())?;
+    // On disk before the rename makes it the file: after a power cut the name holds either
+    // the old content or the new, never an empty file.
+    file.sync_all()?;
+    drop(file);
+    std::fs::rename(&partial, path)?;
+    sync_parent(path)
+}
+
+/// Makes a rename in `path`'s folder durable. Windows cannot open a folder for that; its
+/// renames are journalled by NTFS.
+fn sync_parent(path: &Path) -> std::io::Result<()> {
+    match path.parent() {
+        Some(dir) if !cfg!(windows) => std::fs::File::open(dir)?.sync_all(),
+        _ => Ok(()),
+    }
+}
+
+/// Moves a damaged file out of the way, to `<name>.damaged-<unix ms>` beside it, so that what
+/// it held is kept for the member (or a bug report) while the app starts without it. Returns
+/// where it went.
+pub fn set_aside(path: &Path) -> std::io::Result<PathBuf> {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
+    let mut aside = path.as_os_str().to_owned();
+    aside.push(format!(".damaged-{ms}"));
+    let aside = PathBuf::from(aside);
+    std::fs::rename(path, &aside)?;
+    Ok(aside)
 }
 
 #[cfg(test)]
@@ -85,6 +151,29 @@ mod tests {
         assert!(root.is_dir());
         assert_eq!(dir.root(), root);
         assert_eq!(dir.logs(), root.join("logs"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_data_folder_and_settings_files_are_the_members_only() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let root = tmp.path().join("data");
+        let dir = DataDir::open(&root).expect("opens");
+        let mode = |p: &Path| std::fs::metadata(p).expect("stat").permissions().mode() & 0o777;
+        assert_eq!(mode(dir.root()), 0o700);
+        let chosen = tmp.path().join("chosen");
+        std::fs::create_dir(&chosen).expect("mkdir");
+        std::fs::set_permissions(&chosen, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        DataDir::open(&chosen).expect("opens");
+        assert_eq!(
+            mode(&chosen),
+            0o755,
+            "a folder that was there is left as it was"
+        );
+        let file = root.join("settings.json");
+        replace_file(&file, "{}").expect("writes");
+        assert_eq!(mode(&file), 0o600);
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! What the reading screens show, built from the archive as `orrery-ipc` views: the circles
-//! with unread counts, timeline pages, a topic with its thread, and search results.
+//! with unread counts, timeline pages, a topic with its thread and its earlier versions, and
+//! search results. Topics deleted on 知识星球 stay in every view, marked with when a sync
+//! noticed; only the timeline can be asked to leave them out.
 //!
 //! Every text from the service is rendered here, in the core, through
 //! [`zsxq::rich_text::to_html`] and [`zsxq::rich_text::sanitize_article`], so the webview only
@@ -20,7 +22,9 @@ use orrery_ipc::commands::{
 use orrery_ipc::id as ipc;
 use zsxq::{ColumnId, GroupId, TopicId, TopicKind};
 
-use crate::store::{Facet, Store, StoreError, TimelineFilter, TimelineKey, TopicSummary};
+use crate::store::{
+    Facet, Store, StoreError, TimelineFilter, TimelineKey, TimelineQuery, TopicSummary,
+};
 
 pub use search::search_results;
 pub use topic::open_topic;
@@ -91,7 +95,11 @@ pub async fn timeline(store: &Store, args: &TimelineArgs) -> Result<TimelinePage
         topic_id: TopicId::new(cursor.topic_id.get()),
     });
     let limit = args.limit.clamp(1, MAX_PAGE);
-    let topics = store.timeline(group, &filter, after, limit).await?;
+    let query = TimelineQuery {
+        filter,
+        hide_deleted: args.hide_deleted,
+    };
+    let topics = store.timeline(group, query, after, limit).await?;
     let ids: Vec<TopicId> = topics.iter().map(|t| t.topic_id).collect();
     let unread = store.unread_among(&ids).await?;
     let next = (topics.len() == limit as usize)
@@ -144,6 +152,8 @@ pub(crate) fn row(topic: &TopicSummary, unread: &HashSet<TopicId>) -> TopicRowDt
         likes: topic.likes_count,
         comments: topic.comments_count,
         unread: unread.contains(&topic.topic_id),
+        deleted_at_ms: topic.deleted_at_ms,
+        edited: topic.edited,
     }
 }
 

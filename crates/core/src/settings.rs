@@ -1,20 +1,29 @@
 //! The member's preferences in `settings.json` in the data directory: language, theme, sync
-//! interval, pacing and image cache size ([`SettingsDto`]).
+//! interval, pacing and image cache size ([`SettingsDto`]); and, beside them in the same file,
+//! the installation's `x-aduid` ([`Settings::aduid`]), which is not a preference and never
+//! reaches the window.
 //!
 //! A missing or unreadable file means the defaults: preferences are never worth refusing to
-//! start over, and the file is rewritten whole (through a rename) on the next save.
+//! start over. A malformed one is set aside first (`settings.json.damaged-<ms>`), so what the
+//! member had set is not overwritten by the next save. The file is always rewritten whole,
+//! durably (through a rename), keeping the `x-aduid`.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use orrery_ipc::commands::SettingsDto;
-use zsxq::client::{ClientConfig, DEFAULT_BASE_URL, Pacing, is_loopback_url};
+use serde_json::{Map, Value};
+use zsxq::client::{ClientConfig, DEFAULT_BASE_URL, Pacing, is_loopback_url, web_id};
 
 use crate::account::AccountSettings;
 use crate::paths::{DataDir, replace_file};
 
 /// The file in the data directory.
 pub const SETTINGS_FILE: &str = "settings.json";
+
+/// The key of the installation's `x-aduid` in [`SETTINGS_FILE`]. The DTO's keys are camelCase
+/// and it ignores keys it does not know, so this one lives beside them unseen by the window.
+const ADUID_KEY: &str = "xAduid";
 
 /// Loads and saves the settings of one data directory.
 #[derive(Debug, Clone)]
@@ -44,18 +53,68 @@ impl Settings {
         serde_json::from_str::<SettingsDto>(&text)
             .map(SettingsDto::clamped)
             .unwrap_or_else(|err| {
-                tracing::warn!(%err, path = %self.path.display(), "settings malformed; using defaults");
+                let aside = crate::paths::set_aside(&self.path);
+                tracing::warn!(%err, path = %self.path.display(), kept_at = ?aside, "settings malformed; set aside, using defaults");
                 SettingsDto::default()
             })
     }
 
-    /// Saves `settings` (clamped to the accepted ranges) and returns what was saved.
+    /// Saves `settings` (clamped to the accepted ranges) and returns what was saved. The
+    /// saved `x-aduid` is kept.
     pub fn save(&self, settings: SettingsDto) -> std::io::Result<SettingsDto> {
         let settings = settings.clamped();
-        let mut text = serde_json::to_string_pretty(&settings).map_err(std::io::Error::other)?;
-        text.push('\n');
-        replace_file(&self.path, &text)?;
+        let mut document = match serde_json::to_value(&settings) {
+            Ok(Value::Object(map)) => map,
+            Ok(_) => Map::new(),
+            Err(err) => return Err(std::io::Error::other(err)),
+        };
+        if let Some(aduid) = self.saved_aduid() {
+            document.insert(ADUID_KEY.to_owned(), Value::String(aduid));
+        }
+        self.write(&document)?;
         Ok(settings)
+    }
+
+    /// The installation's `x-aduid`: the one saved in the settings file, or a new random one
+    /// in the web client's format ([`web_id`]) saved now. The web client keeps such an id in
+    /// its local storage and sends it with every request (docs/protocol.md §2.4), so it stays
+    /// the same for as long as this data directory lives, across runs, the app and the CLI.
+    ///
+    /// When the file cannot be written the new id is still returned, for this run only.
+    pub fn aduid(&self) -> String {
+        if let Some(saved) = self.saved_aduid() {
+            return saved;
+        }
+        let aduid = web_id();
+        // Keep the member's preferences as they are on disk (or the defaults, if unreadable).
+        let mut document = match serde_json::to_value(self.load()) {
+            Ok(Value::Object(map)) => map,
+            _ => Map::new(),
+        };
+        document.insert(ADUID_KEY.to_owned(), Value::String(aduid.clone()));
+        if let Err(err) = self.write(&document) {
+            tracing::warn!(%err, path = %self.path.display(), "could not save the installation id; using a new one for this run");
+        }
+        aduid
+    }
+
+    /// The saved `x-aduid`, if the file holds one that can be sent as a header.
+    fn saved_aduid(&self) -> Option<String> {
+        let text = std::fs::read_to_string(&self.path).ok()?;
+        let document: Map<String, Value> = serde_json::from_str(&text).ok()?;
+        let aduid = document.get(ADUID_KEY)?.as_str()?;
+        let sendable = !aduid.is_empty()
+            && aduid.len() <= 64
+            && aduid
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        sendable.then(|| aduid.to_owned())
+    }
+
+    fn write(&self, document: &Map<String, Value>) -> std::io::Result<()> {
+        let mut text = serde_json::to_string_pretty(document).map_err(std::io::Error::other)?;
+        text.push('\n');
+        replace_file(&self.path, &text)
     }
 }
 
@@ -74,17 +133,23 @@ pub fn pacing(settings: &SettingsDto) -> Pacing {
 
 /// The client settings for the account of `dir`: the service it signed in to last (see
 /// [`AccountSettings`]) with the member's pacing, or none for a simulator on this machine
-/// (as `orrery-cli sync --no-pacing` allows), which the end-to-end tests sign in to.
+/// (as `orrery-cli sync --no-pacing` allows), which the end-to-end tests sign in to; and the
+/// installation's `x-aduid` ([`Settings::aduid`]).
 pub fn client_config(dir: &DataDir, settings: &SettingsDto) -> ClientConfig {
     let base_url = AccountSettings::load(dir)
         .ok()
         .flatten()
         .map_or_else(|| DEFAULT_BASE_URL.to_owned(), |saved| saved.base_url);
-    service_config(base_url, settings)
+    ClientConfig {
+        aduid: Some(Settings::new(dir).aduid()),
+        ..service_config(base_url, settings)
+    }
 }
 
 /// The client settings for `base_url`: the member's pacing, or none for a simulator on this
-/// machine (pacing protects the real service, not a loopback one).
+/// machine (pacing protects the real service, not a loopback one). The `x-aduid` is left to
+/// the client (a random one per client) unless the caller sets the installation's; the
+/// demo's simulator does not track installations.
 pub fn service_config(base_url: String, settings: &SettingsDto) -> ClientConfig {
     let pacing = if is_loopback_url(&base_url) {
         Pacing::none()
@@ -126,6 +191,54 @@ mod tests {
         assert_eq!(settings.load(), saved);
         std::fs::write(dir.path().join(SETTINGS_FILE), "{not json").expect("write");
         assert_eq!(settings.load(), SettingsDto::default());
+        // What the member had is kept aside, not overwritten by the next save.
+        let aside = std::fs::read_dir(dir.path())
+            .expect("dir")
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .find(|name| name.starts_with("settings.json.damaged-"))
+            .expect("set aside");
+        let kept = std::fs::read_to_string(dir.path().join(aside)).expect("read");
+        assert_eq!(kept, "{not json");
+    }
+
+    #[test]
+    fn the_aduid_is_made_once_kept_across_saves_and_never_in_the_dto() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let data = DataDir::open(dir.path()).expect("data dir");
+        let settings = Settings::new(&data);
+        let saved = settings
+            .save(SettingsDto {
+                theme: ThemeDto::Dark,
+                ..SettingsDto::default()
+            })
+            .expect("saves");
+        let aduid = settings.aduid();
+        assert_eq!(aduid.len(), 36, "the web client's format: {aduid}");
+        assert_eq!(settings.load(), saved, "the preferences are untouched");
+        assert_eq!(Settings::new(&data).aduid(), aduid, "stable across opens");
+        settings
+            .save(SettingsDto {
+                theme: ThemeDto::Light,
+                ..SettingsDto::default()
+            })
+            .expect("saves");
+        assert_eq!(settings.aduid(), aduid, "a save keeps it");
+        assert_eq!(settings.load().theme, ThemeDto::Light);
+        assert_eq!(
+            client_config(&data, &settings.load()).aduid,
+            Some(aduid.clone()),
+            "the account's client sends it"
+        );
+
+        // A folder of its own has another; an unsendable value is replaced.
+        let other = tempfile::tempdir().expect("tempdir");
+        let other = Settings::new(&DataDir::open(other.path()).expect("data dir"));
+        assert_ne!(other.aduid(), aduid);
+        std::fs::write(dir.path().join(SETTINGS_FILE), r#"{"xAduid":"a\r\nb"}"#).expect("write");
+        let replaced = settings.aduid();
+        assert_ne!(replaced, aduid);
+        assert_eq!(replaced.len(), 36);
+        assert_eq!(settings.aduid(), replaced);
     }
 
     #[test]

@@ -28,10 +28,12 @@ mod articles;
 mod catalog;
 mod comments;
 mod counts;
+mod create;
 mod derive;
 mod error;
 mod facets;
 mod feed;
+mod history;
 mod media;
 mod reads;
 mod schema;
@@ -58,12 +60,13 @@ pub use counts::{CircleCounts, Counts};
 pub use error::StoreError;
 pub use facets::{CircleFacets, Facet};
 pub use feed::{Change, ChangeEntity, ChangeOp};
+pub use history::Revision;
 pub use media::{Blob, FileEntry, ImageToCache};
 pub use reads::ReadingCounts;
 pub use search_source::{SourceComment, SourceTopic};
 pub use sync_runs::SyncRun;
 pub use sync_state::{CatchUp, SyncCursor, SyncScope, SyncState, TopicMark};
-pub use timeline::{TimelineFilter, TimelineKey, TopicSummary, TopicWithComments};
+pub use timeline::{TimelineFilter, TimelineKey, TimelineQuery, TopicSummary, TopicWithComments};
 pub use topics::PageOutcome;
 
 /// The archive's file name inside the data directory.
@@ -82,9 +85,14 @@ pub struct Store {
 
 impl Store {
     /// Opens (creating if needed) `archive.sqlite3` in `dir` and brings its schema up to date.
+    /// A new archive appears complete or not at all ([`create`]); an emptied one is refused
+    /// with [`StoreError::Emptied`].
     pub async fn open(dir: &DataDir) -> Result<Self, StoreError> {
         let path = dir.root().join(ARCHIVE_FILE);
-        let options = schema::connect_options(&path);
+        if let create::Found::Nothing = create::inspect(&path)? {
+            create::create(&path).await?;
+        }
+        let options = schema::connect_options(&path).create_if_missing(false);
         let pool = SqlitePoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
             .connect_with(options)

@@ -60,7 +60,7 @@ use std::time::Duration;
 use tokio::sync::broadcast;
 use tokio::task::{JoinHandle, JoinSet};
 use zsxq::client::MAX_TOPICS_PER_PAGE;
-use zsxq::{ApiError, Client, GroupId};
+use zsxq::{ApiError, Client, GroupId, Timestamp};
 
 pub use error::SyncError;
 pub use event::{CircleReport, CircleState, Phase, SyncEvent, SyncReport, SyncStatus};
@@ -238,14 +238,37 @@ impl SyncEngine {
         }
     }
 
-    /// Runs in the current task until `mode` says to stop or `cancel` fires.
+    /// Runs in the current task until `mode` says to stop or `cancel` fires. A continuous run
+    /// outlives transient failures ([`SyncError::is_transient`], such as an archive another
+    /// process keeps busy): it reports them as `retrying`, waits (`retry_delay` doubling up to
+    /// `max_retry_delay`, never longer than the interval) and runs again.
     pub async fn run(
         &self,
         mode: SyncMode,
         cancel: &CancellationToken,
     ) -> Result<SyncReport, SyncError> {
+        let mut failures = 0_u32;
         loop {
-            let mut report = self.run_once(cancel).await?;
+            let mut report = match (self.run_once(cancel).await, mode) {
+                (Ok(report), _) => report,
+                (Err(err), SyncMode::Continuous { interval }) if err.is_transient() => {
+                    failures += 1;
+                    let wait = circle::backoff(&self.options, failures).min(interval);
+                    tracing::warn!(%err, retry_in_s = wait.as_secs(), "sync run failed; trying again");
+                    let _ = self.events.send(SyncEvent::Retrying {
+                        group_id: None,
+                        error: err.to_string(),
+                        attempt: failures,
+                        retry_in: wait,
+                    });
+                    tokio::select! {
+                        () = cancel.cancelled() => return Err(err),
+                        () = tokio::time::sleep(wait) => continue,
+                    }
+                }
+                (Err(err), _) => return Err(err),
+            };
+            failures = 0;
             let interval = match (mode, report.status) {
                 (SyncMode::Once, _) | (_, SyncStatus::Cancelled | SyncStatus::NeedsLogin) => {
                     return Ok(report);
@@ -319,9 +342,9 @@ impl SyncEngine {
     /// The circles to sync, stored in the service's order; or how the run ends without any.
     async fn circles(&self, ctx: &Ctx) -> Result<Result<Vec<CircleRun>, SyncStatus>, SyncError> {
         let mut attempt = 0_u32;
-        let groups = loop {
+        let list = loop {
             let err = match ctx.guard(self.client.groups()).await {
-                Ok(Ok(response)) => break response.data.groups,
+                Ok(Ok(response)) => break response.data,
                 Ok(Err(err)) => err,
                 Err(_) => return Ok(Err(SyncStatus::Cancelled)),
             };
@@ -337,22 +360,40 @@ impl SyncEngine {
                 Err(Stop::Store(err)) => return Err(err.into()),
             }
         };
-        self.store.upsert_circles(&groups).await?;
-        Ok(Ok(groups
-            .into_iter()
-            .filter(|g| {
-                self.options
-                    .circles
-                    .as_ref()
-                    .is_none_or(|only| only.contains(&g.group_id))
-            })
-            .map(|g| CircleRun {
-                group_id: g.group_id,
-                name: g.name,
+        self.store.upsert_circles(&list.groups).await?;
+        // A membership the list already says has ended is not asked for its topics: the
+        // answer would be 14210, and refusals are what get an account noticed.
+        let now = Timestamp::from_unix_millis(crate::now_ms()).ok();
+        let named_expired = list.expired_group_ids();
+        let mut runs = Vec::with_capacity(list.groups.len());
+        for group in list.groups {
+            let wanted = self
+                .options
+                .circles
+                .as_ref()
+                .is_none_or(|only| only.contains(&group.group_id));
+            if !wanted {
+                continue;
+            }
+            let ended = named_expired.contains(&group.group_id)
+                || now.is_some_and(|now| group.membership_ended(now));
+            let mut run = CircleRun {
+                group_id: group.group_id,
+                name: group.name,
                 ended: None,
                 tally: Tally::default(),
-            })
-            .collect()))
+            };
+            if ended {
+                tracing::info!(group = %run.group_id, "membership expired by the circle list; circle skipped");
+                self.store.set_expired(run.group_id, &ALL, true).await?;
+                run.ended = Some(CircleState::Expired);
+                ctx.emit(SyncEvent::CircleExpired {
+                    group_id: run.group_id,
+                });
+            }
+            runs.push(run);
+        }
+        Ok(Ok(runs))
     }
 
     /// Each phase for every circle still going, concurrently; phases one after the other.
@@ -451,15 +492,20 @@ impl SyncEngine {
     ) -> SyncReport {
         let mut reports = Vec::with_capacity(circles.len());
         for circle in circles {
-            let state = circle.ended.unwrap_or(match status {
-                SyncStatus::CaughtUp | SyncStatus::Partial => {
-                    ctx.emit(SyncEvent::CircleCaughtUp {
-                        group_id: circle.group_id,
-                    });
-                    CircleState::CaughtUp
-                }
-                SyncStatus::Cancelled | SyncStatus::NeedsLogin => CircleState::Pending,
-            });
+            // Not `unwrap_or`: its argument would run, and announce an expired or failed
+            // circle as caught up.
+            let state = match circle.ended {
+                Some(ended) => ended,
+                None => match status {
+                    SyncStatus::CaughtUp | SyncStatus::Partial => {
+                        ctx.emit(SyncEvent::CircleCaughtUp {
+                            group_id: circle.group_id,
+                        });
+                        CircleState::CaughtUp
+                    }
+                    SyncStatus::Cancelled | SyncStatus::NeedsLogin => CircleState::Pending,
+                },
+            };
             if status == SyncStatus::CaughtUp && matches!(state, CircleState::Failed { .. }) {
                 status = SyncStatus::Partial;
             }
@@ -469,6 +515,8 @@ impl SyncEngine {
                 state,
                 topics_inserted: circle.tally.topics_inserted,
                 topics_updated: circle.tally.topics_updated,
+                topics_deleted: circle.tally.topics_deleted,
+                topics_unreadable: circle.tally.topics_unreadable,
                 comments_inserted: circle.tally.comments_inserted,
                 articles: circle.tally.articles,
                 images: circle.tally.images,

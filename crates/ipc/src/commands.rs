@@ -128,6 +128,10 @@ pub struct TimelineArgs {
     /// The `next` of the previous page.
     pub after: Option<CursorDto>,
     pub limit: u32,
+    /// Leave out topics deleted on 知识星球. By default they are listed, marked: the archive
+    /// keeps them on purpose.
+    #[serde(default)]
+    pub hide_deleted: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -142,6 +142,11 @@ pub struct TopicRowDto {
     pub likes: u64,
     pub comments: u64,
     pub unread: bool,
+    /// When a sync noticed that 知识星球 deleted the topic; the archive keeps it (keeping it
+    /// is the point of an archive), so it is shown marked rather than dropped.
+    pub deleted_at_ms: Option<i64>,
+    /// The archive kept an earlier text of the topic (see [`TopicDto::revisions`]).
+    pub edited: bool,
 }
 
 /// The hashtags and columns of a circle, for the timeline's filters.
@@ -175,6 +180,27 @@ pub struct TopicDto {
     pub hashtags: Vec<String>,
     /// Comments and replies, oldest first; a reply names its parent.
     pub comments: Vec<CommentDto>,
+    /// The service's time of the last edit of the current text, when it sent one.
+    pub modified_ms: Option<i64>,
+    /// The texts the topic had before its edits, oldest first; empty if the archive never
+    /// saw it change. Whether it was deleted on 知识星球 is `row.deleted_at_ms`.
+    pub revisions: Vec<RevisionDto>,
+}
+
+/// An earlier text of an edited topic, as the archive kept it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RevisionDto {
+    /// 1 for the first text archived, counting up.
+    pub revision: u32,
+    /// The service's time of that text's last edit, when it had one.
+    pub modified_ms: Option<i64>,
+    /// When a sync saw it replaced.
+    pub replaced_at_ms: i64,
+    /// Its posts as the reader shows them (sanitized HTML, like the current ones).
+    pub parts: Vec<PartDto>,
+    /// The same text, plain.
+    pub text: String,
 }
 
 /// What a part of a topic is.
@@ -261,7 +287,8 @@ pub struct SearchResultsDto {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChipDto {
-    /// `text`, `circle`, `type`, `author`, `tag`, `digest`, `unanswered`, `after`, `before`.
+    /// `text`, `circle`, `type`, `author`, `tag`, `digest`, `unanswered`, `deleted`, `after`,
+    /// `before`.
     pub kind: String,
     /// What the condition matches, as shown (a date as `YYYY-MM-DD`).
     pub value: String,
@@ -289,4 +316,6 @@ pub struct SearchHitDto {
     /// Byte ranges of `snippet` to highlight, in order, not overlapping.
     pub marks: Vec<(u32, u32)>,
     pub digest: bool,
+    /// The topic was deleted on 知识星球 (a comment's too: its thread went with it).
+    pub deleted: bool,
 }

@@ -1,8 +1,9 @@
 //! What Orrery's tests share, so that each test binary states only what it tests. A
 //! dev-dependency of the workspace's crates, never a dependency of anything that ships.
 //!
-//! * The simulator: [`sim`] / [`sim_with`] start `zsxq-sim` on a free loopback port and return
-//!   its [`SimHandle`]; [`client`] / [`client_as`] talk to it through [`unpaced`] settings.
+//! * The simulator: [`sim`] / [`sim_with`] start `zsxq-sim` on a free loopback port, strict
+//!   about request signatures, and return its [`SimHandle`] ([`sim_as_configured`] leaves the
+//!   checks as configured); [`client`] / [`client_as`] talk to it through [`unpaced`] settings.
 //! * The archive (feature `store`): [`temp_store`] and [`open_store`] open a real
 //!   `orrery_core::store::Store` in a data folder.
 //! * [`block_on`]: a multi-threaded runtime for tests that block on a child process while the
@@ -24,7 +25,7 @@ mod store;
 use std::path::Path;
 
 pub use shared::{samples_dir, seed_dir};
-pub use sim::{STRANGER, client, client_as, sim, sim_with, unpaced};
+pub use sim::{STRANGER, client, client_as, sim, sim_as_configured, sim_with, unpaced};
 #[cfg(feature = "store")]
 pub use store::{open_store, temp_store};
 pub use zsxq_sim::SimHandle;

@@ -1,5 +1,6 @@
 //! Simulated activity: other members post topics, comment and answer questions (including the
-//! signed-in user's own), either on a timer (`--activity-per-min`) or on demand through
+//! signed-in user's own), and now and then edit or delete a recent topic while owners toggle
+//! digests and pins ([`crate::history`]), either on a timer (`--activity-per-min`) or on demand through
 //! [`crate::SimHandle::advance`]. Event `n` is drawn from (seed, n) and the current state, so
 //! the same history of writes and events gives the same world.
 
@@ -9,6 +10,7 @@ use std::time::Duration;
 use crate::content;
 use crate::dataset::corpus::{COMMENTS, REPLIES};
 use crate::dataset::new_topic_meta;
+use crate::history;
 use crate::rng::{Rng, tag};
 use crate::server::Shared;
 use crate::world::{Kind, SELF_USER, TopicRef, World, comment_id, flag};
@@ -28,6 +30,9 @@ pub(crate) fn apply(world: &mut World, now_ms: i64) {
     let mut rng = Rng::keyed(&[world.seed, tag::ACTIVITY, event]);
     let circle = rng.below(world.circles.len() as u64) as usize;
     let roll = rng.below(100);
+    // Drawn from a stream of its own, so that adding these kept every earlier history.
+    let mut later = Rng::keyed(&[world.seed, tag::ACTIVITY, event, AFTER_THE_FACT]);
+    after_the_fact(world, circle, &mut later, now_ms);
     if roll >= 75 && answer_one(world, &mut rng, now_ms) {
         return;
     }
@@ -35,6 +40,48 @@ pub(crate) fn apply(world: &mut World, now_ms: i64) {
         return;
     }
     new_topic(world, circle, &mut rng, now_ms);
+}
+
+/// Keys the stream of [`after_the_fact`].
+const AFTER_THE_FACT: u64 = 1;
+/// Edits, deletions and toggles reach only this many of a circle's newest topics: members
+/// edit and delete what they just posted, and a client re-reading its recent window can see
+/// every one of them.
+const RECENTLY_POSTED: usize = 20;
+
+/// Besides the event: now and then an author edits or deletes a recent topic, or the owner
+/// toggles a digest or a pin (invented rates; the service publishes none).
+fn after_the_fact(world: &mut World, circle: usize, rng: &mut Rng, now_ms: i64) {
+    let roll = rng.below(100);
+    let Some(len) = world.circles.get(circle).map(|c| c.topics.len()) else {
+        return;
+    };
+    if len == 0 || roll >= 12 {
+        return;
+    }
+    let at = TopicRef {
+        circle: circle as u16,
+        ordinal: (len - 1 - rng.below(len.min(RECENTLY_POSTED) as u64) as usize) as u32,
+    };
+    let Some(meta) = world.meta(at).copied() else {
+        return;
+    };
+    match roll {
+        0..6 => {
+            history::edit(world, at, now_ms);
+        }
+        // Only talks nobody answered yet: deleting a discussed topic is rare on the service.
+        6..8 if meta.kind == Kind::Talk && content::comments(world, at).is_empty() => {
+            history::delete(world, at);
+        }
+        8..11 => {
+            history::toggle_digest(world, at);
+        }
+        11 => {
+            history::toggle_sticky(world, at);
+        }
+        _ => {}
+    }
 }
 
 fn new_topic(world: &mut World, circle: usize, rng: &mut Rng, now_ms: i64) {
@@ -89,6 +136,9 @@ fn comment_one(world: &mut World, circle: usize, rng: &mut Rng, now_ms: i64) -> 
         circle: circle as u16,
         ordinal: ordinal as u32,
     };
+    if c.topics[ordinal].has(flag::DELETED) {
+        return false;
+    }
     let tops: Vec<u16> = content::comments(world, at)
         .iter()
         .filter(|c| c.parent.is_none())
@@ -114,7 +164,10 @@ fn answer_one(world: &mut World, rng: &mut Rng, now_ms: i64) -> bool {
         }
         let start = circle.topics.len().saturating_sub(RECENT);
         for (ordinal, meta) in circle.topics.iter().enumerate().skip(start) {
-            if meta.kind == Kind::Question && !meta.has(flag::ANSWERED) {
+            if meta.kind == Kind::Question
+                && !meta.has(flag::ANSWERED | flag::DELETED)
+                && crate::world::questionee(circle, meta) != SELF_USER
+            {
                 let at = TopicRef {
                     circle: index as u16,
                     ordinal: ordinal as u32,
@@ -132,11 +185,10 @@ fn answer_one(world: &mut World, rng: &mut Rng, now_ms: i64) -> bool {
         return false;
     }
     let at = *rng.pick(&candidates);
-    let Some((owner, meta)) = world
-        .circles
-        .get(usize::from(at.circle))
-        .and_then(|c| Some((c.owner, *c.topics.get(at.ordinal as usize)?)))
-    else {
+    let Some((owner, meta)) = world.circles.get(usize::from(at.circle)).and_then(|c| {
+        let meta = *c.topics.get(at.ordinal as usize)?;
+        Some((crate::world::questionee(c, &meta), meta))
+    }) else {
         return false;
     };
     let text = content::derive(world, at, &meta).answer.to_owned();

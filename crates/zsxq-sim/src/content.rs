@@ -115,6 +115,13 @@ pub(crate) struct Content {
 }
 
 pub(crate) fn derive(world: &World, at: TopicRef, meta: &TopicMeta) -> Content {
+    let mut content = derive_posted(world, at, meta);
+    world.history.apply_edits(world.seed, at, &mut content.text);
+    content
+}
+
+/// The body as it was posted, before any edit.
+fn derive_posted(world: &World, at: TopicRef, meta: &TopicMeta) -> Content {
     let theme = theme(world, at);
     let circle = world.circles.get(usize::from(at.circle));
     let by_owner = circle.is_some_and(|c| c.owner == meta.author);
@@ -145,7 +152,9 @@ pub(crate) fn derive(world: &World, at: TopicRef, meta: &TopicMeta) -> Content {
         Kind::Question => nodes.push(Node::Text(theme.questions[question].to_owned())),
         Kind::Task => nodes.push(Node::Text((*rng.pick(theme.tasks)).to_owned())),
         Kind::Solution => nodes.push(Node::Text((*rng.pick(theme.solutions)).to_owned())),
-        Kind::Talk if meta.has(flag::STICKY) => nodes.push(Node::Text(theme.welcome.to_owned())),
+        Kind::Talk if world.history.originally_sticky(at, meta.has(flag::STICKY)) => {
+            nodes.push(Node::Text(theme.welcome.to_owned()));
+        }
         Kind::Talk => {
             if traits.bold {
                 nodes.push(Node::Bold((*rng.pick(theme.headlines)).to_owned()));

@@ -1,6 +1,7 @@
 //! Building a [`World`] from a [`Dataset`]: the `demo` circles, `generated:N`, `jsonl:PATH` and
 //! `hostile`.
 
+pub(crate) mod checkins;
 pub(crate) mod corpus;
 mod generate;
 mod hostile;
@@ -20,6 +21,7 @@ const GENERATED_CIRCLES: usize = 3;
 
 pub(crate) fn build(config: &SimConfig) -> Result<World, SimError> {
     let mut world = generate::new_world(config.seed, config.newest_ms.unwrap_or(ANCHOR_MS));
+    world.same_millisecond_runs = config.same_millisecond_runs;
     world
         .mobile_only_files
         .extend(config.mobile_only_files.iter().copied());

@@ -1,6 +1,8 @@
-//! The middleware in front of the API routes: request counting, latency, authentication and the
-//! injected failures of [`crate::Faults`]. Media routes (images, articles, file downloads) are
-//! only counted: on the real service they live on other hosts behind signed URLs.
+//! The middleware in front of the API routes: request counting, latency, authentication, the
+//! service's header checks ([`crate::signature`]: `x-version`, `x-signature`, bans), the
+//! injected failures of [`crate::Faults`] and `x-expire-in` on every answer to a signed-in
+//! request. Media routes (images, articles, file downloads) are only counted: on the real
+//! service they live on other hosts behind signed URLs.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,13 +14,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::rng::{Rng, tag};
-use crate::routes::{fail, http_fail};
+use crate::routes::http_fail;
 use crate::server::Shared;
-
-/// The anti-crawler refusal's code and wording (docs/protocol.md §4).
-const CODE_REFUSED: i64 = 1059;
-/// Token lifetime announced in `x-expire-in`, counting down per request like the service's.
-const EXPIRE_IN_SECONDS: u64 = 2_592_000;
+use crate::signature;
 
 pub(crate) fn route_key(request: &Request) -> String {
     let path = request
@@ -56,16 +54,31 @@ pub(crate) async fn api_layer(
         tokio::time::sleep(Duration::from_millis(faults.latency_ms)).await;
     }
     let token = token_of(request.headers());
-    if !app.authorize(token.as_deref(), faults.unauthorized_after) {
-        return http_fail(StatusCode::UNAUTHORIZED, 401, "登录已失效，请重新登录");
+    let token = match token {
+        Some(token) if app.authorize(Some(&token), faults.unauthorized_after) => token,
+        _ => return http_fail(StatusCode::UNAUTHORIZED, 401, "登录已失效，请重新登录"),
+    };
+    // Read before the checks, which may ban the token: the refusal that bans still says how
+    // long the token had left, as the answers before it did.
+    let expire_in = app.expire_in(&token);
+    let with_expiry = |mut response: Response| {
+        if let Some(value) =
+            expire_in.and_then(|secs| HeaderValue::from_str(&secs.to_string()).ok())
+        {
+            response.headers_mut().insert("x-expire-in", value);
+        }
+        response
+    };
+    if let Some(refusal) = signature::check(&app, &token, &request) {
+        return with_expiry(refusal);
     }
     let write = !matches!(*request.method(), Method::GET | Method::HEAD);
     if write && faults.writes_429 {
-        return http_fail(
+        return with_expiry(http_fail(
             StatusCode::TOO_MANY_REQUESTS,
             429,
             "操作过于频繁，请稍后重试",
-        );
+        ));
     }
     let sequence = app.next_sequence();
     let mut rng = Rng::keyed(&[app.seed, tag::FAULT, sequence]);
@@ -87,17 +100,13 @@ pub(crate) async fn api_layer(
         return (status, [(header::CONTENT_TYPE, "text/html")], page).into_response();
     }
     if refused {
-        return fail(CODE_REFUSED, "不支持非官方工具访问");
+        return with_expiry(signature::refused());
     }
     let mut response = next.run(request).await;
     if truncated {
         response = truncate(response).await;
     }
-    let left = EXPIRE_IN_SECONDS.saturating_sub(sequence);
-    if let Ok(value) = HeaderValue::from_str(&left.to_string()) {
-        response.headers_mut().insert("x-expire-in", value);
-    }
-    response
+    with_expiry(response)
 }
 
 /// Keeps the status and headers but only the first half of the body, as when a connection

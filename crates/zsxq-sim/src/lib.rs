@@ -6,10 +6,15 @@
 //! mode talk to it instead of the real service.
 //!
 //! * [`serve`] takes a [`SimConfig`] — a [`Dataset`] (`demo`, `generated:N`, `jsonl:PATH`,
-//!   `hostile`), a seed, [`Faults`] and an activity rate — and returns a [`SimHandle`]: the
-//!   base URL, a valid token, the current [`Truth`] (topics, comments and answers per circle),
-//!   request counts ([`RequestStats`]), [`SimHandle::advance`] to apply activity
-//!   deterministically, and [`SimHandle::set_faults`].
+//!   `hostile`), a seed, [`Faults`], [`HeaderChecks`] and an activity rate — and returns a
+//!   [`SimHandle`]: the base URL, a valid token, the current [`Truth`] (topics, comments and
+//!   answers per circle), request counts ([`RequestStats`]), [`SimHandle::advance`] to apply
+//!   activity deterministically, [`SimHandle::act`] (also `POST /__sim/act`) to edit, delete,
+//!   pin or mark a digest on purpose, [`SimHandle::set_faults`] and
+//!   [`SimHandle::advance_clock`].
+//! * Like the service, it checks the web client's headers ([`HeaderChecks`]): no `x-version`
+//!   is refused as too old, a missing or wrong `x-signature` draws code 1059 (always, when
+//!   strict), and a token that keeps drawing them is banned (HTTP 401).
 //! * [`hostile`] lists the XSS payloads of the `hostile` dataset and the canary global they
 //!   all try to set, for tests that check untrusted content renders inertly.
 //! * [`dataset_truth`] gives a dataset's truth without serving it, and [`export`] renders
@@ -23,8 +28,9 @@
 //!
 //! Paging follows the service: topic lists newest first by `create_time`, `count` clamped to 30,
 //! `end_time` and `begin_time` inclusive (so the last topic of a page comes back first on the
-//! next, and topics sharing a millisecond — which every dataset contains on purpose — are
-//! never skipped); comments oldest first from an inclusive `begin_time`.
+//! next, and topics sharing a millisecond are never skipped); comments oldest first from an
+//! inclusive `begin_time`. Runs of topics in one millisecond, a stress the service may not
+//! show, are generated only with `SimConfig::same_millisecond_runs` (`--same-millisecond-runs`).
 
 mod activity;
 mod config;
@@ -32,19 +38,26 @@ mod content;
 mod dataset;
 mod export;
 mod faults;
+mod history;
 pub mod hostile;
 mod png;
 mod render;
 mod rng;
 mod routes;
 mod server;
+mod signature;
 mod stats;
 mod truth;
 mod world;
 mod writes;
 
-pub use config::{Dataset, DatasetParseError, Faults, MAX_GENERATED_TOPICS, SimConfig, SimError};
+pub use config::{
+    DEFAULT_BAN_AFTER, DEFAULT_BAN_WINDOW, DEFAULT_P_UNSIGNED_1059, Dataset, DatasetParseError,
+    Faults, HUGE_MEDIA_BYTES, HeaderChecks, MAX_GENERATED_TOPICS, STALLED_MEDIA_FOR, SimConfig,
+    SimError,
+};
 pub use export::{ExportedTopic, export};
+pub use history::Act;
 pub use server::{SimHandle, dataset_truth, serve};
 pub use stats::RequestStats;
 pub use truth::{CircleTruth, Footprint, Truth};

@@ -5,7 +5,10 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use zsxq_sim::{Dataset, Faults, SimConfig};
+use zsxq_sim::{
+    DEFAULT_BAN_AFTER, DEFAULT_BAN_WINDOW, DEFAULT_P_UNSIGNED_1059, Dataset, Faults, HeaderChecks,
+    SimConfig,
+};
 
 #[derive(Debug, Parser)]
 #[command(name = "zsxq-sim", version, about = "A ZSXQ API simulator on loopback")]
@@ -30,6 +33,10 @@ struct DatasetArgs {
     /// Seed of every generated value.
     #[arg(long, default_value_t = 42)]
     seed: u64,
+    /// A stress the service may not show: about one topic in 25 shares its millisecond with
+    /// the one before, so paging must neither skip nor repeat them.
+    #[arg(long)]
+    same_millisecond_runs: bool,
 }
 
 #[derive(Debug, Args)]
@@ -39,9 +46,23 @@ struct ServeArgs {
     addr: SocketAddr,
     #[command(flatten)]
     dataset: DatasetArgs,
-    /// Probability of code 1059 (anti-crawler refusal) per request.
+    /// Probability of code 1059 (anti-crawler refusal) per request, signed or not.
     #[arg(long, default_value_t = 0.0)]
     fault_1059: f64,
+    /// Probability that a request with a missing or wrong x-signature is refused with code
+    /// 1059 (the default is invented: the service refuses them "probabilistically").
+    #[arg(long, default_value_t = DEFAULT_P_UNSIGNED_1059, conflicts_with = "strict_signatures")]
+    unsigned_1059: f64,
+    /// Refuse every request with a missing or wrong x-signature (code 1059).
+    #[arg(long)]
+    strict_signatures: bool,
+    /// Ban a token (HTTP 401 until re-login) after this many signature refusals within
+    /// --ban-window-s seconds; 0 never bans (the default is invented).
+    #[arg(long, default_value_t = DEFAULT_BAN_AFTER)]
+    ban_after: u32,
+    /// The window of --ban-after, in seconds (the default is invented).
+    #[arg(long, default_value_t = DEFAULT_BAN_WINDOW.as_secs())]
+    ban_window_s: u64,
     /// Probability of an HTTP 5xx per request.
     #[arg(long, default_value_t = 0.0)]
     fault_5xx: f64,
@@ -60,6 +81,17 @@ struct ServeArgs {
     /// Answer code 14210 (membership expired) for this group's topic lists.
     #[arg(long)]
     fault_expired_circle: Option<i64>,
+    /// Show that circle's membership as ended in the circle list too.
+    #[arg(long, requires = "fault_expired_circle")]
+    fault_expired_in_list: bool,
+    /// Stress, not service behaviour: serve every image and file as 1 GiB of filler
+    /// (streamed), to test a client's size limits.
+    #[arg(long)]
+    stress_huge_media: bool,
+    /// Stress, not service behaviour: every image and file download stalls after its first
+    /// bytes, to test a client's idle timeout.
+    #[arg(long)]
+    stress_stall_media: bool,
     /// Mark this file as downloadable in the mobile app only (code 1030); repeatable.
     #[arg(long)]
     mobile_only_file: Vec<i64>,
@@ -114,6 +146,7 @@ fn config(args: DatasetArgs) -> SimConfig {
     SimConfig {
         dataset: args.dataset,
         seed: args.seed,
+        same_millisecond_runs: args.same_millisecond_runs,
         ..SimConfig::default()
     }
 }
@@ -134,6 +167,18 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         writes_429: args.fault_429_writes,
         unauthorized_after: args.fault_401_after,
         expired_circle: args.fault_expired_circle,
+        expired_in_list: args.fault_expired_in_list,
+        huge_media: args.stress_huge_media,
+        stall_media: args.stress_stall_media,
+    };
+    config.headers = HeaderChecks {
+        p_unsigned_1059: if args.strict_signatures {
+            1.0
+        } else {
+            args.unsigned_1059
+        },
+        ban_after: (args.ban_after > 0).then_some(args.ban_after),
+        ban_window: std::time::Duration::from_secs(args.ban_window_s),
     };
     config.mobile_only_files = args.mobile_only_file;
     config.activity_per_min = args.activity_per_min;

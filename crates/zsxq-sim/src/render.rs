@@ -14,6 +14,12 @@ use crate::world::{
     file_id, image_id,
 };
 
+/// The end of a membership that never ends, as the service writes it.
+pub(crate) const FOREVER: &str = "2286-11-21T01:46:39.999+0800";
+
+/// Comments shown inline with each topic of a list, replies included (docs/protocol.md §7).
+pub(crate) const INLINE_COMMENTS: usize = 8;
+
 /// Image URLs carry an expiry like the real signed ones; this one is far in the future.
 const URL_EXPIRY: &str = "e=1924963199&token=zsxq-sim";
 
@@ -133,11 +139,7 @@ impl Renderer<'_> {
     /// detail endpoint passes `false` for the whole text.
     pub(crate) fn topic(&self, at: TopicRef, list: bool) -> Value {
         let world = self.world;
-        let Some((circle, meta)) = world
-            .circles
-            .get(usize::from(at.circle))
-            .and_then(|c| Some((c, c.topics.get(at.ordinal as usize)?)))
-        else {
+        let Some((circle, meta)) = world.topic_at(at) else {
             return Value::Null;
         };
         let content = content::derive(world, at, meta);
@@ -198,12 +200,7 @@ impl Renderer<'_> {
             out.insert("latest_likes".into(), self.latest_likes(at, meta));
         }
         let comments = content::comments(world, at);
-        let shown: Vec<Value> = comments
-            .iter()
-            .filter(|c| c.parent.is_none())
-            .take(3)
-            .map(|c| self.comment(at, c, None))
-            .collect();
+        let shown = self.inline_comments(at, &comments);
         if !shown.is_empty() {
             out.insert("show_comments".into(), Value::Array(shown));
         }
@@ -237,9 +234,14 @@ impl Renderer<'_> {
                 json!([{"column_id": column.id, "name": column.name}]),
             );
         }
+        if let Some(checkin) = crate::dataset::checkins::of(world, at, meta) {
+            out.insert("checkin".into(), checkin.json());
+        }
         out.insert("create_time".into(), json!(ts(meta.time_ms)));
-        if let Some(answer) = world.answers.get(&at) {
-            out.insert("modify_time".into(), json!(ts(answer.time_ms)));
+        let answered_ms = world.answers.get(&at).map(|a| a.time_ms);
+        let edited_ms = world.history.last_edit_ms(at);
+        if let Some(modified) = answered_ms.max(edited_ms) {
+            out.insert("modify_time".into(), json!(ts(modified)));
         }
         let mut user_specific = json!({
             "liked": meta.has(crate::world::flag::SELF_LIKED),
@@ -296,7 +298,7 @@ impl Renderer<'_> {
             "file_id": id,
             "name": name,
             "hash": format!("{:016x}", h),
-            "size": 20_000 + h % 4_000_000,
+            "size": file_size(id),
             "download_count": h % 300,
             "create_time": ts(meta.time_ms),
         });
@@ -324,7 +326,8 @@ impl Renderer<'_> {
         if !anonymous {
             question.insert("owner".into(), self.user(meta.author));
         }
-        question.insert("questionee".into(), self.user(circle.owner));
+        let questionee = crate::world::questionee(circle, meta);
+        question.insert("questionee".into(), self.user(questionee));
         question.insert("text".into(), json!(text));
         if content.traits.images > 0 {
             question.insert("images".into(), self.images(at, 0, content.traits.images));
@@ -346,7 +349,7 @@ impl Renderer<'_> {
         if answered {
             let answer = match self.world.answers.get(&at) {
                 Some(stored) => json!({"owner": self.user(stored.owner), "text": stored.text}),
-                None => json!({"owner": self.user(circle.owner), "text": content.answer}),
+                None => json!({"owner": self.user(questionee), "text": content.answer}),
             };
             out.insert("answer".into(), answer);
         }
@@ -427,6 +430,40 @@ impl Renderer<'_> {
         Value::Object(out)
     }
 
+    /// The comments a topic list shows inline (`show_comments`): at most [`INLINE_COMMENTS`]
+    /// entries, top-level comments oldest first, each followed in the budget by its replies;
+    /// the top-level entries first, then the replies, each reply naming its parent and
+    /// `repliee`, and `replies_count` on a top-level entry that has replies (shown or not).
+    /// The order and the budget rule are inferred from the samples (a topic with 11 comments
+    /// showed 4 top-level comments and their 4 replies); the service's exact choice is not
+    /// documented.
+    fn inline_comments(&self, at: TopicRef, all: &[CommentRec]) -> Vec<Value> {
+        let mut tops = Vec::new();
+        let mut replies = Vec::new();
+        let mut budget = INLINE_COMMENTS;
+        for top in all.iter().filter(|c| c.parent.is_none()) {
+            if budget == 0 {
+                break;
+            }
+            budget -= 1;
+            let its: Vec<&CommentRec> =
+                all.iter().filter(|c| c.parent == Some(top.index)).collect();
+            let mut entry = self.comment(at, top, None);
+            if !its.is_empty()
+                && let Some(map) = entry.as_object_mut()
+            {
+                map.insert("replies_count".into(), json!(its.len()));
+            }
+            tops.push(entry);
+            for reply in its.into_iter().take(budget) {
+                budget -= 1;
+                replies.push(self.comment(at, reply, None));
+            }
+        }
+        tops.extend(replies);
+        tops
+    }
+
     /// A top-level comment with its replies among `all` (the topic's whole thread) nested, as
     /// the comments endpoint serves it.
     pub(crate) fn thread_entry(&self, at: TopicRef, all: &[CommentRec], top: &CommentRec) -> Value {
@@ -450,19 +487,22 @@ impl Renderer<'_> {
             .map(|m| m.time_ms)
     }
 
+    /// The viewer's membership: `(membership, validity, join_ms)`. An owner's never ends.
     fn membership(&self, circle: &Circle) -> (Value, Value, i64) {
         let join = circle.create_ms + 30 * 86_400_000;
         if circle.owner == SELF_USER {
             let forever = json!({
                 "begin_time": ts(circle.create_ms),
-                "end_time": "2286-11-21T01:46:39.999+0800",
+                "end_time": FOREVER,
                 "need_renew": false,
                 "can_renew": false,
             });
-            let validity = json!({"begin_time": ts(circle.create_ms), "end_time": "2286-11-21T01:46:39.999+0800"});
+            let validity = json!({"begin_time": ts(circle.create_ms), "end_time": FOREVER});
             return (forever, validity, circle.create_ms);
         }
-        let end = self.world.anchor_ms + 200 * 86_400_000;
+        // Ahead of the wall clock, not of the dataset's fixed timeline: a client compares it
+        // with today, and the simulator serves the circle's topics, so it must not have ended.
+        let end = crate::server::now_ms().max(self.world.anchor_ms) + 200 * 86_400_000;
         (
             json!({"begin_time": ts(join), "end_time": ts(end), "need_renew": false, "can_renew": true}),
             json!({"begin_time": ts(join), "end_time": ts(end)}),
@@ -470,11 +510,21 @@ impl Renderer<'_> {
         )
     }
 
-    /// A group as listed by `/v2/groups`, or with `detail` as `/v2/groups/{id}` returns it.
+    fn user_ids(&self, users: &[u32]) -> Value {
+        json!(
+            users
+                .iter()
+                .map(|&u| self.world.user(u).id)
+                .collect::<Vec<_>>()
+        )
+    }
+
+    /// A group as listed by `/v2/groups`, or with `detail` as `/v2/groups/{id}` returns it:
+    /// the keys of `GET_v2_groups.json` and `GET_v2_groups_{id}.json`, no more, no fewer. The
+    /// values of the many switches in `policies` are the sample's, not the circle's own.
     pub(crate) fn group(&self, circle: &Circle, detail: bool) -> Value {
         let world = self.world;
         let owner = world.user(circle.owner);
-        let user_id = |i: &u32| world.user(*i).id;
         let mut out = Map::new();
         out.insert("group_id".into(), json!(circle.group_id));
         if detail {
@@ -514,6 +564,7 @@ impl Renderer<'_> {
                 "category".into(),
                 json!({"category_id": 527_152_274, "title": "其他"}),
             );
+            out.insert("authenticated_type".into(), json!("personal"));
         }
         let mut owner_json = json!({
             "user_id": owner.id,
@@ -524,51 +575,54 @@ impl Renderer<'_> {
             o.insert("description".into(), json!(description));
         }
         out.insert("owner".into(), owner_json);
-        out.insert("partner_ids".into(), json!([]));
-        out.insert(
-            "admin_ids".into(),
-            json!(
-                circle
-                    .guests
-                    .iter()
-                    .take(2)
-                    .map(user_id)
-                    .collect::<Vec<_>>()
-            ),
-        );
-        out.insert(
-            "guest_ids".into(),
-            json!(circle.guests.iter().map(user_id).collect::<Vec<_>>()),
-        );
-        let amount = if circle.kind == "pay" { 19_900 } else { 0 };
-        out.insert(
-            "policies".into(),
-            json!({
-                "need_examine": false,
-                "allow_join": true,
-                "allow_anonymous_question": true,
-                "payment": {
-                    "amount": amount,
-                    "duration": if amount > 0 { "1Y" } else { "" },
-                    "mode": "period",
-                },
-            }),
-        );
+        out.insert("partner_ids".into(), self.user_ids(&circle.partners));
+        // Administrators: the partners and the first two guests.
+        let admins: Vec<u32> = circle
+            .partners
+            .iter()
+            .chain(circle.guests.iter().take(2))
+            .copied()
+            .collect();
+        out.insert("admin_ids".into(), self.user_ids(&admins));
+        out.insert("guest_ids".into(), self.user_ids(&circle.guests));
+        out.insert("policies".into(), self.policies(circle, detail));
         if detail {
             out.insert(
                 "privileges".into(),
                 json!({
                     "access_group_data": "owner,partners,admins",
+                    "access_incomes_data": "owner,partners",
+                    "access_weekly_reports": "owner,partners,admins",
                     "create_topic": "all",
                     "create_comment": "all",
                 }),
+            );
+            // The circle's promotional picture: its cover, in two renditions.
+            let promo = |width: u32| {
+                json!({
+                    "url": self.background_url(circle.group_id),
+                    "width": width,
+                    "height": width * 9 / 16,
+                })
+            };
+            out.insert(
+                "promos".into(),
+                json!([{
+                    "image_id": circle.group_id,
+                    "type": "png",
+                    "thumbnail": promo(320),
+                    "large": promo(320),
+                }]),
             );
         }
         let members = json!({"count": circle.members.len()});
         let statistics = if detail {
             json!({
                 "topics": {
-                    "topics_count": circle.topics.len(),
+                    "topics_count": circle.topics.len() as u64
+                        - world
+                            .circle_by_group(circle.group_id)
+                            .map_or(0, |i| world.history.deleted_in(i)),
                     "answers_count": circle.totals.answered,
                     "digests_count": circle.totals.digests,
                 },
@@ -580,19 +634,241 @@ impl Renderer<'_> {
         };
         out.insert("statistics".into(), statistics);
         let (membership, validity, join) = self.membership(circle);
-        let mut user_specific = json!({
-            "join_time": ts(join),
-            "last_active_time": ts(latest.unwrap_or(join)),
-            "subscribed_notifications": true,
-        });
-        if detail && let Some(us) = user_specific.as_object_mut() {
+        let mut us = Map::new();
+        if detail {
             us.insert("paid".into(), json!(circle.kind == "pay"));
             us.insert("membership".into(), membership);
             us.insert("validity".into(), validity);
+            us.insert("join_time".into(), json!(ts(join)));
+            us.insert("rewarded_owner".into(), json!(false));
+            us.insert("enable_footprint".into(), json!(true));
+            us.insert("last_active_time".into(), json!(ts(latest.unwrap_or(join))));
+            us.insert("followed_owner".into(), json!(circle.owner != SELF_USER));
+        } else {
+            us.insert("accept_dynamics".into(), json!(true));
+            us.insert("subscribed_dynamics".into(), json!(true));
+            us.insert("subscribed_notifications".into(), json!(true));
+            us.insert("enable_footprint".into(), json!(true));
+            us.insert("join_time".into(), json!(ts(join)));
+            us.insert("last_active_time".into(), json!(ts(latest.unwrap_or(join))));
+            // The list shows the renewal switches and the validity of paid memberships only.
+            if circle.kind == "pay" {
+                us.insert(
+                    "membership".into(),
+                    json!({"can_renew": circle.owner != SELF_USER, "need_renew": false}),
+                );
+                us.insert("validity".into(), validity);
+            }
         }
-        out.insert("user_specific".into(), user_specific);
+        out.insert("user_specific".into(), Value::Object(us));
         Value::Object(out)
     }
+
+    /// `policies`: the list's few keys, or the detail's many.
+    fn policies(&self, circle: &Circle, detail: bool) -> Value {
+        let amount = if circle.kind == "pay" { 19_900 } else { 0 };
+        let renewal = json!({
+            "advance_discounted_percentage": 80,
+            "discounted_percentage": 80,
+            "grace_discounted_percentage": 80,
+        });
+        if !detail {
+            return json!({
+                "need_examine": false,
+                "allow_join": true,
+                "enable_iap_renew_group": true,
+                "renewal": renewal,
+                "payment": {
+                    "amount": amount,
+                    "duration": if amount > 0 { "1Y" } else { "infinite" },
+                    "mode": "period",
+                },
+            });
+        }
+        let end = ts(self.world.anchor_ms + 365 * 86_400_000);
+        json!({
+            "need_examine": false,
+            "allow_member_renew": true,
+            "payment": {
+                "amount": amount,
+                "duration": if amount > 0 { "1Y" } else { "infinite" },
+                "mode": "period",
+                "end_time": end,
+                "daily_price": {"enabled": amount > 0},
+                "marked_price": {"enabled": false, "amount": 0},
+            },
+            "renewal": renewal,
+            "allow_enable_distribution": false,
+            "distribution": {
+                "privileged_user_enabled": false,
+                "enabled": false,
+                "percentage": 0,
+                "commission_percentage": 100,
+            },
+            "new_members_limit_days": -1,
+            "collect_member_profiles": false,
+            "mute_mode": {
+                "enabled": false,
+                "repeat_days": [1, 2, 3, 4, 5, 6, 7],
+                "begin_time": "23:00",
+                "end_time": "07:00",
+            },
+            "enable_scoreboard": true,
+            "free_questions_limit_count": 10,
+            "question_fee": {"min_amount": 300, "amount_options": [800, 8800, 18800]},
+            "enable_member_number": true,
+            "members_visibility": "admins",
+            "allow_sharing": true,
+            "allow_private_chat": true,
+            "allow_search": true,
+            "allow_preview": true,
+            "allow_join": true,
+            "allow_anonymous_question": true,
+            "silence_new_member": false,
+            "enable_watermark": false,
+            "parse_book_title": false,
+            "allow_copy": true,
+            "allow_download": true,
+            "enable_iap": false,
+            "enable_iap_join_group": false,
+            "enable_iap_renew_group": false,
+            "allow_recommendation": false,
+            "allow_screen_capture_recording": true,
+            "hide_member_description": false,
+            "hide_member_group_and_account": false,
+            "enable_ai_assistant": false,
+            "allow_tts": false,
+            "auto_renewal": {"enabled": false, "yearly_package_price": 0, "quarterly_package_price": 0},
+        })
+    }
+}
+
+/// Renderings outside the topic lists: the inbox's sparse topics and groups, and members.
+impl Renderer<'_> {
+    /// A topic as the inbox (`/v2/dynamics`) embeds it: the keys of the captured item (ids, a
+    /// two-key group, counters, the viewer's like and the body with a short owner), no dates.
+    /// Invented: the bodies of types other than `talk`, which the capture does not show; they
+    /// follow the talk's (`owner`, `text`, `images`).
+    pub(crate) fn topic_brief(&self, at: TopicRef) -> Value {
+        let world = self.world;
+        let Some((circle, meta)) = world.topic_at(at) else {
+            return Value::Null;
+        };
+        let content = content::derive(world, at, meta);
+        let topic_id = world.topic_id(at);
+        let (kind, body) = match meta.kind {
+            Kind::Talk => ("talk", "talk"),
+            Kind::Question => ("q&a", "question"),
+            Kind::Task => ("task", "task"),
+            Kind::Solution => ("solution", "solution"),
+        };
+        let mut inner = Map::new();
+        inner.insert("owner".into(), self.user_short(meta.author));
+        inner.insert(
+            "text".into(),
+            json!(content.excerpt.as_ref().unwrap_or(&content.text)),
+        );
+        if content.traits.images > 0 {
+            inner.insert("images".into(), self.images(at, 0, content.traits.images));
+        }
+        json!({
+            "topic_id": topic_id,
+            "topic_uid": topic_id.to_string(),
+            "group": {"group_id": circle.group_id, "name": circle.name},
+            "type": kind,
+            "likes_count": meta.likes,
+            "comments_count": content::comments(world, at).len(),
+            "user_specific": {
+                "liked": meta.has(crate::world::flag::SELF_LIKED),
+                "subscribed": meta.author == SELF_USER,
+            },
+            body: Value::Object(inner),
+        })
+    }
+
+    /// A topic's file object (`files[0]`), for the circle's file list.
+    pub(crate) fn file(&self, at: TopicRef) -> Value {
+        let Some(meta) = self.world.meta(at) else {
+            return Value::Null;
+        };
+        let content = content::derive(self.world, at, meta);
+        match self.files(at, meta, &content) {
+            Value::Array(mut files) if !files.is_empty() => files.swap_remove(0),
+            _ => Value::Null,
+        }
+    }
+
+    /// A group as the inbox embeds it.
+    pub(crate) fn group_brief(&self, circle: &Circle) -> Value {
+        json!({
+            "group_id": circle.group_id,
+            "name": circle.name,
+            "background_url": self.background_url(circle.group_id),
+            "policies": {
+                "allow_sharing": true,
+                "renewal": {
+                    "advance_discounted_percentage": 80,
+                    "discounted_percentage": 80,
+                    "grace_discounted_percentage": 80,
+                },
+            },
+        })
+    }
+
+    /// A member as `role_members` lists staff (`GET_v2_groups_{id}_role_members.json`), and
+    /// as the member list and `/members/{uid}` show everyone. The owner's number is 1, then
+    /// members by position; dates derive from the circle's creation.
+    pub(crate) fn member(&self, circle: &Circle, index: u32) -> Value {
+        let user = self.world.user(index);
+        let position = circle.members.iter().position(|&m| m == index);
+        let number = position.map_or(1, |p| p + 1);
+        let join = member_join_ms(circle, index);
+        let expired = if index == circle.owner
+            || circle.guests.contains(&index)
+            || circle.partners.contains(&index)
+        {
+            FOREVER.to_owned()
+        } else {
+            ts(self.world.anchor_ms + 200 * 86_400_000)
+        };
+        let mut out = Map::new();
+        out.insert("group_id".into(), json!(circle.group_id));
+        out.insert("user_id".into(), json!(user.id));
+        out.insert("name".into(), json!(user.name));
+        out.insert("number".into(), json!(number));
+        out.insert("avatar_url".into(), json!(self.avatar_url(user.id)));
+        if let Some(description) = &user.description {
+            out.insert("description".into(), json!(description));
+        }
+        out.insert("join_time".into(), json!(ts(join)));
+        out.insert("update_time".into(), json!(ts(join + 86_400_000)));
+        let login =
+            self.world.anchor_ms - (hash(&[user.id as u64, 0x1061]) % 30) as i64 * 3_600_000;
+        out.insert("login_time".into(), json!(ts(login)));
+        out.insert("expired_time".into(), json!(expired));
+        out.insert("isolated".into(), json!(false));
+        out.insert("status".into(), json!("joined"));
+        Value::Object(out)
+    }
+}
+
+/// When a member joined: the owner at the circle's creation, the others spread over its first
+/// months in the order of `members` (so join times and numbers agree).
+pub(crate) fn member_join_ms(circle: &Circle, index: u32) -> i64 {
+    if index == circle.owner {
+        return circle.create_ms;
+    }
+    let position = circle
+        .members
+        .iter()
+        .position(|&m| m == index)
+        .unwrap_or(circle.members.len()) as i64;
+    circle.create_ms + position * 7 * 3_600_000 + (hash(&[index as u64, 0x101]) % 3_600_000) as i64
+}
+
+/// The advertised `size` of a file, which its download serves exactly.
+pub(crate) fn file_size(file_id: i64) -> u64 {
+    20_000 + hash(&[file_id as u64]) % 4_000_000
 }
 
 /// `url` with `query` (`key=value`) appended; unchanged when `query` is empty.

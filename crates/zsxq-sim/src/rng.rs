@@ -81,6 +81,7 @@ pub(crate) mod tag {
     pub(crate) const FAULT: u64 = 7;
     pub(crate) const TOKEN: u64 = 8;
     pub(crate) const IMAGE: u64 = 9;
+    pub(crate) const SIGNATURE: u64 = 10;
 }
 
 #[cfg(test)]

@@ -2,8 +2,10 @@
 //! the sim-only `/__sim/stats`. Handlers take a read (or write) lock on the world, render, and
 //! never hold the lock across an `.await`.
 
+mod bodies;
 mod groups;
 mod media;
+mod members;
 mod topics;
 mod users;
 mod writes;
@@ -39,7 +41,15 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             "/v2/users/self/unanswered_questions/brief",
             get(users::unanswered_brief),
         )
+        .route("/v2/users/self/topics/questions", get(users::my_questions))
+        .route("/v2/users/self/topics/answers", get(users::asked_of_me))
+        .route("/v2/users/{user_id}/footprints", get(users::footprints))
+        .route(
+            "/v2/users/{user_id}/footprints/groups",
+            get(users::footprint_groups),
+        )
         .route("/v2/dynamics", get(users::dynamics))
+        .route("/v2/dynamics/statistics", get(users::dynamics_statistics))
         .route("/v2/groups", get(groups::list))
         .route("/v2/groups/unread_topics_count", get(groups::unread))
         .route("/v2/groups/{group_id}", get(groups::detail))
@@ -49,6 +59,21 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         )
         .route("/v2/groups/{group_id}/topics/sticky", get(topics::sticky))
         .route("/v2/groups/{group_id}/hashtags", get(groups::hashtags))
+        .route(
+            "/v2/groups/{group_id}/role_members",
+            get(members::role_members),
+        )
+        .route("/v2/groups/{group_id}/members", get(members::members))
+        .route(
+            "/v2/groups/{group_id}/members/{user_id}",
+            get(members::member),
+        )
+        .route("/v2/groups/{group_id}/statistics", get(members::statistics))
+        .route("/v2/groups/{group_id}/files", get(members::files))
+        .route(
+            "/v2/groups/{group_id}/checkins/{checkin_id}/topics",
+            get(members::checkin_topics),
+        )
         .route("/v2/groups/{group_id}/columns", get(groups::columns))
         .route(
             "/v2/groups/{group_id}/columns/summary",
@@ -76,15 +101,18 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/v2/topics/{topic_id}/answer", post(writes::answer))
         .route("/v2/topics/{topic_id}/likes", post(writes::like))
         .route("/v2/files/{file_id}/download_url", get(media::download_url))
+        .route("/v2/videos/{video_id}/url", get(media::video_url))
         .route_layer(from_fn_with_state(Arc::clone(&shared), api_layer));
     let media = Router::new()
         .route("/images/{name}", get(media::image))
         .route("/articles/{page}", get(media::article))
         .route("/articles/inline_form/{page}", get(media::article))
         .route("/files/{file_id}", get(media::file))
+        .route("/videos/{name}", get(media::playlist))
         .route_layer(from_fn_with_state(Arc::clone(&shared), media_layer));
     api.merge(media)
         .route("/__sim/stats", get(sim_stats))
+        .route("/__sim/act", post(sim_act))
         .fallback(not_found)
         .with_state(shared)
 }
@@ -156,6 +184,12 @@ pub(crate) fn count_param(params: &HashMap<String, String>, default: usize, max:
 
 async fn sim_stats(State(app): App) -> Response {
     json_response(StatusCode::OK, &app.stats())
+}
+
+/// Sim-only: a deliberate edit, deletion, toggle or burst of activity ([`crate::history::Act`]).
+async fn sim_act(State(app): App, axum::Json(act): axum::Json<crate::history::Act>) -> Response {
+    let done = app.act(act);
+    json_response(StatusCode::OK, &serde_json::json!({ "done": done }))
 }
 
 async fn not_found(State(app): App, request: Request) -> Response {

@@ -1,18 +1,19 @@
 //! Serving: [`serve`] binds loopback, builds the dataset and returns a [`SimHandle`], through
 //! which tests and the demo mode read the truth, drive activity and change faults.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::config::{Faults, SimConfig, SimError};
+use crate::config::{Faults, HeaderChecks, SimConfig, SimError};
 use crate::rng::{Rng, tag};
+use crate::signature::Strikes;
 use crate::stats::RequestStats;
 use crate::truth::{Footprint, Truth};
 use crate::world::World;
@@ -25,17 +26,33 @@ pub(crate) struct Shared {
     pub(crate) base_url: String,
     pub(crate) seed: u64,
     faults: RwLock<Faults>,
+    checks: HeaderChecks,
     auth: Mutex<Auth>,
+    strikes: Mutex<Strikes>,
     stats: Mutex<RequestStats>,
     sequence: AtomicU64,
+    clock: Clock,
 }
+
+/// A token lives this long after it is issued, counted down in `x-expire-in` (about 30 days,
+/// as in the captures, docs/protocol.md §2.3) and refused with 401 once it has run out.
+pub(crate) const TOKEN_LIFETIME: Duration = Duration::from_secs(2_592_000);
 
 #[derive(Debug, Default)]
 struct Auth {
-    valid: HashSet<String>,
+    /// The valid tokens, with when each was issued ([`Shared::clock`]).
+    valid: HashMap<String, Duration>,
     issued: u64,
     /// Requests served since the last token was issued, for `unauthorized_after`.
     served: u64,
+}
+
+/// The simulator's clock for token lifetimes and the ban window: wall time since the start,
+/// plus however far [`SimHandle::advance_clock`] moved it.
+#[derive(Debug)]
+struct Clock {
+    started: Instant,
+    skew: Mutex<Duration>,
 }
 
 // A panic while holding a lock must not take the whole simulator down with poisoned locks: the
@@ -83,6 +100,39 @@ impl Shared {
         self.sequence.fetch_add(1, Ordering::Relaxed)
     }
 
+    /// Time since the simulator started, moved on by [`SimHandle::advance_clock`].
+    pub(crate) fn clock(&self) -> Duration {
+        self.clock.started.elapsed() + *lock(&self.clock.skew)
+    }
+
+    /// Seconds left of `token`'s lifetime, for `x-expire-in`; `None` for a token not (or no
+    /// longer) valid.
+    pub(crate) fn expire_in(&self, token: &str) -> Option<u64> {
+        let issued = *lock(&self.auth).valid.get(token)?;
+        let age = self.clock().saturating_sub(issued);
+        Some(TOKEN_LIFETIME.saturating_sub(age).as_secs())
+    }
+
+    /// Throws the dice for a request of `token` with a missing or wrong signature: `true` if
+    /// it is to be refused with 1059. A refusal counts towards the token's ban, which, once
+    /// [`HeaderChecks::ban_after`] is reached, revokes the token (401 from the next request).
+    pub(crate) fn refuse_unsigned(&self, token: &str) -> bool {
+        let now = self.clock();
+        let banned = {
+            let mut strikes = lock(&self.strikes);
+            let draw = strikes.next_draw();
+            if !Rng::keyed(&[self.seed, tag::SIGNATURE, draw]).chance(self.checks.p_unsigned_1059) {
+                return false;
+            }
+            strikes.strike(token, now, &self.checks)
+        };
+        if banned {
+            tracing::info!("zsxq-sim banned a token after repeated signature refusals");
+            lock(&self.auth).valid.remove(token);
+        }
+        true
+    }
+
     /// A token in the service's format (`UUID_16HEX`), derived from the seed.
     pub(crate) fn issue_token(&self) -> String {
         let mut auth = lock(&self.auth);
@@ -99,16 +149,20 @@ impl Shared {
             b >> 48,
             b & 0xFFFF_FFFF_FFFF,
         );
-        auth.valid.insert(token.clone());
+        auth.valid.insert(token.clone(), self.clock());
         auth.served = 0;
         token
     }
 
-    /// Whether a request with this token is let through; with `limit`, the sign-in is revoked
-    /// once that many requests were served on it.
+    /// Whether a request with this token is let through: a token issued, not revoked and not
+    /// expired; with `limit`, the sign-in is revoked once that many requests were served on it.
     pub(crate) fn authorize(&self, token: Option<&str>, limit: Option<u64>) -> bool {
+        let now = self.clock();
         let mut auth = lock(&self.auth);
-        if !token.is_some_and(|t| auth.valid.contains(t)) {
+        let live = token
+            .and_then(|t| auth.valid.get(t))
+            .is_some_and(|&issued| now.saturating_sub(issued) < TOKEN_LIFETIME);
+        if !live {
             return false;
         }
         if limit.is_some_and(|limit| auth.served >= limit) {
@@ -125,6 +179,11 @@ impl Shared {
         for _ in 0..events {
             activity::apply(&mut world, now);
         }
+    }
+
+    /// Carries out a deliberate change (`/__sim/act`, [`SimHandle::act`]).
+    pub(crate) fn act(&self, act: crate::history::Act) -> bool {
+        crate::history::perform(&mut self.world_mut(), act, now_ms())
     }
 
     pub(crate) fn stats(&self) -> RequestStats {
@@ -166,9 +225,15 @@ pub async fn serve(config: SimConfig, addr: SocketAddr) -> Result<SimHandle, Sim
         base_url: format!("http://{local}"),
         seed: config.seed,
         faults: RwLock::new(config.faults.clone()),
+        checks: config.headers.clone(),
         auth: Mutex::new(Auth::default()),
+        strikes: Mutex::new(Strikes::default()),
         stats: Mutex::new(RequestStats::default()),
         sequence: AtomicU64::new(0),
+        clock: Clock {
+            started: Instant::now(),
+            skew: Mutex::new(Duration::ZERO),
+        },
     });
     let token = shared.issue_token();
     let app = routes::router(Arc::clone(&shared));
@@ -206,12 +271,14 @@ impl SimHandle {
         &self.shared.base_url
     }
 
-    /// The token issued at start; valid until a 401 fault revokes it.
+    /// The token issued at start; valid until a 401 fault or a ban revokes it, or it expires
+    /// (30 days on the simulator's clock).
     pub fn token(&self) -> &str {
         &self.token
     }
 
     /// A fresh valid token, as a re-login would give; restarts the `unauthorized_after` count.
+    /// Tokens revoked by a ban ([`crate::HeaderChecks`]) stay revoked.
     pub fn issue_token(&self) -> String {
         self.shared.issue_token()
     }
@@ -236,6 +303,12 @@ impl SimHandle {
         self.shared.advance(events);
     }
 
+    /// Edits, deletes or toggles a topic, or applies activity events, now; `false` if the
+    /// topic is unknown or deleted. The same as `POST /__sim/act`.
+    pub fn act(&self, act: crate::history::Act) -> bool {
+        self.shared.act(act)
+    }
+
     /// Replaces the fault configuration for the requests that follow.
     pub fn set_faults(&self, faults: Faults) {
         *write(&self.shared.faults) = faults;
@@ -244,6 +317,18 @@ impl SimHandle {
     /// The fault configuration in force.
     pub fn faults(&self) -> Faults {
         self.shared.faults()
+    }
+
+    /// The header checks in force (fixed at start).
+    pub fn header_checks(&self) -> &HeaderChecks {
+        &self.shared.checks
+    }
+
+    /// Moves the simulator's clock on by `by`, as if that much time had passed: tokens age
+    /// (`x-expire-in` drops, and a token expires after 30 days) and old signature refusals
+    /// leave the ban window. Topic times and activity keep following the wall clock.
+    pub fn advance_clock(&self, by: Duration) {
+        *lock(&self.shared.clock.skew) += by;
     }
 
     /// Stops serving and waits (a few seconds at most) for open connections to finish.

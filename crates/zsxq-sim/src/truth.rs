@@ -23,6 +23,11 @@ pub struct CircleTruth {
     pub comments: u64,
     /// Answered `q&a` topics.
     pub answered: u64,
+    /// Topics deleted since they were posted (not counted in `topics`). Not serialized: the
+    /// truth's JSON is what an archive's counts must equal, and an archive cannot know of a
+    /// topic posted and deleted between two syncs.
+    #[serde(skip)]
+    pub deleted: u64,
 }
 
 impl Truth {
@@ -46,6 +51,11 @@ impl Truth {
     pub fn answered(&self) -> u64 {
         self.circles.iter().map(|c| c.answered).sum()
     }
+
+    /// Topics deleted in all circles.
+    pub fn deleted(&self) -> u64 {
+        self.circles.iter().map(|c| c.deleted).sum()
+    }
 }
 
 pub(crate) fn of(world: &World) -> Truth {
@@ -53,11 +63,13 @@ pub(crate) fn of(world: &World) -> Truth {
         circles: world
             .circles
             .iter()
-            .map(|c| CircleTruth {
+            .enumerate()
+            .map(|(index, c)| CircleTruth {
                 group_id: c.group_id.to_string(),
-                topics: c.topics.len() as u64,
+                topics: c.topics.len() as u64 - world.history.deleted_in(index),
                 comments: c.totals.comments,
                 answered: c.totals.answered,
+                deleted: world.history.deleted_in(index),
             })
             .collect(),
     }

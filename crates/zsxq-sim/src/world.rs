@@ -38,6 +38,17 @@ pub(crate) mod flag {
     /// The text is in [`super::World::stored`] rather than derived.
     pub(crate) const STORED: u8 = 32;
     pub(crate) const SILENCED: u8 = 64;
+    /// Deleted by its author: in no list, and `/v2/topics/{id}` answers 100002.
+    pub(crate) const DELETED: u8 = 128;
+}
+
+/// Whom a question is addressed to: the circle's owner when `aux` is 0 (every dataset's
+/// default), otherwise the user with index `aux - 1` (a guest; questions go to guests too).
+pub(crate) fn questionee(circle: &Circle, meta: &TopicMeta) -> u32 {
+    match meta.aux {
+        0 => circle.owner,
+        n => n - 1,
+    }
 }
 
 /// `NONE` for the `hashtag` and `column` bytes.
@@ -51,7 +62,8 @@ pub(crate) struct TopicMeta {
     pub(crate) time_ms: i64,
     /// User index of the talk/task/solution owner or of the asker.
     pub(crate) author: u32,
-    /// A task's solution count; a solution's task ordinal.
+    /// A task's solution count; a solution's task ordinal; a question's questionee (see
+    /// [`questionee`]).
     pub(crate) aux: u32,
     pub(crate) likes: u32,
     /// Comments (and replies) derived from the seed; posted ones are in [`World::posted`].
@@ -129,6 +141,8 @@ pub(crate) struct Circle {
     /// User indices; the owner first, then the members who post.
     pub(crate) members: Vec<u32>,
     pub(crate) guests: Vec<u32>,
+    /// Partners (合伙人): staff listed by `role_members` and in `partner_ids`.
+    pub(crate) partners: Vec<u32>,
     pub(crate) create_ms: i64,
     pub(crate) hashtags: Vec<HashtagRec>,
     pub(crate) columns: Vec<ColumnRec>,
@@ -206,6 +220,11 @@ pub(crate) struct World {
     pub(crate) media_query: String,
     /// Activity events applied so far; the key of the next one.
     pub(crate) activity_events: u64,
+    /// Edits, deletions and toggles after posting.
+    pub(crate) history: crate::history::History,
+    /// Whether generated timelines put some topics in the millisecond of the one before
+    /// (`SimConfig::same_millisecond_runs`).
+    pub(crate) same_millisecond_runs: bool,
 }
 
 /// The signed-in user is always user 0.
@@ -237,8 +256,14 @@ impl World {
         derived_topic_id(self.seed, at)
     }
 
-    /// Resolves a topic id from a URL.
+    /// Resolves a topic id from a URL; a deleted topic is not found, as on the service.
     pub(crate) fn find_topic(&self, id: i64) -> Option<TopicRef> {
+        self.locate_topic(id)
+            .filter(|at| self.meta(*at).is_some_and(|m| !m.has(flag::DELETED)))
+    }
+
+    /// Resolves a topic id, deleted or not.
+    pub(crate) fn locate_topic(&self, id: i64) -> Option<TopicRef> {
         if let Some(at) = self.explicit_ids.get(&id) {
             return Some(*at);
         }
@@ -252,6 +277,12 @@ impl World {
         };
         self.meta(at)?;
         (self.topic_id(at) == id).then_some(at)
+    }
+
+    /// The circle of a topic and the topic's record.
+    pub(crate) fn topic_at(&self, at: TopicRef) -> Option<(&Circle, &TopicMeta)> {
+        let circle = self.circles.get(usize::from(at.circle))?;
+        Some((circle, circle.topics.get(at.ordinal as usize)?))
     }
 
     pub(crate) fn meta(&self, at: TopicRef) -> Option<&TopicMeta> {
@@ -485,6 +516,9 @@ impl World {
     }
 
     fn matches(&self, c: &Circle, at: TopicRef, meta: &TopicMeta, scope: Scope) -> bool {
+        if meta.has(flag::DELETED) {
+            return false;
+        }
         match scope {
             Scope::All => true,
             Scope::Digests => meta.has(flag::DIGESTED),
@@ -495,7 +529,9 @@ impl World {
             Scope::Questions => meta.kind == Kind::Question,
             Scope::Tasks => meta.kind == Kind::Task,
             Scope::UnansweredQuestions => {
-                meta.kind == Kind::Question && !meta.has(flag::ANSWERED) && c.owner == SELF_USER
+                meta.kind == Kind::Question
+                    && !meta.has(flag::ANSWERED)
+                    && questionee(c, meta) == SELF_USER
             }
             Scope::WithFiles => crate::content::traits(self, at, meta).file,
             Scope::WithImages => crate::content::traits(self, at, meta).images > 0,

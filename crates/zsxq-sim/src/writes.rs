@@ -120,7 +120,7 @@ pub(crate) fn post_comment(
     Ok(rec)
 }
 
-/// Answers a question; only its questionee (the circle's owner) may, and only once.
+/// Answers a question; only its questionee (the circle's owner or a guest) may, and only once.
 pub(crate) fn post_answer(
     world: &mut World,
     at: TopicRef,
@@ -129,19 +129,19 @@ pub(crate) fn post_answer(
     silenced: bool,
     now_ms: i64,
 ) -> Result<(), WriteError> {
-    let owner = world
+    let circle = world
         .circles
         .get(usize::from(at.circle))
-        .map(|c| c.owner)
         .ok_or(WriteError::NotFound)?;
     let meta = world.meta(at).ok_or(WriteError::NotFound)?;
+    let questionee = crate::world::questionee(circle, meta);
     if meta.kind != Kind::Question {
         return Err(WriteError::NotAQuestion);
     }
     if meta.has(flag::ANSWERED) {
         return Err(WriteError::AlreadyAnswered);
     }
-    if author != owner {
+    if author != questionee {
         return Err(WriteError::NotYours);
     }
     let time_ms = now_ms.max(meta.time_ms + 1);

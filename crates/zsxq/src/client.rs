@@ -1,17 +1,21 @@
 //! The paced, retrying HTTP client.
 //!
 //! [`Client`] speaks the web client's dialect of the JSON API (docs/protocol.md §2): the
-//! `zsxq_access_token` cookie from an [`AccessToken`], `x-version`, a fresh `x-timestamp` and
-//! `x-request-id` per attempt, and the `wx.zsxq.com` origin. Every call
+//! `zsxq_access_token` cookie from an [`AccessToken`], `x-version`, `x-aduid`, a fresh
+//! `x-timestamp` and `x-request-id` per attempt, the `x-signature` of exactly the URL sent
+//! ([`sign`], §2.4), and the `wx.zsxq.com` origin. Every call
 //!
 //! 1. waits for the account's turn in the shared [`Pacing`] budget (one budget per client and
 //!    all its clones; build one `Client` per account and clone it),
 //! 2. sends the request with reqwest (rustls),
-//! 3. decodes the envelope into the crate's models or a classified [`ApiError`],
-//! 4. on a transient failure (1059, 429, 5xx, timeouts, cut-off bodies) backs off and tries
+//! 3. reads the body chunk by chunk within a size limit and an idle timeout (see [`body`]:
+//!    16 MiB for API JSON, 8 MiB for article pages, the caller's limit for downloads, which
+//!    stream into a [`BodySink`] such as a temporary file instead of memory),
+//! 4. decodes the envelope into the crate's models or a classified [`ApiError`],
+//! 5. on a transient failure (1059, 429, 5xx, timeouts, cut-off bodies) backs off and tries
 //!    again per the [`RetryPolicy`] — never on 401, and for posts only when the service
 //!    refused at the door (1059/429), so a post is never sent twice by accident,
-//! 5. hands back a [`Response`] carrying `x-expire-in`, the token's remaining lifetime.
+//! 6. hands back a [`Response`] carrying `x-expire-in`, the token's remaining lifetime.
 //!
 //! There is one method per endpoint (listed under [Calls](#calls)), and [`TopicPager`] walks a
 //! whole topic list with the inclusive `end_time` cursor.
@@ -26,16 +30,18 @@
 //! [`Client::comments`], [`Client::hashtags`], [`Client::columns`], [`Client::menus`],
 //! [`Client::last_read_times`], [`Client::unread_topic_counts`], [`Client::dynamics`],
 //! [`Client::unanswered_questions_brief`], [`Client::file_download_url`],
-//! [`Client::article_html`], [`Client::media`]. Writes: [`Client::set_last_read_times`], [`Client::answer`],
+//! [`Client::article_html`], [`Client::media`], [`Client::download`]. Writes: [`Client::set_last_read_times`], [`Client::answer`],
 //! [`Client::comment`], [`Client::create_talk`], [`Client::like`].
 
 mod article;
+mod body;
 mod config;
 mod endpoints;
 mod headers;
 mod pacing;
 mod pager;
 mod retry;
+mod signature;
 mod token;
 
 use std::fmt;
@@ -50,6 +56,7 @@ use reqwest::{Method, Url};
 use serde::Serialize;
 use serde::de::{DeserializeOwned, IgnoredAny};
 
+pub use body::{BodySink, DEFAULT_API_BODY_LIMIT, DEFAULT_PAGE_BODY_LIMIT, DownloadError};
 pub use config::{
     ClientConfig, ClientError, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, DEFAULT_X_VERSION,
     is_loopback_url,
@@ -58,8 +65,9 @@ pub use endpoints::{
     CommentsQuery, DEFAULT_PAGE_SIZE, DynamicsScope, MAX_TOPICS_PER_PAGE, TopicScope, TopicsQuery,
 };
 pub use pacing::{Pacing, PacingStats};
-pub use pager::{TopicPager, TopicSource};
+pub use pager::{TopicBatch, TopicPager, TopicSource};
 pub use retry::RetryPolicy;
+pub use signature::{sign, web_id};
 pub use token::{AccessToken, InvalidToken};
 
 use crate::{ApiError, decode_response};
@@ -133,6 +141,8 @@ struct Request {
     kind: Kind,
     with_token: bool,
     idempotency: Idempotency,
+    /// The most bytes of answer accepted.
+    limit: u64,
 }
 
 /// An HTTP answer before decoding.
@@ -153,9 +163,11 @@ impl Client {
             None => None,
         };
         let fixed = FixedHeaders::new(&config)?;
+        // No client-wide total timeout: `request_timeout` covers API calls and pages whole,
+        // but only the wait for the headers of a download, whose body may rightly take minutes
+        // (a large file); the body idle timeout ends a download that stalls (see `attempt`).
         let mut builder = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
-            .timeout(config.request_timeout)
             // The API does not redirect; a page might once. reqwest drops the cookie when a
             // redirect leaves the origin, so the token cannot follow one elsewhere.
             .redirect(reqwest::redirect::Policy::limited(5));
@@ -231,8 +243,9 @@ impl Client {
             kind: Kind::Api,
             with_token: true,
             idempotency: Idempotency::Idempotent,
+            limit: self.inner.config.api_body_limit,
         };
-        self.execute(request, decode_json).await
+        self.execute(request, |raw| decode_json(&raw)).await
     }
 
     /// Sends a JSON body (already wrapped in `req_data`) to a JSON endpoint.
@@ -252,28 +265,39 @@ impl Client {
             kind: Kind::Api,
             with_token: true,
             idempotency,
+            limit: self.inner.config.api_body_limit,
         };
-        self.execute(request, decode_json).await
+        self.execute(request, |raw| decode_json(&raw)).await
     }
 
     /// Runs `request` with pacing and retries, decoding each answer with `decode`.
     async fn execute<T>(
         &self,
         request: Request,
-        decode: impl Fn(&Raw) -> Result<T, ApiError>,
+        decode: impl Fn(Raw) -> Result<T, ApiError>,
     ) -> Result<Response<T>, ApiError> {
         let idempotency = request.idempotency;
         let once = || async {
             let raw = self.attempt(&request).await?;
-            let data = decode(&raw)?;
-            Ok(Response {
-                data,
-                expires_in: raw.expires_in,
-            })
+            let expires_in = raw.expires_in;
+            let data = decode(raw)?;
+            Ok(Response { data, expires_in })
         };
+        self.retrying(&request, once, |err| should_retry(err, idempotency))
+            .await
+    }
+
+    /// Calls `once` until it succeeds, `when` says a failure is not worth another attempt, or
+    /// the [`RetryPolicy`] gives up; every retry is logged (with the path, never the query).
+    async fn retrying<T, E: fmt::Display, Fut: Future<Output = Result<T, E>>>(
+        &self,
+        request: &Request,
+        once: impl FnMut() -> Fut,
+        when: impl Fn(&E) -> bool,
+    ) -> Result<T, E> {
         once.retry(self.inner.config.retry.backoff())
             .sleep(tokio::time::sleep)
-            .when(|err| should_retry(err, idempotency))
+            .when(when)
             .notify(|err, wait| {
                 tracing::warn!(
                     method = %request.method,
@@ -286,16 +310,72 @@ impl Client {
             .await
     }
 
-    /// One attempt: wait for the account's turn, send, read the whole body.
+    /// One attempt: wait for the account's turn, send, read the whole body within the
+    /// request's limit.
     async fn attempt(&self, request: &Request) -> Result<Raw, ApiError> {
+        let (mut response, expires_in) = self.send_once(request).await?;
+        let status = response.status().as_u16();
+        let bounds = self.bounds(request);
+        let body = if (200..300).contains(&status) {
+            let mut body = Vec::new();
+            match body::read(&mut response, bounds, &request.url, &mut body).await {
+                Ok(_) => body,
+                Err(DownloadError::Api(err)) => return Err(err),
+                Err(DownloadError::Sink(never)) => match never {},
+            }
+        } else {
+            body::read_error(&mut response, bounds, &request.url).await
+        };
+        Ok(Raw {
+            status,
+            expires_in,
+            body,
+        })
+    }
+
+    /// The limits of reading `request`'s answer.
+    fn bounds(&self, request: &Request) -> body::Bounds {
+        body::Bounds {
+            limit: request.limit,
+            idle: self.inner.config.body_idle_timeout,
+            what: match request.kind {
+                Kind::Api => "an API response",
+                Kind::Page => "an article page",
+                Kind::Media => "a download",
+            },
+        }
+    }
+
+    /// Waits for the account's turn and sends `request`, up to its answer's headers; notes
+    /// the `x-expire-in` they carry.
+    async fn send_once(
+        &self,
+        request: &Request,
+    ) -> Result<(reqwest::Response, Option<Duration>), ApiError> {
         let inner = &self.inner;
         inner.pacer.acquire().await;
         let token = request.with_token.then_some(&inner.token);
-        let headers = headers::build(&inner.fixed, token, &Stamp::now(), request.kind);
+        let stamp = Stamp::now();
+        // The URL is signed as the very string that goes on the wire: `request.url` is both
+        // what is hashed here and what reqwest sends (its path and query unchanged, the host
+        // in `Host`), so no re-encoding can come between them.
+        let signature = (inner.config.sign_requests && request.kind == Kind::Api)
+            .then(|| sign(request.url.as_str(), stamp.unix_secs, &stamp.request_id));
+        let headers = headers::build(
+            &inner.fixed,
+            token,
+            &stamp,
+            signature.as_deref(),
+            request.kind,
+        );
         let mut builder = inner
             .http
             .request(request.method.clone(), request.url.clone())
             .headers(headers);
+        if request.kind != Kind::Media {
+            // JSON and pages are small: the whole exchange, body included, within the timeout.
+            builder = builder.timeout(inner.config.request_timeout);
+        }
         if let Some(body) = &request.body {
             builder = builder
                 .header(
@@ -304,20 +384,18 @@ impl Client {
                 )
                 .body(body.clone());
         }
-        let response = builder.send().await.map_err(transport_error)?;
-        let status = response.status().as_u16();
+        // A download's body is bounded by its limit and the idle timeout instead.
+        let response = tokio::time::timeout(inner.config.request_timeout, builder.send())
+            .await
+            .map_err(|_elapsed| ApiError::Timeout)?
+            .map_err(transport_error)?;
         let expires_in = headers::expire_in(response.headers());
         if let Some(secs) = expires_in {
             inner
                 .expires_in
                 .store(secs.min(NO_EXPIRY - 1), Ordering::Relaxed);
         }
-        let body = response.bytes().await.map_err(transport_error)?;
-        Ok(Raw {
-            status,
-            expires_in: expires_in.map(Duration::from_secs),
-            body: body.to_vec(),
-        })
+        Ok((response, expires_in.map(Duration::from_secs)))
     }
 }
 
@@ -335,7 +413,10 @@ fn decode_json<T: DeserializeOwned>(raw: &Raw) -> Result<T, ApiError> {
 }
 
 /// Sorts a reqwest failure into what the retry loop needs to know.
-fn transport_error(err: reqwest::Error) -> ApiError {
+pub(crate) fn transport_error(err: reqwest::Error) -> ApiError {
+    // reqwest names the URL in its message; media and download URLs are signed (the query
+    // carries their token), and error messages end up in logs and on screen.
+    let err = err.without_url();
     let reason = error_chain(&err);
     if err.is_timeout() {
         ApiError::Timeout

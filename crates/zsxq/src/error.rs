@@ -106,6 +106,38 @@ pub enum ApiError {
         /// The refused link.
         url: String,
     },
+    /// The answer was larger than the client accepts for its kind (an API response, an article
+    /// page, an image or a file; see `ClientConfig`'s limits and the caller's for downloads):
+    /// refused as soon as its `Content-Length` or the bytes read so far passed the limit, so a
+    /// huge or endless body costs neither memory nor disk. Not retried: the same URL would
+    /// send the same body.
+    #[error("refused {what} from {url}: larger than the {} this client accepts", size(*.limit))]
+    TooLarge {
+        /// What was refused: `"an API response"`, `"an article page"`, `"a download"`.
+        what: &'static str,
+        /// Where from, without its query (signed URLs carry their token there).
+        url: String,
+        /// The limit it passed, in bytes.
+        limit: u64,
+    },
+}
+
+/// A byte count in the unit a person reads: `32 MiB`, `1.5 KiB`, `900 bytes`.
+fn size(bytes: u64) -> String {
+    const UNITS: [&str; 3] = ["KiB", "MiB", "GiB"];
+    if bytes < 1024 {
+        return format!("{bytes} bytes");
+    }
+    #[allow(clippy::cast_precision_loss)] // A message, not arithmetic.
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    let text = format!("{value:.1}");
+    let text = text.strip_suffix(".0").unwrap_or(&text);
+    format!("{text} {}", UNITS[unit])
 }
 
 fn code_detail(code: &Option<i64>) -> String {
@@ -168,7 +200,8 @@ impl ApiError {
             | Self::Other { .. }
             | Self::Malformed { .. }
             | Self::Transport { .. }
-            | Self::UnsupportedUrl { .. } => false,
+            | Self::UnsupportedUrl { .. }
+            | Self::TooLarge { .. } => false,
         }
     }
 
@@ -307,5 +340,18 @@ mod tests {
             Some(1059)
         );
         assert_eq!(ApiError::NotMember.code(), None);
+        let too_large = ApiError::TooLarge {
+            what: "a download",
+            url: "https://images.zsxq.com/a.jpg".into(),
+            limit: 32 * 1024 * 1024,
+        };
+        assert_eq!(
+            too_large.to_string(),
+            "refused a download from https://images.zsxq.com/a.jpg: larger than the 32 MiB this client accepts"
+        );
+        assert!(!too_large.retryable());
+        assert_eq!(size(900), "900 bytes");
+        assert_eq!(size(1536), "1.5 KiB");
+        assert_eq!(size(16 * 1024 * 1024), "16 MiB");
     }
 }

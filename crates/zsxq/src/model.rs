@@ -17,6 +17,7 @@ pub mod media;
 pub mod misc;
 pub mod request;
 pub mod topic;
+pub mod topic_list;
 pub mod user;
 
 pub use comment::{Comment, CommentsPage};
@@ -35,8 +36,8 @@ pub use request::{AnswerRequest, CommentRequest, CreateTalkRequest};
 pub use topic::{
     Answer, Checkin, EmojiLikes, Like, LikesDetail, Question, ReferencedTopic, Reward, Solution,
     Talk, Task, TaskStatistics, Topic, TopicBody, TopicDetail, TopicKind, TopicUserSpecific,
-    TopicsPage,
 };
+pub use topic_list::{TopicsPage, UndecodedTopic};
 pub use user::{Accounts, User, UserProfile, UserRelation, UserResponse};
 
 /// The catch-all for fields a model does not name.

@@ -26,6 +26,7 @@ pub fn chip_label(t: &Texts, chip: &ChipDto) -> String {
         "tag" => t.chip_tag,
         "digest" => t.chip_digest,
         "unanswered" => t.chip_unanswered,
+        "deleted" => t.chip_deleted,
         "after" => t.chip_after,
         "before" => t.chip_before,
         _ => t.chip_text,
@@ -112,6 +113,8 @@ mod tests {
             "circle: 读书"
         );
         assert_eq!(chip_label(zh, &chip("digest", "", true, "")), "不含精华");
+        assert_eq!(chip_label(zh, &chip("deleted", "", true, "")), "不含已删除");
+        assert_eq!(chip_label(en, &chip("deleted", "", false, "")), "deleted");
         assert_eq!(chip_label(en, &chip("text", "广告", true, "")), "not 广告");
         assert_eq!(
             chip_label(en, &chip("after", "2024-03-01", false, "")),

@@ -1,5 +1,6 @@
 //! One search result: its kind and title, the snippet with the matched words marked (text
-//! nodes and `<mark>`, never markup from the index), where and when; a click opens it.
+//! nodes and `<mark>`, never markup from the index), where and when, and whether its topic
+//! was deleted on 知识星球; a click opens it.
 
 use crate::format::{self, tz_offset_min};
 use crate::i18n::Texts;
@@ -47,6 +48,7 @@ pub fn Hit(index: usize, hit: SearchHitDto, selected: RwSignal<usize>) -> impl I
             <p class="hit-title">
                 <span class="kind">{move || hit_kind(t(), &kind)}</span>
                 " "
+                {hit.deleted.then(|| view! { <span class="tag deleted" data-field="deleted">{move || t().deleted}</span> " " })}
                 {hit.title.clone()}
             </p>
             <p class="snippet">

@@ -1,5 +1,6 @@
-//! Above the timeline: the service's tabs, and the hashtag and column filters that replace
-//! the tab while set.
+//! Above the timeline: the service's tabs, the hashtag and column filters that replace the
+//! tab while set, and the toggle that leaves out topics deleted on 知识星球 (which applies to
+//! every tab and filter).
 
 use crate::state::ui;
 use leptos::prelude::*;
@@ -118,6 +119,15 @@ pub fn Filters(filters: RwSignal<Option<CircleFiltersDto>>) -> impl IntoView {
                     </select>
                 </label>
             </Show>
+            <label class="toggle">
+                <input
+                    type="checkbox"
+                    id="hide-deleted"
+                    prop:checked=move || ui.hide_deleted.get()
+                    on:change=move |e| ui.hide_deleted.set(event_target_checked(&e))
+                />
+                {move || t().hide_deleted}
+            </label>
         </div>
     }
 }

@@ -1,5 +1,6 @@
 //! One timeline row: kind, tags, title, excerpt, author, time and counts, at a computed
-//! position (rows are a fixed height, see `timeline_window`); a click opens the topic.
+//! position (rows are a fixed height, see `timeline_window`); a click opens the topic. A topic
+//! deleted on 知识星球 is marked (its tooltip says when that was noticed), an edited one too.
 
 use crate::format::{self, tz_offset_min};
 use crate::state::ui;
@@ -44,6 +45,11 @@ pub fn TopicRow(index: usize, row: TopicRowDto, selected: RwSignal<usize>) -> im
     let author = move || author.clone().unwrap_or_else(|| t().anonymous.to_owned());
     let (digest, sticky, answered, unread) = (row.digest, row.sticky, row.answered, row.unread);
     let question = kind == TopicKindDto::Question;
+    let (deleted_at, edited) = (row.deleted_at_ms, row.edited);
+    let deleted_title = move || {
+        deleted_at
+            .map(|ms| format::fill(t().deleted_notice, &format::full_time(ms, tz_offset_min())))
+    };
     view! {
         <article
             class="row"
@@ -53,6 +59,7 @@ pub fn TopicRow(index: usize, row: TopicRowDto, selected: RwSignal<usize>) -> im
             class:unread=move || unread && !is_open.get()
             class:open=is_open
             class:selected=move || selected.get() == index
+            class:deleted=deleted_at.is_some()
             style:top=format!("{}px", index as f64 * ROW_HEIGHT)
             on:click=open
         >
@@ -62,6 +69,12 @@ pub fn TopicRow(index: usize, row: TopicRowDto, selected: RwSignal<usize>) -> im
                 <Show when=move || digest><span class="tag digest">{move || t().digest}</span></Show>
                 <Show when=move || question>
                     <span class="tag">{move || if answered { t().answered } else { t().unanswered }}</span>
+                </Show>
+                <Show when=move || deleted_at.is_some()>
+                    <span class="tag deleted" data-field="deleted" title=deleted_title>{move || t().deleted}</span>
+                </Show>
+                <Show when=move || edited>
+                    <span class="tag edited" data-field="edited">{move || t().edited}</span>
                 </Show>
                 <span class="row-title">{row.title.clone()}</span>
             </div>

@@ -1,5 +1,7 @@
 //! The topic reader: the posts of a topic as the core rendered them (sanitized HTML), its
-//! images from the local cache with a viewer, files, the article, and the comment thread.
+//! images from the local cache with a viewer, files, the article, and the comment thread. A
+//! topic deleted on 知识星球 opens under a banner saying when that was noticed; an edited one
+//! offers its earlier versions in a disclosure (`<details>`: Enter or Space opens it).
 
 use crate::api;
 use crate::components::attachment::FileRow;
@@ -9,7 +11,9 @@ use crate::state::{Ui, ui};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use orrery_ipc::IpcError;
-use orrery_ipc::commands::{CommentDto, ImageDto, OpenTopic, PartRole, TopicArgs, TopicDto};
+use orrery_ipc::commands::{
+    CommentDto, ImageDto, OpenTopic, PartDto, PartRole, RevisionDto, TopicArgs, TopicDto,
+};
 use orrery_ipc::id::{CommentId, ImageId};
 use orrery_ipc::media::MediaRef;
 use wasm_bindgen::JsCast;
@@ -68,8 +72,20 @@ fn TopicView(topic: TopicDto, viewer: RwSignal<Option<ImageId>>) -> impl IntoVie
     let when = format::full_time(row.time_ms, tz_offset_min());
     let comments = topic.comments.clone();
     let count = comments.len();
+    let deleted_notice = row.deleted_at_ms.map(|ms| {
+        view! {
+            <p class="deleted-banner" id="deleted-banner" role="note">
+                {move || format::fill(t().deleted_notice, &format::full_time(ms, tz_offset_min()))}
+            </p>
+        }
+    });
+    let edited_title = topic
+        .modified_ms
+        .map(|ms| move || format::fill(t().edited_at, &format::full_time(ms, tz_offset_min())));
+    let edited = row.edited;
     view! {
-        <article class="topic" data-topic-id=row.id.to_string()>
+        <article class="topic" data-topic-id=row.id.to_string() class:deleted=row.deleted_at_ms.is_some()>
+            {deleted_notice}
             <header class="topic-head">
                 <p class="muted">
                     <span data-field="circle">{topic.circle_name.clone()}</span>
@@ -79,45 +95,19 @@ fn TopicView(topic: TopicDto, viewer: RwSignal<Option<ImageId>>) -> impl IntoVie
                         " "
                         <span class="tag digest">{move || t().digest}</span>
                     </Show>
+                    <Show when=move || edited>
+                        " "
+                        <span class="tag edited" title=edited_title>{move || t().edited}</span>
+                    </Show>
                 </p>
                 <h2 class="topic-title">{row.title.clone()}</h2>
             </header>
             {topic
                 .parts
                 .into_iter()
-                .map(|part| {
-                    let role = match part.role {
-                        PartRole::Talk => None,
-                        PartRole::Question => Some(t().role_question),
-                        PartRole::Answer => Some(t().role_answer),
-                        PartRole::Task => Some(t().role_task),
-                        PartRole::Solution => Some(t().role_solution),
-                    };
-                    let author = part.author.clone().unwrap_or_else(|| t().anonymous.to_owned());
-                    view! {
-                        <section class="part" data-role=format!("{:?}", part.role).to_lowercase()>
-                            <p class="part-head">
-                                {role.map(|r| view! { <span class="tag">{r}</span> " " })}
-                                <strong>{author}</strong>
-                            </p>
-                            <div class="rich" inner_html=part.html></div>
-                            <Images images=part.images viewer=viewer />
-                            <Show when={
-                                let empty = part.files.is_empty();
-                                move || !empty
-                            }>
-                                <ul class="files" aria-label=move || t().files>
-                                    {part
-                                        .files
-                                        .iter()
-                                        .map(|f| view! { <FileRow file=f.clone() /> })
-                                        .collect_view()}
-                                </ul>
-                            </Show>
-                        </section>
-                    }
-                })
+                .map(|part| view! { <Part part=part viewer=viewer /> })
                 .collect_view()}
+            <Revisions revisions=topic.revisions viewer=viewer />
             {topic
                 .article
                 .map(|article| {
@@ -162,6 +152,86 @@ fn TopicView(topic: TopicDto, viewer: RwSignal<Option<ImageId>>) -> impl IntoVie
             </section>
         </article>
     }
+}
+
+/// One post of a topic (or of an earlier version of it).
+#[component]
+fn Part(part: PartDto, viewer: RwSignal<Option<ImageId>>) -> impl IntoView {
+    let ui = ui();
+    let t = move || ui.t();
+    let role = match part.role {
+        PartRole::Talk => None,
+        PartRole::Question => Some(t().role_question),
+        PartRole::Answer => Some(t().role_answer),
+        PartRole::Task => Some(t().role_task),
+        PartRole::Solution => Some(t().role_solution),
+    };
+    let author = part
+        .author
+        .clone()
+        .unwrap_or_else(|| t().anonymous.to_owned());
+    view! {
+        <section class="part" data-role=format!("{:?}", part.role).to_lowercase()>
+            <p class="part-head">
+                {role.map(|r| view! { <span class="tag">{r}</span> " " })}
+                <strong>{author}</strong>
+            </p>
+            <div class="rich" inner_html=part.html></div>
+            <Images images=part.images viewer=viewer />
+            <Show when={
+                let empty = part.files.is_empty();
+                move || !empty
+            }>
+                <ul class="files" aria-label=move || t().files>
+                    {part
+                        .files
+                        .iter()
+                        .map(|f| view! { <FileRow file=f.clone() /> })
+                        .collect_view()}
+                </ul>
+            </Show>
+        </section>
+    }
+}
+
+/// The earlier versions of an edited topic, closed until asked for: most readers want the
+/// current text, and an archive keeps the rest for the ones who do not.
+#[component]
+fn Revisions(revisions: Vec<RevisionDto>, viewer: RwSignal<Option<ImageId>>) -> impl IntoView {
+    let ui = ui();
+    let t = move || ui.t();
+    (!revisions.is_empty()).then(|| {
+        let count = revisions.len().to_string();
+        view! {
+            <details class="revisions" id="revisions">
+                <summary>
+                    {move || t().edited} " · " {move || format::fill(t().earlier_versions, &count)}
+                </summary>
+                <ol class="revision-list">
+                    {revisions
+                        .into_iter()
+                        .map(|r| {
+                            let number = r.revision.to_string();
+                            let replaced = format::full_time(r.replaced_at_ms, tz_offset_min());
+                            view! {
+                                <li class="revision" data-revision=r.revision>
+                                    <p class="revision-head muted">
+                                        <strong>{move || format::fill(t().revision_number, &number)}</strong>
+                                        " · "
+                                        <time>{move || format::fill(t().replaced_at, &replaced)}</time>
+                                    </p>
+                                    {r.parts
+                                        .into_iter()
+                                        .map(|part| view! { <Part part=part viewer=viewer /> })
+                                        .collect_view()}
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ol>
+            </details>
+        }
+    })
 }
 
 #[component]

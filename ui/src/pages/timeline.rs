@@ -44,6 +44,7 @@ pub fn Timeline() -> impl IntoView {
             column: ui.column.get_untracked(),
             after: request.after.clone(),
             limit: PAGE,
+            hide_deleted: ui.hide_deleted.get_untracked(),
         };
         spawn_local(async move {
             let page = api::invoke::<TimelineCmd>(&args).await;
@@ -60,6 +61,7 @@ pub fn Timeline() -> impl IntoView {
         ui.tab.track();
         ui.hashtag.track();
         ui.column.track();
+        ui.hide_deleted.track();
         let first = pages.try_update(Pages::restart);
         selected.set(0);
         scroll_top.set(0.0);
@@ -178,7 +180,7 @@ pub fn Timeline() -> impl IntoView {
                     >
                         <For
                             each=window
-                            key=|(i, row)| (*i, row.id, row.unread, row.comments)
+                            key=|(i, row)| (*i, row.id, row.unread, row.comments, row.deleted_at_ms, row.edited)
                             children=move |(i, row)| {
                                 view! { <TopicRow index=i row=row selected=selected /> }
                             }

@@ -369,11 +369,26 @@ fn a_headless_sync_archives_exactly_the_truth() {
         assert!(out.status.success());
         let truth = format!("{}\n", serde_json::to_string(&sim.truth()).expect("JSON"));
         assert_eq!(String::from_utf8_lossy(&out.stdout), truth);
+        // What the sync did is in the data folder's log (a Windows build has no stderr), and
+        // the token is nowhere in the folder, logs included.
+        let logs: Vec<std::path::PathBuf> = std::fs::read_dir(dir.join("logs"))
+            .expect("a logs folder")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        assert!(
+            logs.iter().any(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("orrery-cli."))
+                    && std::fs::read_to_string(p).is_ok_and(|t| t.contains("INFO"))
+            }),
+            "{logs:?}"
+        );
         assert_nowhere_in(dir, sim.token());
 
         let out = run(headless(&["status"]));
         let (stdout, _) = texts(&out, sim.token());
         assert!(stdout.contains("whole history archived"), "{stdout}");
+        assert!(stdout.contains("re-reads the newest 60 topics"), "{stdout}");
         sim.shutdown().await;
     });
 }
@@ -576,4 +591,77 @@ fn ctrl_c_cancels_a_continuous_sync_cleanly() {
         assert_eq!(String::from_utf8_lossy(&out.stdout), truth);
         sim.shutdown().await;
     });
+}
+
+/// Runs `orrery-cli ARGS…` in a pseudo-terminal (Python's `pty`: the test image has Python,
+/// and nothing else here can play a terminal), types `typed` once the prompt is up, and
+/// returns everything the terminal showed.
+fn at_a_terminal(dir: &Path, args: &[&str], typed: &str) -> String {
+    const SCRIPT: &str = r#"
+import os, pty, select, sys, termios, time
+argv, typed = sys.argv[1:-1], sys.argv[-1]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(argv[0], argv)
+seen, sent, prompted, deadline = b"", False, None, time.time() + 60
+def echo_off():
+    return not termios.tcgetattr(fd)[3] & termios.ECHO
+while time.time() < deadline:
+    ready, _, _ = select.select([fd], [], [], 0.2)
+    if ready:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    if prompted is None and b"zsxq_access_token" in seen:
+        prompted = time.time()
+    # Types once the terminal stops echoing, as a person would some moments after the
+    # prompt; a program that never turns echo off gets the token after 3 s all the same.
+    if not sent and prompted is not None and (echo_off() or time.time() > prompted + 3):
+        os.write(fd, typed.encode() + b"\r")
+        sent = True
+os.waitpid(pid, 0)
+sys.stdout.write(seen.decode("utf-8", "replace"))
+"#;
+    let mut command = Command::new("python3");
+    command
+        .arg("-c")
+        .arg(SCRIPT)
+        .arg(env!("CARGO_BIN_EXE_orrery-cli"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .arg(typed)
+        .env_remove("ORRERY_TOKEN")
+        .env_remove("RUST_LOG");
+    let out = command.output().expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+secret_service_test! {
+    /// `--token-stdin` at a terminal used to echo the token as it was pasted.
+    fn a_token_typed_at_a_terminal_is_not_echoed(keyring) {
+        block_on(async {
+            let sim = sim().await;
+            let tmp = tempfile::tempdir().expect("tempdir");
+            let shown = at_a_terminal(
+                tmp.path(),
+                &["login", "--base-url", sim.base_url(), "--token-stdin"],
+                STRANGER,
+            );
+            assert!(shown.contains("zsxq_access_token"), "prompted: {shown}");
+            assert!(shown.contains("not valid or has expired"), "the token was read: {shown}");
+            assert!(!shown.contains(STRANGER), "the token was echoed: {shown}");
+            assert_eq!(keyring.lookup(KEYRING_SERVICE, sim.base_url()), None);
+            sim.shutdown().await;
+        });
+    }
 }

@@ -1,9 +1,11 @@
 //! `orrery-cli` as a user runs it: the real binary, a temporary data directory. The account
 //! commands (`cli/account.rs`) also use zsxq-sim and a private Secret Service; `search` and
-//! `reindex` (`cli/search.rs`) search archives the binary synced from zsxq-sim.
+//! `reindex` (`cli/search.rs`) search archives the binary synced from zsxq-sim; `show`
+//! (`cli/show.rs`) prints topics the service edited or deleted after that sync.
 
 mod account;
 mod search;
+mod show;
 
 use std::process::Command;
 
@@ -225,8 +227,7 @@ fn inspect_names_the_json_path_that_failed() {
     let file = tmp.path().join("broken.json");
     std::fs::write(
         &file,
-        r#"{"succeeded":true,"resp_data":{"topics":[{"topic_id":1,"type":"talk","create_time":"2026-01-01T00:00:00.000+0800",
-            "talk":{"owner":{"user_id":"not a number","name":"x"},"text":"t"}}]}}"#,
+        r#"{"succeeded":true,"resp_data":{"group":{"group_id":1,"name":"x","create_time":"yesterday"}}}"#,
     )
     .expect("write");
     let out = cli()
@@ -237,8 +238,22 @@ fn inspect_names_the_json_path_that_failed() {
         .expect("runs");
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("resp_data.topics[0].talk.owner.user_id"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("resp_data.group.create_time"), "{stderr}");
+
+    // A topic that does not decode does not fail its list: it is named, with the path.
+    std::fs::write(
+        &file,
+        r#"{"succeeded":true,"resp_data":{"topics":[{"topic_id":1,"type":"talk","create_time":"2026-01-01T00:00:00.000+0800",
+            "talk":{"owner":{"user_id":"not a number","name":"x"},"text":"t"}}]}}"#,
+    )
+    .expect("write");
+    let out = cli()
+        .arg("inspect")
+        .arg(&file)
+        .arg("--json")
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("talk.owner.user_id"), "{stdout}");
 }

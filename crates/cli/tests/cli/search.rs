@@ -11,7 +11,7 @@ use zsxq_sim::{Dataset, SimHandle};
 
 use super::account::cli;
 
-fn run(mut c: Command) -> Output {
+pub(super) fn run(mut c: Command) -> Output {
     let out = c.output().expect("orrery-cli runs");
     assert!(
         out.status.success(),
@@ -23,7 +23,7 @@ fn run(mut c: Command) -> Output {
     out
 }
 
-fn stdout(out: &Output) -> String {
+pub(super) fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -31,7 +31,7 @@ async fn serve(topics: u64) -> SimHandle {
     orrery_testkit::sim(Dataset::Generated(topics)).await
 }
 
-fn headless(dir: &Path, sim: &SimHandle, args: &[&str]) -> Command {
+pub(super) fn headless(dir: &Path, sim: &SimHandle, args: &[&str]) -> Command {
     let mut c = cli(dir, args);
     c.env("ORRERY_TOKEN", sim.token());
     c

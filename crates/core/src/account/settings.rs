@@ -52,15 +52,25 @@ impl AccountSettings {
         Self::load_from(&Self::path(dir))
     }
 
+    /// A damaged file (empty after a power cut, garbage) is set aside
+    /// ([`set_aside`](crate::paths::set_aside)) and reported in the log, and the account
+    /// starts as if never signed in: the member can sign in again, where refusing to start
+    /// would leave no way out. A file that cannot be read at all is an error.
     pub(super) fn load_from(path: &Path) -> Result<Option<Self>, AccountError> {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(err) => return Err(AccountError::settings(path, &err)),
         };
-        serde_json::from_str(&text)
-            .map(Some)
-            .map_err(|err| AccountError::settings(path, &err))
+        match serde_json::from_str(&text) {
+            Ok(settings) => Ok(Some(settings)),
+            Err(err) => {
+                let aside = crate::paths::set_aside(path)
+                    .map_err(|io| AccountError::settings(path, &io))?;
+                tracing::warn!(%err, path = %path.display(), kept_at = %aside.display(), "the account file was damaged; set aside, sign in again");
+                Ok(None)
+            }
+        }
     }
 
     /// Writes the settings through a temporary file and a rename ([`replace_file`]).
@@ -95,13 +105,29 @@ mod tests {
         assert!(!tmp.path().join("account.json.partial").exists());
     }
 
+    /// An empty `account.json` (a power cut mid-write, before writes were made durable)
+    /// used to block everything: every start failed on it, with no way out in the app.
     #[test]
-    fn a_damaged_file_is_reported_with_its_path() {
+    fn an_empty_or_garbled_account_file_is_set_aside_and_the_account_starts_signed_out() {
         let tmp = tempfile::tempdir().expect("tempdir");
         let dir = DataDir::open(tmp.path()).expect("data dir");
-        std::fs::write(AccountSettings::path(&dir), "{ not json").expect("write");
-        let err = AccountSettings::load(&dir).expect_err("damaged");
-        assert!(err.to_string().contains(SETTINGS_FILE), "{err}");
+        for damaged in ["", "{ not json"] {
+            std::fs::write(AccountSettings::path(&dir), damaged).expect("write");
+            assert_eq!(AccountSettings::load(&dir), Ok(None));
+            assert!(
+                !AccountSettings::path(&dir).exists(),
+                "moved out of the way"
+            );
+            let kept: Vec<String> = std::fs::read_dir(tmp.path())
+                .expect("dir")
+                .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                .filter(|name| name.starts_with("account.json.damaged-"))
+                .collect();
+            assert_eq!(kept.len(), 1, "{kept:?}");
+            let aside = tmp.path().join(&kept[0]);
+            assert_eq!(std::fs::read_to_string(&aside).expect("read"), damaged);
+            std::fs::remove_file(aside).expect("remove");
+        }
     }
 
     #[test]

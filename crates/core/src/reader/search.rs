@@ -30,6 +30,7 @@ pub fn search_results(results: SearchResults) -> SearchResultsDto {
                     .collect(),
                 snippet: hit.snippet.text,
                 digest: hit.digest,
+                deleted: hit.deleted,
             })
             .collect(),
         micros: results.micros,
@@ -52,6 +53,7 @@ pub fn chip(condition: &Condition) -> ChipDto {
         Clause::Tag(tag) => ("tag", tag.clone()),
         Clause::Digest => ("digest", String::new()),
         Clause::Unanswered => ("unanswered", String::new()),
+        Clause::Deleted => ("deleted", String::new()),
         Clause::After(ms) => ("after", day(*ms)),
         // `before:` is exclusive at the start of the named day, which is what is shown.
         Clause::Before(ms) => ("before", day(*ms)),
@@ -88,7 +90,7 @@ mod tests {
     #[test]
     fn chip_sources_parse_back_to_their_conditions() {
         assert_round_trip(
-            r#"复盘 "rust 异步" -广告 circle:读书 type:提问 author:小明 tag:周报 is:digest -is:unanswered after:2024-03-01 before:2024-04-01"#,
+            r#"复盘 "rust 异步" -广告 circle:读书 type:提问 author:小明 tag:周报 is:digest -is:unanswered -is:deleted after:2024-03-01 before:2024-04-01"#,
         );
     }
 

@@ -1,16 +1,19 @@
-//! One topic with everything archived about it, rendered for the reader.
+//! One topic with everything archived about it, rendered for the reader: its posts, article,
+//! comments, and the earlier texts the archive kept when the service's text changed. An
+//! earlier text goes through the same allow-list as the current one; it is remote content
+//! like any other.
 
 use std::collections::{BTreeSet, HashSet};
 
 use orrery_ipc::commands::{
-    ArticleDto, CommentDto, FileDto, ImageDto, PartDto, PartRole, TopicDto,
+    ArticleDto, CommentDto, FileDto, ImageDto, PartDto, PartRole, RevisionDto, TopicDto,
 };
 use orrery_ipc::id as ipc;
 use zsxq::rich_text::{Node, is_web_url, parse, sanitize_article, to_html};
-use zsxq::{Comment, File, Image, ImageId, Topic, TopicId, TopicKind, User};
+use zsxq::{Comment, File, Image, ImageId, Timestamp, Topic, TopicId, TopicKind, User};
 
 use super::{ReaderError, row};
-use crate::store::Store;
+use crate::store::{Revision, Store};
 
 /// The most solutions shown under a task.
 const MAX_SOLUTIONS: u32 = 50;
@@ -57,6 +60,12 @@ pub async fn open_topic(
         }
     }
     let comments = found.comments.iter().map(|c| comment(c, &cached)).collect();
+    let revisions = store
+        .revisions(topic)
+        .await?
+        .iter()
+        .map(|r| revision(r, &found.summary.kind, &cached))
+        .collect();
     // The topic is read now, whatever the summary said a moment ago.
     let mut row = row(&found.summary, &HashSet::new());
     row.unread = false;
@@ -67,7 +76,45 @@ pub async fn open_topic(
         article,
         hashtags: hashtags.into_iter().collect(),
         comments,
+        modified_ms: found.summary.modify_time.map(|t| t.to_unix_millis()),
+        revisions,
     }))
+}
+
+/// An earlier text, rendered like the current one from the topic as it was served then; from
+/// its plain text, escaped, when that JSON no longer decodes (a later build changed the model).
+fn revision(r: &Revision, kind: &TopicKind, cached: &HashSet<ImageId>) -> RevisionDto {
+    let parts = match serde_json::from_str::<Topic>(&r.raw_json) {
+        Ok(old) => parts(&old, cached, &mut BTreeSet::new()),
+        Err(_) => Vec::new(),
+    };
+    let parts = if parts.is_empty() {
+        vec![PartDto {
+            role: match kind {
+                TopicKind::QuestionAnswer => PartRole::Question,
+                TopicKind::Task => PartRole::Task,
+                TopicKind::Solution => PartRole::Solution,
+                TopicKind::Talk | TopicKind::Other(_) => PartRole::Talk,
+            },
+            author: None,
+            html: to_html(&[Node::Text(r.plain_text.clone())]),
+            images: Vec::new(),
+            files: Vec::new(),
+        }]
+    } else {
+        parts
+    };
+    RevisionDto {
+        revision: u32::try_from(r.revision).unwrap_or(u32::MAX),
+        modified_ms: r
+            .modify_time
+            .as_deref()
+            .and_then(|t| Timestamp::parse(t).ok())
+            .map(|t| t.to_unix_millis()),
+        replaced_at_ms: r.replaced_at_ms,
+        parts,
+        text: r.plain_text.clone(),
+    }
 }
 
 /// The posts of a topic in reading order.

@@ -62,6 +62,9 @@ impl SearchIndex {
     }
 }
 
+/// The change feed's field for a topic deleted on the service (`Store::mark_deleted`).
+const DELETED: &str = "deleted";
+
 /// Whether a change can alter what the index holds.
 fn touches_text(change: &Change) -> bool {
     change.op == ChangeOp::Insert
@@ -92,11 +95,26 @@ pub(super) async fn apply_feed(
         report.changes += changes.len() as u64;
         let mut topics = BTreeSet::new();
         let mut comments = BTreeSet::new();
+        // Topics deleted on the service: their comments carry the mark too.
+        let mut threads = BTreeSet::new();
         for change in changes.iter().filter(|c| touches_text(c)) {
             match change.entity {
                 ChangeEntity::Topic | ChangeEntity::Article => topics.insert(change.topic_id),
                 ChangeEntity::Comment => comments.insert(change.entity_id),
             };
+            if change.entity == ChangeEntity::Topic && change.fields.iter().any(|f| f == DELETED) {
+                threads.insert(change.topic_id);
+            }
+        }
+        let threads: Vec<i64> = threads.into_iter().collect();
+        for chunk in threads.chunks(BATCH as usize) {
+            comments.extend(
+                store
+                    .search_comments_of(chunk)
+                    .await?
+                    .iter()
+                    .map(|c| c.comment_id),
+            );
         }
         let mut owners: Vec<String> = Vec::with_capacity(topics.len() + comments.len());
         let mut units = Vec::new();

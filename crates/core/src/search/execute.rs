@@ -52,6 +52,8 @@ pub struct SearchHit {
     pub title: String,
     pub snippet: Snippet,
     pub digest: bool,
+    /// Its topic was deleted on the service.
+    pub deleted: bool,
     pub tags: Vec<String>,
 }
 
@@ -104,6 +106,7 @@ fn clause_query(f: &Fields, clause: &Clause) -> Option<Box<dyn Query>> {
         Clause::Tag(tag) => Some(term(f.tag, tag)),
         Clause::Digest => Some(term(f.flag, "digest")),
         Clause::Unanswered => Some(term(f.flag, "open")),
+        Clause::Deleted => Some(term(f.flag, "deleted")),
         Clause::After(ms) => Some(Box::new(RangeQuery::new(
             Bound::Included(Term::from_field_i64(f.time, *ms)),
             Bound::Unbounded,
@@ -299,6 +302,7 @@ pub fn hit(
         title: text(f.title),
         snippet: snippet(&body, terms),
         digest: doc.get_all(f.flag).any(|v| v.as_str() == Some("digest")),
+        deleted: doc.get_all(f.flag).any(|v| v.as_str() == Some("deleted")),
         tags: doc
             .get_all(f.tag)
             .filter_map(|v| v.as_str().map(str::to_owned))
@@ -329,6 +333,7 @@ mod tests {
             tags: Vec::new(),
             digest: false,
             open_question: false,
+            deleted: false,
         }
     }
 

@@ -7,8 +7,9 @@
 //! * filters: `circle:` (a circle's id or part of its name), `type:` (talk, question, answer,
 //!   article, task, solution, comment, or 主题 提问 回答 文章 作业 评论), `author:` (part of a
 //!   name), `tag:` (a hashtag, with or without its `#`), `is:digest` (`is:精华`),
-//!   `is:unanswered` (`is:待回答`), `after:` and `before:` a date (`2025-03-01`, `2025/3/1`,
-//!   `2025-03`, `2025`).
+//!   `is:unanswered` (`is:待回答`), `is:deleted` (`is:已删除`: deleted on 知识星球, kept by
+//!   the archive), `after:` and `before:` a date (`2025-03-01`, `2025/3/1`, `2025-03`,
+//!   `2025`).
 //!
 //! The text is [`normalize`]d first, so `ＴＹＰＥ：ＴＡＬＫ` typed with a Chinese input method is
 //! `type:talk`. Several `circle:`, `type:` or `author:` filters mean any of them; several
@@ -93,6 +94,8 @@ pub enum Clause {
     Tag(String),
     Digest,
     Unanswered,
+    /// Deleted on the service (the topic's units and its comments).
+    Deleted,
     /// Unix milliseconds, inclusive.
     After(i64),
     /// Unix milliseconds, exclusive.
@@ -245,7 +248,8 @@ fn filter(key: &str, value: &str) -> Result<Clause, QueryError> {
         "is" => match value {
             "digest" | "精华" => Clause::Digest,
             "unanswered" | "待回答" | "未回答" => Clause::Unanswered,
-            _ => return Err(bad("use is:digest or is:unanswered")),
+            "deleted" | "已删除" | "删除" => Clause::Deleted,
+            _ => return Err(bad("use is:digest, is:unanswered or is:deleted")),
         },
         "after" | "before" => {
             let ms = day_start_ms(value)
@@ -351,6 +355,7 @@ impl Condition {
             Clause::Tag(tag) => format!("tag:{}", spell_tag(tag)?),
             Clause::Digest => "is:digest".to_owned(),
             Clause::Unanswered => "is:unanswered".to_owned(),
+            Clause::Deleted => "is:deleted".to_owned(),
             Clause::After(ms) => format!("after:{}", day(*ms)),
             Clause::Before(ms) => format!("before:{}", day(*ms)),
         };
@@ -399,7 +404,7 @@ mod tests {
     fn filters_with_aliases_quotes_and_full_width_input() {
         assert_eq!(
             parse(
-                "ＴＹＰＥ：提问 circle:123 circle:\"Rust 与\" author:陈默 tag:#复盘# is:精华 -type:comment"
+                "ＴＹＰＥ：提问 circle:123 circle:\"Rust 与\" author:陈默 tag:#复盘# is:精华 -type:comment is:已删除 -is:deleted"
             ),
             vec![
                 (Clause::Type(UnitKind::Question), false),
@@ -409,6 +414,8 @@ mod tests {
                 (Clause::Tag("复盘".into()), false),
                 (Clause::Digest, false),
                 (Clause::Type(UnitKind::Comment), true),
+                (Clause::Deleted, false),
+                (Clause::Deleted, true),
             ]
         );
     }
@@ -513,6 +520,8 @@ mod properties {
                 "提问",
                 "digest",
                 "精华",
+                "deleted",
+                "已删除",
                 "2025",
                 "2025-01",
                 "2025/3/1",

@@ -13,7 +13,8 @@ use tantivy::schema::{
 use super::analyzer::{GRAMS, WORDS};
 
 /// The version of the fields and analyzers.
-pub const SCHEMA_VERSION: u32 = 1;
+/// 2: the `deleted` flag (an index of 1 never marked topics deleted on the service).
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Handles to every field.
 #[derive(Debug, Clone, Copy)]
@@ -35,7 +36,8 @@ pub struct Fields {
     pub group_id: Field,
     pub kind: Field,
     pub time: Field,
-    /// `digest`, `open` (an unanswered question).
+    /// `digest`, `open` (an unanswered question), `deleted` (deleted on the service, the
+    /// topic's units and its comments).
     pub flag: Field,
     pub tag: Field,
     pub author: Field,

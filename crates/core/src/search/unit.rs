@@ -4,7 +4,8 @@
 //! a solution), one for its answer when answered, and one for its article once the body is
 //! fetched; each comment and reply is a unit of its own. Results are units, so a match in a
 //! comment opens the topic at that comment. Hashtags, the digest flag and "unanswered" belong
-//! to the topic and mark its own units, not its comments.
+//! to the topic and mark its own units, not its comments. "Deleted on 知识星球" marks the
+//! comments too: the thread went with the topic, and `-is:deleted` should leave all of it out.
 
 use tantivy::TantivyDocument;
 use zsxq::rich_text::{parse, to_plain_text};
@@ -34,6 +35,8 @@ pub struct Unit {
     pub tags: Vec<String>,
     pub digest: bool,
     pub open_question: bool,
+    /// Its topic was deleted on the service (the unit stays searchable, marked).
+    pub deleted: bool,
 }
 
 impl Unit {
@@ -75,6 +78,9 @@ impl Unit {
         }
         if self.open_question {
             doc.add_text(f.flag, "open");
+        }
+        if self.deleted {
+            doc.add_text(f.flag, "deleted");
         }
         for tag in &self.tags {
             doc.add_text(f.tag, normalize(tag));
@@ -174,6 +180,7 @@ pub fn topic_units(src: &SourceTopic) -> Vec<Unit> {
         tags,
         digest: src.digested,
         open_question: false,
+        deleted: src.deleted,
     };
     let (kind, mut body, answer) = match src.kind.as_str() {
         "q&a" => match src.raw_json.as_deref().and_then(question_and_answer) {
@@ -246,6 +253,7 @@ pub fn comment_unit(src: &SourceComment) -> Unit {
         tags: Vec::new(),
         digest: false,
         open_question: false,
+        deleted: src.deleted,
     }
 }
 
@@ -273,6 +281,7 @@ mod tests {
             article_title: None,
             article_text: None,
             raw_json: raw.map(|r| r.to_string()),
+            deleted: false,
         }
     }
 

@@ -1,13 +1,16 @@
-//! Writing comment threads: [`Store::commit_comments`], and which threads need a walk.
+//! Writing comments: the inline ones of topic lists ([`keep_inline`]), whole threads
+//! ([`Store::commit_comments`]), and which threads still need a walk.
 //!
-//! Comments come from the thread endpoint only (`/v2/topics/{id}/comments`, replies nested
-//! under their parent). The few inline `show_comments` of a topic list are left in the topic's
-//! raw JSON: they lack replies and counters, and storing them too would make every later
-//! thread walk look like a wave of edits.
+//! A topic list shows up to 8 comments inline with each topic (`show_comments`, replies among
+//! them with `parent_comment_id` and `repliee`; docs/protocol.md §7). They are archived like
+//! the thread endpoint's (one row per comment, by id, so a later walk finds them unchanged),
+//! and when they are the whole thread — as many as the topic's `comments_count` — the thread
+//! counts as walked: most topics never need a request of their own. Longer threads are walked
+//! from `/v2/topics/{id}/comments` (replies nested under their parent).
 
 use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
-use zsxq::{Comment, GroupId, Image, Timestamp, TopicId};
+use zsxq::{Comment, GroupId, Image, Timestamp, Topic, TopicId};
 
 use super::derive::{self, CommentRow, ImagePart};
 use super::feed::{self, ChangeEntity, ChangeOp, NewChange};
@@ -174,6 +177,42 @@ async fn upsert(
     )
     .await?;
     Ok(Some(op))
+}
+
+/// Archives `topic`'s inline comments inside the caller's transaction, and marks its thread
+/// complete when they are all of it; returns the comments archived for the first time.
+pub(super) async fn keep_inline(
+    conn: &mut SqliteConnection,
+    group: GroupId,
+    topic: &Topic,
+) -> Result<u32, StoreError> {
+    let shown = topic.comments();
+    if shown.is_empty() {
+        return Ok(0);
+    }
+    let topic_id = topic.topic_id.get();
+    let mut inserted = 0;
+    for comment in shown {
+        // Inline replies name their parent themselves.
+        let op = upsert(conn, group.get(), topic_id, comment, None).await?;
+        inserted += u32::from(op == Some(ChangeOp::Insert));
+    }
+    let total = topic.comments_count.unwrap_or(0);
+    if shown.len() as u64 >= total {
+        sqlx::query(
+            "INSERT INTO thread_state (topic_id, next_begin_time, complete_at_count)
+             VALUES (?, NULL, ?)
+             ON CONFLICT (topic_id) DO UPDATE SET
+                 next_begin_time = NULL, complete_at_count = excluded.complete_at_count
+             WHERE thread_state.next_begin_time IS NOT NULL
+                OR thread_state.complete_at_count IS NOT excluded.complete_at_count",
+        )
+        .bind(topic_id)
+        .bind(derive::count(Some(total)))
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(inserted)
 }
 
 #[derive(sqlx::FromRow)]

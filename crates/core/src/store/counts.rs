@@ -26,15 +26,19 @@ pub struct CircleCounts {
 }
 
 impl Store {
-    /// Topics, comments (replies included) and answered questions per circle.
+    /// Topics, comments (replies included) and answered questions per circle, of the topics
+    /// the service still has: those marked deleted on it are kept but not counted, as the
+    /// service no longer counts them.
     pub async fn counts(&self) -> Result<Counts, StoreError> {
         let rows: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
             "SELECT c.group_id,
-                    (SELECT COUNT(*) FROM topics t WHERE t.group_id = c.group_id),
-                    (SELECT COUNT(*) FROM comments m JOIN topics t ON t.topic_id = m.topic_id
-                     WHERE t.group_id = c.group_id),
                     (SELECT COUNT(*) FROM topics t
-                     WHERE t.group_id = c.group_id AND t.kind = 'q&a' AND t.answered)
+                     WHERE t.group_id = c.group_id AND t.deleted_at_ms IS NULL),
+                    (SELECT COUNT(*) FROM comments m JOIN topics t ON t.topic_id = m.topic_id
+                     WHERE t.group_id = c.group_id AND t.deleted_at_ms IS NULL),
+                    (SELECT COUNT(*) FROM topics t
+                     WHERE t.group_id = c.group_id AND t.kind = 'q&a' AND t.answered
+                       AND t.deleted_at_ms IS NULL)
              FROM circles c
              ORDER BY c.list_order IS NULL, c.list_order, c.group_id",
         )

@@ -37,6 +37,16 @@ pub enum StoreError {
         /// SQLite's message.
         reason: String,
     },
+    /// The archive file is there but empty: what a crash mid-write, a full disk or a bad
+    /// copy leaves, never a new archive (those appear complete). Nothing else was touched.
+    #[error(
+        "the archive {} is empty (0 bytes): it was damaged, by a crash or a full disk perhaps. Orrery changed nothing else in the folder. Move the file aside to start a new archive and sync again, or put back a copy from a backup",
+        path.display()
+    )]
+    Emptied {
+        /// The archive file.
+        path: PathBuf,
+    },
     /// The file could not be opened or created.
     #[error("cannot open the archive {}: {source}", path.display())]
     Open {

@@ -38,6 +38,8 @@ pub struct FileEntry {
     pub name: String,
     /// Where its bytes are cached, relative to the data directory, if they are.
     pub local_path: Option<String>,
+    /// Its size in bytes as the service advertised it, if it did (the download's limit).
+    pub size: Option<u64>,
 }
 
 /// Why an image is left out of later syncs after the reader's cache evicted it: the sync would
@@ -98,12 +100,16 @@ impl Store {
 
     /// `file`'s name and cached path.
     pub async fn file_entry(&self, file: FileId) -> Result<Option<FileEntry>, StoreError> {
-        let row: Option<(String, Option<String>)> =
-            sqlx::query_as("SELECT name, local_path FROM files WHERE file_id = ?")
+        let row: Option<(String, Option<String>, Option<i64>)> =
+            sqlx::query_as("SELECT name, local_path, size FROM files WHERE file_id = ?")
                 .bind(file.get())
                 .fetch_optional(&self.pool)
                 .await?;
-        Ok(row.map(|(name, local_path)| FileEntry { name, local_path }))
+        Ok(row.map(|(name, local_path, size)| FileEntry {
+            name,
+            local_path,
+            size: size.and_then(|n| u64::try_from(n).ok()),
+        }))
     }
 
     /// Records `blob` as `image`'s cached copy. Returns `false` (recording nothing) when the

@@ -1,7 +1,9 @@
 //! What the search index is derived from: each topic with everything a reader searches for
 //! (its text, file names, hashtags, author, circle, article), and each comment with its
 //! topic's heading. Read in batches by id, either for the ids the change feed names or as a
-//! keyset walk over the whole archive when the index is rebuilt.
+//! keyset walk over the whole archive when the index is rebuilt. Both carry whether the
+//! topic was deleted on 知识星球: deleted topics stay searchable, marked, and `is:deleted`
+//! finds them with the comments that went with them.
 
 use sqlx::FromRow;
 
@@ -31,6 +33,8 @@ pub struct SourceTopic {
     pub article_text: Option<String>,
     /// Only for `q&a`.
     pub raw_json: Option<String>,
+    /// Marked deleted on the service.
+    pub deleted: bool,
 }
 
 /// A comment or reply as the index sees it.
@@ -46,6 +50,8 @@ pub struct SourceComment {
     pub author: String,
     /// The topic's title, or the start of its text: what the comment is about.
     pub topic_heading: String,
+    /// Its topic is marked deleted on the service.
+    pub deleted: bool,
 }
 
 /// The SELECT of [`SourceTopic`]; a macro so each query is one `&'static str` (sqlx only takes
@@ -60,7 +66,8 @@ macro_rules! topic_select {
            (SELECT json_group_array(h.name) FROM topic_hashtags h
              WHERE h.topic_id = t.topic_id) AS tags,
            a.title AS article_title, a.text AS article_text,
-           CASE WHEN t.kind = 'q&a' THEN t.raw_json END AS raw_json
+           CASE WHEN t.kind = 'q&a' THEN t.raw_json END AS raw_json,
+           t.deleted_at_ms IS NOT NULL AS deleted
     FROM topics t
     JOIN circles c ON c.group_id = t.group_id
     LEFT JOIN users ua ON ua.user_id = t.author_id
@@ -75,7 +82,8 @@ macro_rules! comment_select {
     SELECT m.comment_id, m.topic_id, t.group_id, c.name AS circle,
            COALESCE(m.create_time_ms, t.create_time_ms) AS time_ms, m.plain_text,
            COALESCE(u.name, '') AS author,
-           COALESCE(NULLIF(t.title, ''), substr(t.plain_text, 1, 120)) AS topic_heading
+           COALESCE(NULLIF(t.title, ''), substr(t.plain_text, 1, 120)) AS topic_heading,
+           t.deleted_at_ms IS NOT NULL AS deleted
     FROM comments m
     JOIN topics t ON t.topic_id = m.topic_id
     JOIN circles c ON c.group_id = t.group_id
@@ -118,6 +126,21 @@ impl Store {
             " WHERE m.comment_id IN (SELECT value FROM json_each(?)) ORDER BY m.comment_id"
         ))
         .bind(serde_json::to_string(ids)?)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// The archived comments of the topics among `topics`, in id order: what a topic's
+    /// deletion re-marks.
+    pub async fn search_comments_of(
+        &self,
+        topics: &[i64],
+    ) -> Result<Vec<SourceComment>, StoreError> {
+        Ok(sqlx::query_as(concat!(
+            comment_select!(),
+            " WHERE m.topic_id IN (SELECT value FROM json_each(?)) ORDER BY m.comment_id"
+        ))
+        .bind(serde_json::to_string(topics)?)
         .fetch_all(&self.pool)
         .await?)
     }

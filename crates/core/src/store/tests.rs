@@ -5,13 +5,15 @@
 
 use serde_json::json;
 use tempfile::TempDir;
-use zsxq::client::{CommentsQuery, TopicScope, TopicSource};
+use zsxq::client::{CommentsQuery, TopicBatch, TopicScope, TopicSource};
 use zsxq::{
     AccessToken, Client, ClientConfig, Comment, GroupId, Pacing, RetryPolicy, Timestamp, Topic,
     TopicId, TopicPager,
 };
 
 use super::*;
+
+mod history;
 
 const GROUP: GroupId = GroupId::new(51_111_218_841_124);
 /// 2025-12-10T16:00:00.000+0800.
@@ -64,6 +66,14 @@ fn cursor_at(ms: i64) -> SyncCursor {
 
 const ALL: SyncScope = SyncScope::Tab(TopicScope::All);
 
+/// A page of topics that all decoded.
+fn batch(topics: &[Topic]) -> TopicBatch {
+    TopicBatch {
+        topics: topics.to_vec(),
+        undecoded: Vec::new(),
+    }
+}
+
 async fn topic_rows(store: &Store) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM topics")
         .fetch_one(&store.pool)
@@ -78,7 +88,7 @@ async fn committing_the_same_page_twice_changes_nothing() {
         .map(|i| talk(i, BASE_MS - i * 1000, json!({})))
         .collect();
     let first = store
-        .commit_page(GROUP, &ALL, &page, &cursor_at(BASE_MS - 20_000))
+        .commit_page(GROUP, &ALL, &batch(&page), &cursor_at(BASE_MS - 20_000))
         .await
         .unwrap();
     assert_eq!(first.inserted, 20);
@@ -87,7 +97,7 @@ async fn committing_the_same_page_twice_changes_nothing() {
     assert_eq!(seq, 20, "one insert change per topic");
 
     let again = store
-        .commit_page(GROUP, &ALL, &page, &cursor_at(BASE_MS - 20_000))
+        .commit_page(GROUP, &ALL, &batch(&page), &cursor_at(BASE_MS - 20_000))
         .await
         .unwrap();
     assert_eq!(
@@ -96,7 +106,8 @@ async fn committing_the_same_page_twice_changes_nothing() {
             inserted: 0,
             updated: 0,
             unchanged: 20,
-            known_hit: true
+            known_hit: true,
+            ..PageOutcome::default()
         }
     );
     assert_eq!(
@@ -114,7 +125,7 @@ async fn a_real_change_writes_exactly_one_update_naming_the_moved_fields() {
     let (_dir, store) = open().await;
     let page: Vec<Topic> = (1..=5).map(|i| talk(i, BASE_MS - i, json!({}))).collect();
     store
-        .commit_page(GROUP, &ALL, &page, &SyncCursor::default())
+        .commit_page(GROUP, &ALL, &batch(&page), &SyncCursor::default())
         .await
         .unwrap();
     let before = store.latest_change_seq().await.unwrap();
@@ -128,7 +139,7 @@ async fn a_real_change_writes_exactly_one_update_naming_the_moved_fields() {
     // A volatile field alone (reading counters) is refreshed silently.
     changed[3] = talk(4, BASE_MS - 4, json!({"reading_count": 999}));
     let outcome = store
-        .commit_page(GROUP, &ALL, &changed, &SyncCursor::default())
+        .commit_page(GROUP, &ALL, &batch(&changed), &SyncCursor::default())
         .await
         .unwrap();
     assert_eq!(outcome.updated, 1);
@@ -155,11 +166,21 @@ async fn boundary_topics_repeated_by_the_inclusive_end_time_are_stored_once() {
         .collect();
     // Page 2 starts with page 1's last topic, as `end_time` = its create_time returns it again.
     let first = store
-        .commit_page(GROUP, &ALL, &all[..20], &cursor_at(BASE_MS - 20_000))
+        .commit_page(
+            GROUP,
+            &ALL,
+            &batch(&all[..20]),
+            &cursor_at(BASE_MS - 20_000),
+        )
         .await
         .unwrap();
     let second = store
-        .commit_page(GROUP, &ALL, &all[19..], &cursor_at(BASE_MS - 39_000))
+        .commit_page(
+            GROUP,
+            &ALL,
+            &batch(&all[19..]),
+            &cursor_at(BASE_MS - 39_000),
+        )
         .await
         .unwrap();
     assert_eq!(first.inserted, 20);
@@ -178,7 +199,7 @@ async fn many_topics_in_one_millisecond_are_all_kept_and_listed_once() {
     // Overlapping pages of 20, as an inclusive cursor stuck on one millisecond delivers them.
     for window in [&all[..20], &all[15..35], &all[30..50], &all[45..]] {
         store
-            .commit_page(GROUP, &ALL, window, &cursor_at(same_ms))
+            .commit_page(GROUP, &ALL, &batch(window), &cursor_at(same_ms))
             .await
             .unwrap();
     }
@@ -207,7 +228,7 @@ async fn timeline_pages_by_keyset_without_skips_or_repeats() {
         .map(|i| talk(i, BASE_MS - (i / 3) * 1000, json!({})))
         .collect();
     store
-        .commit_page(GROUP, &ALL, &all, &SyncCursor::default())
+        .commit_page(GROUP, &ALL, &batch(&all), &SyncCursor::default())
         .await
         .unwrap();
     let mut seen = Vec::new();
@@ -263,7 +284,7 @@ async fn comment_threads_are_committed_and_leave_threads_to_fetch_when_complete(
         talk(2, BASE_MS - 1, json!({"comments_count": 0})),
     ];
     store
-        .commit_page(GROUP, &ALL, &topics, &SyncCursor::default())
+        .commit_page(GROUP, &ALL, &batch(&topics), &SyncCursor::default())
         .await
         .unwrap();
     let todo = store.threads_to_fetch(GROUP, 10).await.unwrap();
@@ -320,7 +341,7 @@ async fn comment_threads_are_committed_and_leave_threads_to_fetch_when_complete(
         .commit_page(
             GROUP,
             &ALL,
-            &[talk(1, BASE_MS, json!({"comments_count": 4}))],
+            &batch(&[talk(1, BASE_MS, json!({"comments_count": 4}))]),
             &SyncCursor::default(),
         )
         .await
@@ -392,7 +413,7 @@ async fn an_archive_from_a_newer_schema_is_refused() {
         .commit_page(
             GROUP,
             &ALL,
-            &[talk(1, BASE_MS, json!({}))],
+            &batch(&[talk(1, BASE_MS, json!({}))]),
             &SyncCursor::default(),
         )
         .await
@@ -412,6 +433,7 @@ async fn a_walked_simulator_dataset_counts_exactly_like_its_truth() {
     let sim = zsxq_sim::serve(
         zsxq_sim::SimConfig {
             dataset: zsxq_sim::Dataset::Generated(600),
+            same_millisecond_runs: true,
             ..zsxq_sim::SimConfig::default()
         },
         "127.0.0.1:0".parse().unwrap(),

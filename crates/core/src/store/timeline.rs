@@ -4,6 +4,9 @@
 //! The cursor is the last row's `(create_time, topic_id)`, not an offset: pages stay correct
 //! while a sync inserts topics above, and many topics sharing one millisecond are neither
 //! skipped nor repeated.
+//!
+//! Topics deleted on 知识星球 are listed like any other, with their deletion time, unless a
+//! [`TimelineQuery`] leaves them out: keeping them is the point of an archive.
 
 use serde::{Deserialize, Serialize};
 use zsxq::{ColumnId, Comment, CommentId, GroupId, Timestamp, Topic, TopicId, TopicKind, UserId};
@@ -26,6 +29,24 @@ pub enum TimelineFilter {
     Hashtag(String),
     /// Topics filed in a column.
     Column(ColumnId),
+}
+
+/// A [`TimelineFilter`] and whether topics deleted on the service are left out: the deletion
+/// is a mark across every tab and facet, not one more tab.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TimelineQuery {
+    pub filter: TimelineFilter,
+    /// Leave out topics marked deleted on the service (listed, marked, by default).
+    pub hide_deleted: bool,
+}
+
+impl From<&TimelineFilter> for TimelineQuery {
+    fn from(filter: &TimelineFilter) -> Self {
+        Self {
+            filter: filter.clone(),
+            hide_deleted: false,
+        }
+    }
 }
 
 /// Where the next page of a timeline starts: the last topic of the previous page.
@@ -68,6 +89,10 @@ pub struct TopicSummary {
     pub likes_count: u64,
     /// Comments and replies, as the service counts them.
     pub comments_count: u64,
+    /// When a sync noticed the service deleted it (Unix milliseconds).
+    pub deleted_at_ms: Option<i64>,
+    /// The archive kept an earlier text ([`Store::revisions`] lists them).
+    pub edited: bool,
 }
 
 impl TopicSummary {
@@ -108,6 +133,8 @@ struct SummaryRow {
     answered: bool,
     likes_count: i64,
     comments_count: i64,
+    deleted_at_ms: Option<i64>,
+    edited: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -138,23 +165,27 @@ impl TryFrom<SummaryRow> for TopicSummary {
             answered: row.answered,
             likes_count: u64::try_from(row.likes_count).unwrap_or(0),
             comments_count: u64::try_from(row.comments_count).unwrap_or(0),
+            deleted_at_ms: row.deleted_at_ms,
+            edited: row.edited,
         })
     }
 }
 
 impl Store {
-    /// Up to `limit` topics of `group` matching `filter`, newest first, starting after
-    /// `after` (the [`TopicSummary::key`] of the previous page's last topic).
+    /// Up to `limit` topics of `group` matching `query` (a [`TimelineQuery`], or a bare
+    /// `&TimelineFilter` that keeps deleted topics), newest first, starting after `after`
+    /// (the [`TopicSummary::key`] of the previous page's last topic).
     pub async fn timeline(
         &self,
         group: GroupId,
-        filter: &TimelineFilter,
+        query: impl Into<TimelineQuery>,
         after: Option<TimelineKey>,
         limit: u32,
     ) -> Result<Vec<TopicSummary>, StoreError> {
+        let query = query.into();
         let (mut digests, mut owner, mut kind, mut hashtag, mut column) =
             (false, false, None, None, None);
-        match filter {
+        match &query.filter {
             TimelineFilter::All => {}
             TimelineFilter::Digests => digests = true,
             TimelineFilter::Owner => owner = true,
@@ -165,7 +196,9 @@ impl Store {
         let rows: Vec<SummaryRow> = sqlx::query_as(
             "SELECT t.topic_id, t.group_id, t.kind, t.author_id, u.name AS author_name,
                     t.create_time, t.modify_time, t.title, t.plain_text, t.digested, t.sticky,
-                    t.answered, t.likes_count, t.comments_count
+                    t.answered, t.likes_count, t.comments_count, t.deleted_at_ms,
+                    EXISTS (SELECT 1 FROM topic_revisions r WHERE r.topic_id = t.topic_id)
+                        AS edited
              FROM topics t LEFT JOIN users u ON u.user_id = t.author_id
              WHERE t.group_id = ?1
                AND (NOT ?2 OR t.digested)
@@ -177,6 +210,7 @@ impl Store {
                AND (?6 IS NULL OR (t.create_time_ms, t.topic_id) < (?6, ?7))
                AND (NOT ?9 OR t.author_id = (SELECT json_extract(g.raw_json, '$.owner.user_id')
                                              FROM circles g WHERE g.group_id = ?1))
+               AND (NOT ?10 OR t.deleted_at_ms IS NULL)
              ORDER BY t.create_time_ms DESC, t.topic_id DESC
              LIMIT ?8",
         )
@@ -189,6 +223,7 @@ impl Store {
         .bind(after.map(|k| k.topic_id.get()))
         .bind(i64::from(limit))
         .bind(owner)
+        .bind(query.hide_deleted)
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(TopicSummary::try_from).collect()
@@ -200,7 +235,10 @@ impl Store {
         let row: Option<DetailRow> = sqlx::query_as(
             "SELECT t.topic_id, t.group_id, t.kind, t.author_id, u.name AS author_name,
                     t.create_time, t.modify_time, t.title, t.plain_text, t.digested, t.sticky,
-                    t.answered, t.likes_count, t.comments_count, t.raw_json
+                    t.answered, t.likes_count, t.comments_count, t.deleted_at_ms,
+                    EXISTS (SELECT 1 FROM topic_revisions r WHERE r.topic_id = t.topic_id)
+                        AS edited,
+                    t.raw_json
              FROM topics t LEFT JOIN users u ON u.user_id = t.author_id
              WHERE t.topic_id = ?",
         )

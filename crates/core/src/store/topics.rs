@@ -8,13 +8,13 @@
 
 use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
-use zsxq::{GroupId, Timestamp, Topic};
+use zsxq::client::TopicBatch;
+use zsxq::{GroupId, Timestamp, Topic, UndecodedTopic};
 
-use super::catalog;
 use super::derive::{self, DerivedTopic, TopicRow};
 use super::feed::{self, ChangeEntity, ChangeOp, NewChange};
 use super::sync_state::{self, SyncCursor, SyncScope};
-use super::{Store, StoreError};
+use super::{Store, StoreError, catalog, comments, history};
 
 /// What [`Store::commit_page`] did with a page.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,6 +29,10 @@ pub struct PageOutcome {
     /// Whether any topic of the page was already archived: a walk down from the newest topic
     /// has reached what an earlier sync stored.
     pub known_hit: bool,
+    /// Inline comments and replies (`show_comments`) archived for the first time.
+    pub comments_inserted: u32,
+    /// Items that did not decode and were not kept before (to report once).
+    pub undecoded: u32,
 }
 
 impl PageOutcome {
@@ -67,8 +71,32 @@ pub(super) async fn upsert(
     .bind(derived.topic_id)
     .fetch_optional(&mut *conn)
     .await?;
+    if old.is_some() {
+        // Listed again, so not deleted after all (a deletion is confirmed before it is marked,
+        // but the list is the final word).
+        sqlx::query(
+            "UPDATE topics SET deleted_at_ms = NULL WHERE topic_id = ? AND deleted_at_ms IS NOT NULL",
+        )
+        .bind(derived.topic_id)
+        .execute(&mut *conn)
+        .await?;
+    }
     if old.as_ref().is_some_and(|old| *old == derived.row) {
         return Ok(Upserted::Unchanged);
+    }
+    if let Some(old) = &old
+        && old.plain_text != derived.row.plain_text
+        && let Ok(old_topic) = serde_json::from_str::<Topic>(&old.raw_json)
+        && history::is_edit(&old_topic, topic)
+    {
+        history::keep_revision(
+            conn,
+            derived.topic_id,
+            old.modify_time.as_deref(),
+            &old.plain_text,
+            &old.raw_json,
+        )
+        .await?;
     }
 
     for user in &derived.users {
@@ -88,6 +116,9 @@ pub(super) async fn upsert(
     }
     if op == ChangeOp::Update && fields.is_empty() {
         return Ok(Upserted::Unchanged);
+    }
+    if op == ChangeOp::Insert {
+        history::forget_undecoded(conn, group, topic.topic_id).await?;
     }
     feed::record(
         conn,
@@ -224,7 +255,7 @@ async fn write_attachments(
         let position = positions[slot];
         positions[slot] += 1;
         image_ids.push(image.image_id.get());
-        super::comments::write_image(conn, d.topic_id, None, *part, position, image).await?;
+        comments::write_image(conn, d.topic_id, None, *part, position, image).await?;
     }
     sqlx::query(
         "DELETE FROM images WHERE topic_id = ? AND comment_id IS NULL
@@ -304,47 +335,71 @@ async fn write_attachments(
 }
 
 /// Upserts `topics` of circle `group` (creating the circle from their group stub if needed)
-/// inside the caller's transaction.
+/// with their inline comments, and keeps the items that did not decode, inside the caller's
+/// transaction.
 async fn upsert_all(
     conn: &mut SqliteConnection,
     group: GroupId,
     topics: &[Topic],
+    undecoded: &[UndecodedTopic],
 ) -> Result<PageOutcome, StoreError> {
     let stub = topics.iter().find_map(|t| t.group.as_ref());
     catalog::ensure_circle(conn, group, stub).await?;
     let mut outcome = PageOutcome::default();
     for topic in topics {
         outcome.tally(upsert(conn, group, topic).await?);
+        outcome.comments_inserted += comments::keep_inline(conn, group, topic).await?;
     }
+    outcome.undecoded = history::keep_undecoded(conn, group, undecoded).await?;
     Ok(outcome)
 }
 
 impl Store {
-    /// Archives one page of circle `group`'s `scope` list and moves that list's cursor to
-    /// `cursor`, in one transaction: either all of it is stored or none of it.
+    /// Archives one page of circle `group`'s `scope` list — its topics with their inline
+    /// comments, and the items that did not decode — and moves that list's cursor to `cursor`,
+    /// in one transaction: either all of it is stored or none of it.
     pub async fn commit_page(
         &self,
         group: GroupId,
         scope: &SyncScope,
-        topics: &[Topic],
+        page: &TopicBatch,
         cursor: &SyncCursor,
     ) -> Result<PageOutcome, StoreError> {
         let mut tx = self.begin_write().await?;
-        let outcome = upsert_all(&mut tx, group, topics).await?;
+        let outcome = upsert_all(&mut tx, group, &page.topics, &page.undecoded).await?;
         sync_state::write_cursor(&mut tx, group, scope, cursor).await?;
         tx.commit().await?;
         Ok(outcome)
     }
 
-    /// Archives topics outside any list walk (a topic's detail with its full text, a topic
-    /// from a notification), with the same idempotent upsert.
+    /// Archives a page of a list outside the walks that own a cursor (a refresh of recent
+    /// topics, the 问答 tab), with the same idempotent upsert.
+    pub async fn upsert_page(
+        &self,
+        group: GroupId,
+        page: &TopicBatch,
+    ) -> Result<PageOutcome, StoreError> {
+        self.upsert(group, &page.topics, &page.undecoded).await
+    }
+
+    /// Archives topics from anywhere else (a topic from a notification, a benchmark's load),
+    /// with the same idempotent upsert.
     pub async fn upsert_topics(
         &self,
         group: GroupId,
         topics: &[Topic],
     ) -> Result<PageOutcome, StoreError> {
+        self.upsert(group, topics, &[]).await
+    }
+
+    async fn upsert(
+        &self,
+        group: GroupId,
+        topics: &[Topic],
+        undecoded: &[UndecodedTopic],
+    ) -> Result<PageOutcome, StoreError> {
         let mut tx = self.begin_write().await?;
-        let outcome = upsert_all(&mut tx, group, topics).await?;
+        let outcome = upsert_all(&mut tx, group, topics, undecoded).await?;
         tx.commit().await?;
         Ok(outcome)
     }

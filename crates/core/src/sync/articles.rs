@@ -61,13 +61,18 @@ pub(super) async fn articles(ctx: Ctx, group: GroupId) -> Result<Progress, Stop>
     }
 }
 
-/// The page's HTML; empty when the article is gone or its link is refused.
+/// The page's HTML; empty when the article is gone, its link is refused or the page is over
+/// the client's limit (it would be every run: failing the circle for it would stop it for good).
 async fn fetch_page(ctx: &Ctx, group: GroupId, url: &str) -> Result<String, Stop> {
     let mut attempt = 0_u32;
     loop {
         match ctx.guard(ctx.client.article_html(url)).await? {
             Ok(page) => return Ok(page.data),
-            Err(ApiError::NotFound | ApiError::UnsupportedUrl { .. }) => return Ok(String::new()),
+            Err(
+                ApiError::NotFound | ApiError::UnsupportedUrl { .. } | ApiError::TooLarge { .. },
+            ) => {
+                return Ok(String::new());
+            }
             Err(err) => ctx.recover(Some(group), err, &mut attempt).await?,
         }
     }

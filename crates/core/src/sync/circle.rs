@@ -37,6 +37,8 @@ pub(super) struct Ctx {
 pub(super) struct Tally {
     pub topics_inserted: u64,
     pub topics_updated: u64,
+    pub topics_deleted: u64,
+    pub topics_unreadable: u64,
     pub comments_inserted: u64,
     pub articles: u64,
     pub images: u64,
@@ -46,6 +48,8 @@ impl Tally {
     pub fn add(&mut self, other: Tally) {
         self.topics_inserted += other.topics_inserted;
         self.topics_updated += other.topics_updated;
+        self.topics_deleted += other.topics_deleted;
+        self.topics_unreadable += other.topics_unreadable;
         self.comments_inserted += other.comments_inserted;
         self.articles += other.articles;
         self.images += other.images;
@@ -145,12 +149,15 @@ impl Ctx {
 }
 
 /// Whether `done` items used up a per-round budget (`None`: no budget).
+///
+/// A budget of 0 counts as 1: a phase that may do nothing but still has work would say "more"
+/// every round, and the run would go round forever.
 pub(super) fn over_budget(budget: Option<u32>, done: usize) -> bool {
-    budget.is_some_and(|max| done >= max as usize)
+    budget.is_some_and(|max| done >= max.max(1) as usize)
 }
 
 /// `retry_delay` doubled per attempt, capped at `max_retry_delay`.
-fn backoff(options: &SyncOptions, attempt: u32) -> Duration {
+pub(super) fn backoff(options: &SyncOptions, attempt: u32) -> Duration {
     let factor = 2_u32.saturating_pow(attempt.saturating_sub(1));
     options
         .retry_delay

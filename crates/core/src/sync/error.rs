@@ -40,6 +40,20 @@ pub(super) enum Stop {
     Store(StoreError),
 }
 
+impl SyncError {
+    /// Whether a later run may well succeed without anyone doing anything: another process
+    /// holding the archive longer than the busy timeout, a disk that fills and frees, a
+    /// service that could not be reached for the circle list. A continuous sync waits and
+    /// goes on after these; a damaged archive, a newer schema or a crashed task end it.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Store(err) => matches!(err, StoreError::Busy | StoreError::DiskFull),
+            Self::Circles(err) => err.retryable(),
+            Self::Task(_) => false,
+        }
+    }
+}
+
 impl From<StoreError> for Stop {
     fn from(err: StoreError) -> Self {
         Self::Store(err)

@@ -79,6 +79,23 @@ pub enum SyncEvent {
         /// The image.
         image_id: ImageId,
     },
+    /// Items of a topic list did not decode: they are kept as served, for a later version to
+    /// read, and reported this once.
+    TopicsUnreadable {
+        /// The circle.
+        group_id: GroupId,
+        /// Items kept for the first time.
+        count: u32,
+        /// Why the first of them did not decode.
+        error: String,
+    },
+    /// The service no longer has an archived topic: the archive keeps it, marked deleted.
+    TopicDeleted {
+        /// The circle.
+        group_id: GroupId,
+        /// The topic.
+        topic_id: TopicId,
+    },
     /// Everything of the circle is archived, as far as this round could tell.
     CircleCaughtUp {
         /// The circle.
@@ -175,6 +192,12 @@ pub struct CircleReport {
     pub topics_inserted: u64,
     /// Topics that changed.
     pub topics_updated: u64,
+    /// Archived topics found deleted on the service (kept, marked).
+    #[serde(default)]
+    pub topics_deleted: u64,
+    /// List items that did not decode, kept as served.
+    #[serde(default)]
+    pub topics_unreadable: u64,
     /// Comments and replies archived for the first time.
     pub comments_inserted: u64,
     /// Article bodies stored.

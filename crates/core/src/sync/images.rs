@@ -1,15 +1,21 @@
 //! Images into the media cache, newest topic first, while the cache is below its cap (see
 //! [`crate::media`] for the policy). An image its host refuses for good (gone, a link the
 //! client will not follow) is noted in the archive and not asked for again until a re-walk
-//! brings a new URL; a host that is down is retried like any request.
+//! brings a new URL; a host that is down is retried like any request. So is an image larger
+//! than [`MAX_IMAGE_BYTES`]: it is cut off where it passes the cap (nothing of it stays on
+//! disk) and marked with [`ApiError::TooLarge`]'s words, so a huge or endless body neither
+//! holds the sync nor fills the memory or the cache.
 
 use std::collections::HashSet;
 
+use zsxq::client::DownloadError;
 use zsxq::{ApiError, GroupId, ImageId};
 
 use super::circle::{Ctx, Progress, Tally, over_budget};
 use super::error::Stop;
 use super::{Phase, SyncEvent};
+use crate::media::{MAX_IMAGE_BYTES, MediaCache};
+use crate::store::Blob;
 
 /// Images asked of the store at a time.
 const BATCH: u32 = 50;
@@ -44,9 +50,9 @@ pub(super) async fn images(ctx: Ctx, group: GroupId) -> Result<Progress, Stop> {
                 return Ok(Progress { tally, more: false });
             }
             done.insert(image.image_id);
-            match fetch(&ctx, group, &image.url).await? {
-                Ok(bytes) => {
-                    if cache.put_image(image.image_id, bytes).await? {
+            match fetch(&ctx, &cache, group, &image.url).await? {
+                Ok(blob) => {
+                    if cache.put_image(image.image_id, &blob).await? {
                         tally.images += 1;
                         ctx.emit(SyncEvent::ImageCached {
                             group_id: group,
@@ -65,18 +71,32 @@ pub(super) async fn images(ctx: Ctx, group: GroupId) -> Result<Progress, Stop> {
     }
 }
 
-/// The image's bytes, or why its host refuses it for good.
-async fn fetch(ctx: &Ctx, group: GroupId, url: &str) -> Result<Result<Vec<u8>, ApiError>, Stop> {
+/// The image, downloaded into the cache (not yet recorded), or why its host refuses it for
+/// good.
+async fn fetch(
+    ctx: &Ctx,
+    cache: &MediaCache,
+    group: GroupId,
+    url: &str,
+) -> Result<Result<Blob, ApiError>, Stop> {
     let mut attempt = 0_u32;
     loop {
-        match ctx.guard(ctx.client.media(url)).await? {
-            Ok(response) => return Ok(Ok(response.data)),
+        match ctx
+            .guard(cache.fetch(&ctx.client, url, MAX_IMAGE_BYTES))
+            .await?
+        {
+            Ok(blob) => return Ok(Ok(blob)),
+            // The disk, not the image: the run stops as on any archive failure.
+            Err(DownloadError::Sink(err)) => return Err(err.into()),
             // Not the account's sign-in or membership: an image host's 401/403 or 404 is
-            // about that one link (an expired signature, a deleted picture).
-            Err(err) if !err.retryable() && !matches!(err, ApiError::Transport { .. }) => {
+            // about that one link (an expired signature, a deleted picture), and so is a
+            // body over the cap.
+            Err(DownloadError::Api(err))
+                if !err.retryable() && !matches!(err, ApiError::Transport { .. }) =>
+            {
                 return Ok(Err(err));
             }
-            Err(err) => ctx.recover(Some(group), err, &mut attempt).await?,
+            Err(DownloadError::Api(err)) => ctx.recover(Some(group), err, &mut attempt).await?,
         }
     }
 }

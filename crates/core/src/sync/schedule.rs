@@ -221,7 +221,9 @@ fn apply(
         }
         SyncEvent::ThreadFetched { .. }
         | SyncEvent::ArticleFetched { .. }
-        | SyncEvent::ImageCached { .. } => return false,
+        | SyncEvent::ImageCached { .. }
+        | SyncEvent::TopicsUnreadable { .. }
+        | SyncEvent::TopicDeleted { .. } => return false,
     }
     true
 }

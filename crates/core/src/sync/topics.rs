@@ -1,6 +1,13 @@
 //! The topic walks of one circle: new content from the top down to what is archived
 //! ([`new_content`]), older history down to the oldest topic ([`backfill`]), and the refreshes
-//! that keep counters and answers of archived topics current.
+//! that keep counters, answers and texts of archived topics current.
+//!
+//! The refresh window is the newest `refresh_topics` archived topics of each circle (60 by
+//! default), re-read at the start of every run: edits of those topics are archived with the
+//! earlier text kept as a revision, and an archived topic the walk from the top should have
+//! met but did not is asked for by id; if the service says it no longer exists, the archive
+//! keeps it and marks it deleted (docs/sync.md). Edits and deletions of older topics are not
+//! seen until something else re-reads them.
 //!
 //! The cursor ([`SyncCursor`]) describes one contiguous archived range of the 最新 list,
 //! `[backfill_end_time, newest]`, plus at most one unfinished walk from the top (`catch_up`)
@@ -10,10 +17,12 @@
 //! the inclusive `end_time` brings the boundary millisecond again, which the idempotent upsert
 //! absorbs.
 
-use zsxq::client::TopicScope;
-use zsxq::{GroupId, Timestamp, Topic};
+use std::collections::HashSet;
 
-use super::circle::{ALL, Ctx, Progress, Tally, fetch};
+use zsxq::client::{TopicBatch, TopicScope};
+use zsxq::{ApiError, GroupId, Timestamp, Topic, TopicId};
+
+use super::circle::{ALL, Ctx, Progress, Tally, fetch, over_budget};
 use super::error::Stop;
 use super::{Phase, SyncEvent};
 use crate::store::{CatchUp, PageOutcome, SyncCursor, TopicMark};
@@ -44,10 +53,60 @@ fn newer(a: Option<TopicMark>, b: Option<TopicMark>) -> Option<TopicMark> {
     }
 }
 
-fn tally_page(tally: &mut Tally, outcome: PageOutcome) {
+/// Adds a committed page to the tally, and reports the items of it that did not decode the
+/// first time they are kept.
+fn tally_page(
+    ctx: &Ctx,
+    group: GroupId,
+    tally: &mut Tally,
+    batch: &TopicBatch,
+    outcome: PageOutcome,
+) {
     tally.topics_inserted += u64::from(outcome.inserted);
     tally.topics_updated += u64::from(outcome.updated);
+    tally.comments_inserted += u64::from(outcome.comments_inserted);
+    if outcome.undecoded > 0 {
+        tally.topics_unreadable += u64::from(outcome.undecoded);
+        for item in &batch.undecoded {
+            tracing::warn!(%group, topic = ?item.topic_id, error = %item.error, "a topic this version cannot read was kept as served");
+        }
+        ctx.emit(SyncEvent::TopicsUnreadable {
+            group_id: group,
+            count: outcome.undecoded,
+            error: batch
+                .undecoded
+                .first()
+                .map(|u| u.error.clone())
+                .unwrap_or_default(),
+        });
+    }
 }
+
+/// What a walk from the top of the 最新 list met: every archived topic newer than `bottom` that
+/// is not among `ids` has disappeared from the list.
+#[derive(Debug, Default)]
+struct Seen {
+    ids: HashSet<TopicId>,
+    /// The list's cursor after the last page: topics at that millisecond may continue on a
+    /// page not fetched. `None` with `to_the_end` when the whole list was walked.
+    bottom: Option<Timestamp>,
+    to_the_end: bool,
+}
+
+impl Seen {
+    fn page(&mut self, batch: &TopicBatch, pager: &zsxq::TopicPager) {
+        self.ids.extend(batch.topics.iter().map(|t| t.topic_id));
+        self.ids
+            .extend(batch.undecoded.iter().filter_map(|u| u.topic_id));
+        self.bottom = pager.cursor();
+        self.to_the_end = pager.is_finished();
+    }
+}
+
+/// At most this many missing topics are asked for by id in one run: more than that missing
+/// at once is not a wave of deletions but a list that hides something, and asking for each
+/// would be unkind to the service.
+const MAX_DELETION_CHECKS: usize = 20;
 
 async fn load_cursor(ctx: &Ctx, group: GroupId) -> Result<(SyncCursor, bool), Stop> {
     Ok(ctx
@@ -79,13 +138,27 @@ pub(super) async fn new_content(ctx: Ctx, group: GroupId, refresh: bool) -> Resu
             &mut cursor,
             pager,
             Some(catch_up.newest),
-            false,
+            None,
             &mut tally,
         )
         .await?;
     }
     let pager = ctx.pager(group, TopicScope::All);
-    walk_down(&ctx, group, &mut cursor, pager, None, refresh, &mut tally).await?;
+    let first_sync = cursor.newest.is_none();
+    let mut seen = Seen::default();
+    walk_down(
+        &ctx,
+        group,
+        &mut cursor,
+        pager,
+        None,
+        refresh.then_some(&mut seen),
+        &mut tally,
+    )
+    .await?;
+    if refresh && !first_sync {
+        notice_deletions(&ctx, group, &seen, &mut tally).await?;
+    }
     if was_expired {
         // The topic list answered again: the membership was renewed.
         ctx.store.set_expired(group, &ALL, false).await?;
@@ -97,14 +170,14 @@ pub(super) async fn new_content(ctx: Ctx, group: GroupId, refresh: bool) -> Resu
 }
 
 /// One walk from the top (or from a catch-up checkpoint, whose newest topic is `top`) down to
-/// `cursor.newest`, then (with `refresh`) on for the refresh window.
+/// `cursor.newest`, then (when `refresh` collects what it sees) on for the refresh window.
 async fn walk_down(
     ctx: &Ctx,
     group: GroupId,
     cursor: &mut SyncCursor,
     mut pager: zsxq::TopicPager,
     mut top: Option<TopicMark>,
-    refresh: bool,
+    mut refresh: Option<&mut Seen>,
     tally: &mut Tally,
 ) -> Result<(), Stop> {
     let mut walked = 0_u64;
@@ -123,9 +196,12 @@ async fn walk_down(
             }
             return Ok(());
         };
-        let topics = page.data;
-        top = newer(top, top_of(&topics));
-        walked += topics.len() as u64;
+        let batch = page.data;
+        if let Some(seen) = refresh.as_deref_mut() {
+            seen.page(&batch, &pager);
+        }
+        top = newer(top, top_of(&batch.topics));
+        walked += batch.topics.len() as u64;
         let joined = match cursor.newest {
             // The first page of a circle never synced: it *is* the archived range.
             None => {
@@ -146,8 +222,8 @@ async fn walk_down(
                 _ => cursor.catch_up,
             };
         }
-        let outcome = ctx.store.commit_page(group, &ALL, &topics, cursor).await?;
-        tally_page(tally, outcome);
+        let outcome = ctx.store.commit_page(group, &ALL, &batch, cursor).await?;
+        tally_page(ctx, group, tally, &batch, outcome);
         ctx.emit(SyncEvent::PageCommitted {
             group_id: group,
             phase: Phase::New,
@@ -155,12 +231,13 @@ async fn walk_down(
             updated: outcome.updated,
             walked,
         });
-        if joined && (first_sync || !refresh) {
-            return Ok(());
-        }
-        if joined {
-            let known = outcome.unchanged + outcome.updated;
-            return refresh_recent(ctx, group, pager, u64::from(known), tally).await;
+        match refresh.as_deref_mut() {
+            Some(seen) if joined && !first_sync => {
+                let known = outcome.unchanged + outcome.updated;
+                return refresh_recent(ctx, group, pager, u64::from(known), seen, tally).await;
+            }
+            _ if joined => return Ok(()),
+            _ => {}
         }
     }
 }
@@ -172,6 +249,7 @@ async fn refresh_recent(
     group: GroupId,
     mut pager: zsxq::TopicPager,
     mut refreshed: u64,
+    seen: &mut Seen,
     tally: &mut Tally,
 ) -> Result<(), Stop> {
     let wanted = u64::from(ctx.options.refresh_topics);
@@ -179,8 +257,60 @@ async fn refresh_recent(
         let Some(page) = fetch!(ctx, group, pager.next_page()) else {
             break;
         };
-        refreshed += page.data.len() as u64;
-        tally_page(tally, ctx.store.upsert_topics(group, &page.data).await?);
+        seen.page(&page.data, &pager);
+        refreshed += page.data.topics.len() as u64;
+        let outcome = ctx.store.upsert_page(group, &page.data).await?;
+        tally_page(ctx, group, tally, &page.data, outcome);
+    }
+    Ok(())
+}
+
+/// Archived topics the walk from the top should have met and did not are asked for by id;
+/// those the service no longer has are marked deleted (and kept).
+async fn notice_deletions(
+    ctx: &Ctx,
+    group: GroupId,
+    seen: &Seen,
+    tally: &mut Tally,
+) -> Result<(), Stop> {
+    let after = if seen.to_the_end {
+        None
+    } else {
+        // Nothing below the walk can be judged; `None` here means nothing was walked.
+        let Some(bottom) = seen.bottom else {
+            return Ok(());
+        };
+        Some(bottom.to_unix_millis())
+    };
+    let missing: Vec<TopicId> = ctx
+        .store
+        .live_topics_after(group, after)
+        .await?
+        .into_iter()
+        .filter(|id| !seen.ids.contains(id))
+        .collect();
+    if missing.len() > MAX_DELETION_CHECKS {
+        tracing::warn!(%group, missing = missing.len(), "many archived topics are missing from the list; checking only the newest few");
+    }
+    for topic in missing.into_iter().take(MAX_DELETION_CHECKS) {
+        let mut attempt = 0_u32;
+        loop {
+            match ctx.guard(ctx.client.topic(topic)).await? {
+                // Still there, only not listed (hidden from the list, say): nothing to mark.
+                Ok(_) => break,
+                Err(ApiError::NotFound) => {
+                    if ctx.store.mark_deleted(topic, crate::now_ms()).await? {
+                        tally.topics_deleted += 1;
+                        ctx.emit(SyncEvent::TopicDeleted {
+                            group_id: group,
+                            topic_id: topic,
+                        });
+                    }
+                    break;
+                }
+                Err(err) => ctx.recover(Some(group), err, &mut attempt).await?,
+            }
+        }
     }
     Ok(())
 }
@@ -205,7 +335,8 @@ async fn refresh_questions(ctx: &Ctx, group: GroupId, tally: &mut Tally) -> Resu
             return Ok(());
         };
         pages += 1;
-        tally_page(tally, ctx.store.upsert_topics(group, &page.data).await?);
+        let outcome = ctx.store.upsert_page(group, &page.data).await?;
+        tally_page(ctx, group, tally, &page.data, outcome);
         let below: Option<Timestamp> = pager.cursor();
         if pager.is_finished() || below.is_some_and(|end| end < oldest) {
             return Ok(());
@@ -231,11 +362,7 @@ pub(super) async fn backfill(ctx: Ctx, group: GroupId) -> Result<Progress, Stop>
     let mut pager = ctx.pager(group, TopicScope::All).starting_at(end);
     let (mut pages, mut walked) = (0_u32, 0_u64);
     loop {
-        if ctx
-            .options
-            .backfill_pages_per_round
-            .is_some_and(|max| pages >= max)
-        {
+        if over_budget(ctx.options.backfill_pages_per_round, pages as usize) {
             return Ok(Progress { tally, more: true });
         }
         let Some(page) = fetch!(ctx, group, pager.next_page()) else {
@@ -244,7 +371,7 @@ pub(super) async fn backfill(ctx: Ctx, group: GroupId) -> Result<Progress, Stop>
             return Ok(Progress { tally, more: false });
         };
         pages += 1;
-        walked += page.data.len() as u64;
+        walked += page.data.topics.len() as u64;
         if let Some(end) = pager.cursor() {
             cursor.backfill_end_time = Some(end);
         }
@@ -253,7 +380,7 @@ pub(super) async fn backfill(ctx: Ctx, group: GroupId) -> Result<Progress, Stop>
             .store
             .commit_page(group, &ALL, &page.data, &cursor)
             .await?;
-        tally_page(&mut tally, outcome);
+        tally_page(&ctx, group, &mut tally, &page.data, outcome);
         ctx.emit(SyncEvent::PageCommitted {
             group_id: group,
             phase: Phase::Backfill,

@@ -3,13 +3,19 @@
 //! `orrery-testkit`.
 //!
 //! * `account`: the account against a real Secret Service and the simulator.
+//! * `damage`: an emptied archive, first runs racing on a new folder.
+//! * `history`: inline comments, edits and deletions on the service, as the archive keeps them.
 //! * `reader`: the reading views over synced archives.
 //! * `search`: the search index against a substring scan of the archive.
 //! * `session`: the app's core switching between the demo and the account, with its sync.
 //! * `sync`: the sync engine against the simulator's truth.
+//! * `sync_limits`: the media cache and the sync against huge downloads (size caps).
 
 mod account;
+mod damage;
+mod history;
 mod reader;
 mod search;
 mod session;
 mod sync;
+mod sync_limits;

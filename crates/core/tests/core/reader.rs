@@ -1,13 +1,14 @@
 //! The reading views (`orrery_core::reader`) and the app's sync schedule, over archives synced
 //! from `zsxq-sim` on loopback into real SQLite files: timelines page through exactly what the
 //! archive holds, each tab and filter is the subset it names, reading moves the unread counts,
-//! and hostile content comes out as inert HTML.
+//! hostile content comes out as inert HTML, and what the service changed after the fact
+//! (deletions, edits) is shown marked with the earlier text kept.
 
 #![allow(clippy::unwrap_used)] // Test code: a panic is the report.
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use orrery_core::reader;
 use orrery_core::store::Store;
@@ -20,7 +21,7 @@ use orrery_ipc::id::{self as ipc, CircleId};
 use orrery_testkit::{client, client_as, open_store, sim, unpaced};
 use tokio::sync::watch;
 use zsxq::{GroupId, TopicId};
-use zsxq_sim::{Dataset, SimHandle};
+use zsxq_sim::{Act, Dataset, SimHandle};
 
 fn engine(store: &Store, sim: &SimHandle) -> SyncEngine {
     SyncEngine::new(store.clone(), client(sim), SyncOptions::default())
@@ -35,12 +36,23 @@ async fn synced(dir: &Path, sim: &SimHandle) -> Store {
     store
 }
 
-/// Every row of a timeline, paged `page` at a time.
+/// Every row of a timeline, 37 at a time.
 async fn all_rows(
     store: &Store,
     circle: CircleId,
     tab: TabDto,
     hashtag: Option<&str>,
+) -> Vec<TopicRowDto> {
+    rows_of(store, circle, tab, hashtag, false).await
+}
+
+/// Every row of a timeline, without the topics deleted on the service when `hide_deleted`.
+async fn rows_of(
+    store: &Store,
+    circle: CircleId,
+    tab: TabDto,
+    hashtag: Option<&str>,
+    hide_deleted: bool,
 ) -> Vec<TopicRowDto> {
     let mut rows = Vec::new();
     let mut after = None;
@@ -54,6 +66,7 @@ async fn all_rows(
                 column: None,
                 after,
                 limit: 37,
+                hide_deleted,
             },
         )
         .await
@@ -437,4 +450,156 @@ async fn the_schedule_syncs_at_once_cancels_a_run_and_syncs_on_demand() {
     let after = until(&mut status, |s| s.state == SyncStateDto::NeedsLogin).await;
     assert_eq!(after.last_synced_ms, Some(recorded));
     restarted.shutdown();
+}
+
+fn now_ms() -> i64 {
+    i64::try_from(
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_millis(),
+    )
+    .unwrap()
+}
+
+/// The sync that notices deletions and edits, as `history.rs` runs it.
+async fn resync(store: &Store, sim: &SimHandle) {
+    let options = SyncOptions {
+        question_refresh_pages: None,
+        retry_delay: Duration::from_millis(1),
+        max_retry_delay: Duration::from_millis(20),
+        ..SyncOptions::default()
+    };
+    SyncEngine::new(store.clone(), client(sim), options)
+        .run_once(&CancellationToken::new())
+        .await
+        .unwrap();
+}
+
+fn html_of(parts: &[orrery_ipc::commands::PartDto]) -> Vec<&str> {
+    parts.iter().map(|p| p.html.as_str()).collect()
+}
+
+/// A topic deleted on 知识星球 stays in every tab, marked with when the sync noticed, and
+/// leaves the timeline only when asked to; an edited topic is marked and opens with its
+/// earlier text rendered as the reader showed it before the edit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleted_topics_stay_marked_and_edited_ones_open_with_their_earlier_text() {
+    let sim = sim(Dataset::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = synced(dir.path(), &sim).await;
+    let circle = reader::overview(&store, SyncStateDto::CaughtUp)
+        .await
+        .unwrap()
+        .circles[0]
+        .id;
+    let before = all_rows(&store, circle, TabDto::Latest, None).await;
+    assert!(
+        before
+            .iter()
+            .all(|r| r.deleted_at_ms.is_none() && !r.edited),
+        "nothing changed yet"
+    );
+    // Recent topics: the sync looks for deletions among what the newest pages should hold.
+    let (edited, deleted) = (before[3].id, before[7].id);
+    let old_view = open(&store, edited).await;
+    let old_text = store
+        .topic(TopicId::new(edited.get()))
+        .await
+        .unwrap()
+        .unwrap()
+        .summary
+        .plain_text;
+    assert!(sim.act(Act::Edit(edited.get())));
+    assert!(sim.act(Act::Delete(deleted.get())));
+    // The store stamps a replaced text in whole seconds.
+    let started = now_ms() / 1000 * 1000;
+    resync(&store, &sim).await;
+    let ended = now_ms();
+
+    let after = all_rows(&store, circle, TabDto::Latest, None).await;
+    assert_eq!(after.len(), before.len(), "nothing leaves the archive");
+    let row = |id| after.iter().find(|r| r.id == id).unwrap();
+    let noticed = row(deleted).deleted_at_ms.expect("marked deleted");
+    assert!((started..=ended).contains(&noticed), "{noticed}");
+    assert!(!row(deleted).edited);
+    assert!(row(edited).edited && row(edited).deleted_at_ms.is_none());
+    assert_eq!(
+        after.iter().filter(|r| r.deleted_at_ms.is_some()).count(),
+        1
+    );
+    assert_eq!(after.iter().filter(|r| r.edited).count(), 1);
+
+    // Hiding deleted topics takes out that one topic and nothing else, in every tab.
+    for tab in TabDto::ALL {
+        let shown: Vec<ipc::TopicId> = all_rows(&store, circle, tab, None)
+            .await
+            .into_iter()
+            .map(|r| r.id)
+            .filter(|&id| id != deleted)
+            .collect();
+        let hidden: Vec<ipc::TopicId> = rows_of(&store, circle, tab, None, true)
+            .await
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(hidden, shown, "{tab:?}");
+    }
+
+    let topic = open(&store, edited).await;
+    assert!(topic.row.edited && topic.modified_ms.is_some());
+    assert_eq!(topic.revisions.len(), 1, "{:?}", topic.revisions);
+    let earlier = &topic.revisions[0];
+    assert_eq!(earlier.revision, 1);
+    assert_eq!(earlier.text, old_text);
+    assert!((started..=ended).contains(&earlier.replaced_at_ms));
+    assert_eq!(html_of(&earlier.parts), html_of(&old_view.parts));
+    assert_ne!(html_of(&topic.parts), html_of(&old_view.parts));
+    for part in &earlier.parts {
+        assert_inert(&part.html, "revision");
+    }
+
+    let gone = open(&store, deleted).await;
+    assert_eq!(gone.row.deleted_at_ms, Some(noticed));
+    assert!(gone.revisions.is_empty());
+    assert!(!gone.parts.is_empty(), "its text is kept");
+}
+
+/// An earlier text is remote content like the current one: a hostile post, edited, keeps its
+/// old version as inert HTML with its text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_earlier_text_of_a_hostile_post_is_inert_html() {
+    use zsxq_sim::hostile::MARKER;
+    let sim = sim(Dataset::Hostile).await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = synced(dir.path(), &sim).await;
+    let circle = reader::overview(&store, SyncStateDto::CaughtUp)
+        .await
+        .unwrap()
+        .circles[0]
+        .id;
+    let rows = all_rows(&store, circle, TabDto::Latest, None).await;
+    let mut edited = Vec::new();
+    for row in rows.iter().take(5) {
+        if sim.act(Act::Edit(row.id.get())) {
+            edited.push(row.id);
+        }
+    }
+    assert!(!edited.is_empty(), "the simulator edits hostile posts");
+    resync(&store, &sim).await;
+    let mut checked = 0;
+    for id in edited {
+        let topic = open(&store, id).await;
+        for earlier in &topic.revisions {
+            for part in &earlier.parts {
+                assert_inert(&part.html, &format!("{id} revision {}", earlier.revision));
+            }
+            assert!(
+                earlier.parts.iter().any(|p| p.html.contains(MARKER)),
+                "{id}: earlier text lost"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "no edit was archived as a revision");
 }

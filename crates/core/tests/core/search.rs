@@ -464,7 +464,8 @@ async fn a_rebuild_answers_searches_throughout_and_damage_or_a_replaced_archive_
         .join(live.trim())
         .join("meta.json");
     let text = std::fs::read_to_string(&meta).unwrap();
-    let older = text.replace(r#"\"schema\":1,"#, r#"\"schema\":0,"#);
+    let current = format!(r#"\"schema\":{},"#, search::SCHEMA_VERSION);
+    let older = text.replace(&current, r#"\"schema\":0,"#);
     assert_ne!(older, text, "the payload names the schema version");
     std::fs::write(&meta, older).unwrap();
     let index = SearchIndex::open(&DataDir::open(dir.path()).unwrap()).unwrap();
@@ -556,4 +557,98 @@ async fn the_seed_article_is_searchable_like_a_substring_scan() {
         units.len(),
         needles.len()
     );
+}
+
+/// A topic deleted on 知识星球 stays searchable, marked together with its comments (its thread
+/// went with it): the change feed's `deleted` re-marks its units without a rebuild,
+/// `is:deleted` finds exactly them, `-is:deleted` everything else, and a rebuild agrees.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deleted_topic_stays_searchable_and_is_deleted_finds_it_with_its_comments() {
+    let sim = serve(Dataset::Demo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (store, index) = open(dir.path()).await;
+    sync(&store, &sim).await;
+    index.catch_up(&store).await.unwrap();
+    let before = units(&store).await;
+    assert!(before.iter().all(|u| !u.deleted));
+    assert!(found(&index, "is:deleted").is_empty());
+
+    // A recent topic with comments: the sync looks for deletions among the newest pages.
+    let mut topics: Vec<&Unit> = before
+        .iter()
+        .filter(|u| u.kind != UnitKind::Comment)
+        .collect();
+    topics.sort_unstable_by_key(|u| std::cmp::Reverse(u.time_ms));
+    let commented = |id: i64| {
+        before
+            .iter()
+            .any(|u| u.kind == UnitKind::Comment && u.topic_id == id)
+    };
+    let victim = topics
+        .iter()
+        .take(12)
+        .find(|u| commented(u.topic_id))
+        .expect("a recent topic with comments")
+        .topic_id;
+    assert!(sim.act(zsxq_sim::Act::Delete(victim)));
+    sync(&store, &sim).await;
+    assert!(
+        store
+            .deleted_at(zsxq::TopicId::new(victim))
+            .await
+            .unwrap()
+            .is_some()
+    );
+    let report = index.catch_up(&store).await.unwrap();
+    assert!(!report.rebuilt, "{report:?}");
+
+    let units = units(&store).await;
+    assert_eq!(units.len(), before.len(), "nothing leaves the index");
+    let all: BTreeSet<Key> = units.iter().map(key).collect();
+    let thread: BTreeSet<Key> = units
+        .iter()
+        .filter(|u| u.topic_id == victim)
+        .map(key)
+        .collect();
+    assert!(thread.iter().any(|(kind, _)| *kind == UnitKind::Comment));
+    assert_eq!(found(&index, "is:deleted"), thread);
+    assert_eq!(found(&index, "is:已删除"), thread);
+    assert_eq!(
+        found(&index, "-is:deleted"),
+        all.difference(&thread).copied().collect()
+    );
+    // Its own text still finds it, and the hit says it was deleted.
+    let own = units
+        .iter()
+        .find(|u| u.topic_id == victim && u.kind != UnitKind::Comment)
+        .unwrap();
+    let word: String = normalize(&own.body)
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .chars()
+        .take(4)
+        .collect();
+    let results = index
+        .search(&SearchRequest::new(format!("{word} is:deleted"), 50))
+        .unwrap();
+    assert!(
+        results
+            .hits
+            .iter()
+            .any(|h| h.topic_id == victim && h.comment_id.is_none())
+    );
+    assert!(
+        results
+            .hits
+            .iter()
+            .all(|h| h.deleted && h.topic_id == victim)
+    );
+    let elsewhere = index
+        .search(&SearchRequest::new("-is:deleted", 50))
+        .unwrap();
+    assert!(elsewhere.hits.iter().all(|h| !h.deleted));
+
+    index.rebuild(&store, &|_| {}).await.unwrap();
+    assert_eq!(found(&index, "is:deleted"), thread);
 }

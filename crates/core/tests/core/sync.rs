@@ -204,6 +204,45 @@ async fn refusals_server_errors_and_cut_off_bodies_still_end_exact() {
     assert_token_absent(dir.path(), sim.token());
 }
 
+/// The test kit's simulators refuse every request without the right `x-signature` (and ban a
+/// token that keeps trying), so a sync that ends exact proves that the client signs exactly the
+/// URL it sends, query escapes included; the same client with signing switched off gets
+/// nothing archived and a clear stop.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sync_against_strict_signature_checks_ends_exact_and_unsigned_gets_nowhere() {
+    let sim = sim(600).await;
+    assert_eq!(sim.header_checks().p_unsigned_1059, 1.0, "strict");
+    let (_dir, store) = temp_store().await;
+    let report = sync(&store, client(sim.base_url(), sim.token()), options()).await;
+    assert_eq!(report.status, SyncStatus::CaughtUp, "{report:?}");
+    assert_exact(&store, &sim).await;
+
+    let unsigned = ClientConfig {
+        sign_requests: false,
+        retry: RetryPolicy::immediate(8),
+        ..orrery_testkit::unpaced(sim.base_url())
+    };
+    let client = orrery_testkit::client_as(unsigned, sim.token());
+    let refused = client.groups().await.map(|_| ());
+    assert!(
+        matches!(refused, Err(ApiError::Throttled { .. })),
+        "{refused:?}"
+    );
+    let (_dir, store) = temp_store().await;
+    let report = SyncEngine::new(store.clone(), client, options())
+        .run_once(&CancellationToken::new())
+        .await;
+    // Refused at the door until the repeated 1059s got the token banned: a sign-in is needed.
+    assert!(
+        matches!(&report, Ok(r) if r.status == SyncStatus::NeedsLogin),
+        "{report:?}"
+    );
+    assert!(
+        store.counts().await.unwrap().circles.is_empty(),
+        "nothing archived"
+    );
+}
+
 /// The token is a secret: no file of the data directory (database, WAL, shared memory) holds it.
 fn assert_token_absent(dir: &Path, token: &str) {
     let mut files = 0;
@@ -255,6 +294,64 @@ async fn a_401_stops_with_needs_login_and_the_next_sign_in_resumes() {
     );
     sim.set_faults(Faults::default());
     assert_exact(&store, &sim).await;
+}
+
+/// When the circle list already says a paid period ended, the circle is marked expired
+/// without one request for its topics (each would be refused with 14210).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_membership_the_circle_list_says_ended_costs_no_topic_request() {
+    let sim = sim(600).await;
+    let groups = client(sim.base_url(), sim.token())
+        .groups()
+        .await
+        .unwrap()
+        .data;
+    let paid = groups
+        .groups
+        .iter()
+        .find(|g| {
+            g.user_specific
+                .as_ref()
+                .is_some_and(|u| u.validity.is_some())
+        })
+        .expect("a paid circle, with a validity")
+        .group_id;
+    sim.set_faults(Faults {
+        expired_circle: Some(paid.get()),
+        expired_in_list: true,
+        ..Faults::default()
+    });
+    let (_dir, store) = temp_store().await;
+    let before = sim.requests();
+    let only = SyncOptions {
+        circles: Some(vec![paid]),
+        ..options()
+    };
+    let engine = SyncEngine::new(store.clone(), client(sim.base_url(), sim.token()), only);
+    let mut events = engine.subscribe();
+    let report = engine.run_once(&CancellationToken::new()).await.unwrap();
+    assert_eq!(report.circles.len(), 1);
+    assert_eq!(report.circles[0].state, CircleState::Expired, "{report:?}");
+    // It used to be announced as caught up as well, at the end of the run.
+    let mut said = Vec::new();
+    while let Ok(event) = events.try_recv() {
+        said.push(event);
+    }
+    assert!(
+        said.iter()
+            .any(|e| matches!(e, SyncEvent::CircleExpired { .. })),
+        "{said:?}"
+    );
+    assert!(
+        !said
+            .iter()
+            .any(|e| matches!(e, SyncEvent::CircleCaughtUp { .. })),
+        "{said:?}"
+    );
+    assert_eq!(topic_requests_between(&before, &sim.requests()), 0);
+    let all = SyncScope::Tab(TopicScope::All);
+    let state = store.sync_state(paid, &all).await.unwrap().unwrap();
+    assert!(state.expired);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -432,8 +529,17 @@ async fn every_image_is_cached_once_by_content_and_files_come_on_demand() {
     for (id, name) in files.iter().take(12) {
         match cache.file(&client, FileId::new(*id)).await {
             Ok(path) => {
-                let text = String::from_utf8(std::fs::read(&path).unwrap()).unwrap();
+                // The simulator repeats the file's name up to its advertised size, which may cut
+                // the last character.
+                let bytes = std::fs::read(&path).unwrap();
+                let text = String::from_utf8_lossy(&bytes);
                 assert!(text.contains(name.as_str()), "{name}");
+                let size: i64 = sqlx::query_scalar("SELECT size FROM files WHERE file_id = ?")
+                    .bind(id)
+                    .fetch_one(&db)
+                    .await
+                    .unwrap();
+                assert_eq!(bytes.len() as i64, size, "as long as advertised");
                 let before = sim.requests().total;
                 assert_eq!(cache.file(&client, FileId::new(*id)).await.unwrap(), path);
                 assert_eq!(sim.requests().total, before, "the second open is local");

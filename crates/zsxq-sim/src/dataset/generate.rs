@@ -8,7 +8,7 @@ use super::corpus::{
     GIVEN_NAMES, LOCATIONS, MEMBER_DESCRIPTIONS, NICKNAME_SUFFIXES, SELF_DESCRIPTION,
     SELF_LOCATION, SELF_NAME, SURNAMES, THEMES,
 };
-use crate::rng::{Rng, tag};
+use crate::rng::{Rng, hash, tag};
 use crate::world::{
     Circle, ColumnRec, HashtagRec, Kind, MenuRec, NONE, SELF_USER, TopicMeta, Totals, World, flag,
 };
@@ -35,6 +35,8 @@ pub(crate) fn new_world(seed: u64, anchor_ms: i64) -> World {
         mobile_only_files: HashSet::new(),
         media_query: String::new(),
         activity_events: 0,
+        history: crate::history::History::default(),
+        same_millisecond_runs: false,
     };
     world.add_user(
         SELF_NAME.to_owned(),
@@ -87,7 +89,21 @@ pub(crate) fn add_circle(
         let location = rng.percent(80).then(|| (*rng.pick(LOCATIONS)).to_owned());
         members.push(world.add_user(name, description, location));
     }
-    let guests = members.iter().skip(2).step_by(7).take(4).copied().collect();
+    let mut guests: Vec<u32> = members.iter().skip(2).step_by(7).take(4).copied().collect();
+    // The signed-in user is a guest (嘉宾) of the second circle, so questions reach them outside
+    // the circle they own too (`/v2/users/self/topics/answers`).
+    if c == 1 && owner != SELF_USER {
+        guests.push(SELF_USER);
+    }
+    // Two partners (合伙人) from the members who are not guests.
+    let partners = members
+        .iter()
+        .skip(3)
+        .filter(|m| !guests.contains(m))
+        .step_by(5)
+        .take(2)
+        .copied()
+        .collect();
     let create_ms = world.anchor_ms - SPAN_MS - rng.range(10, 60) as i64 * DAY_MS;
 
     let hashtags = spec
@@ -143,6 +159,7 @@ pub(crate) fn add_circle(
         owner,
         members,
         guests,
+        partners,
         create_ms,
         hashtags,
         columns,
@@ -154,9 +171,9 @@ pub(crate) fn add_circle(
     c
 }
 
-/// Generates `n` topics for circle `c`, oldest first, ending near the world's anchor. About one
-/// topic in 25 shares its millisecond with the one before, so clusters of equal `create_time`
-/// occur throughout (and straddle page boundaries), as they do on the real service.
+/// Generates `n` topics for circle `c`, oldest first, ending near the world's anchor. With
+/// `same_millisecond_runs`, about one topic in 25 shares its millisecond with the one before,
+/// so clusters of equal `create_time` occur throughout (and straddle page boundaries).
 pub(crate) fn fill_timeline(world: &mut World, c: usize, n: u64) {
     let mut rng = Rng::keyed(&[world.seed, tag::TIMELINE, c as u64]);
     let mean_step = (SPAN_MS / n.max(1) as i64).max(2) as u64;
@@ -169,6 +186,10 @@ pub(crate) fn fill_timeline(world: &mut World, c: usize, n: u64) {
     for j in 0..n {
         if j == 0 || !rng.percent(4) {
             time += rng.range(1, 2 * mean_step - 1) as i64;
+        } else if !world.same_millisecond_runs {
+            // Without the stress, one millisecond later: no draw, so the rest of the dataset
+            // (types, counts, comments) is the same either way.
+            time += 1;
         }
         let meta = new_topic_meta(world, c, &mut rng, time, j == 0, last_task);
         let at = world.push_topic(c, meta);
@@ -248,6 +269,15 @@ pub(crate) fn new_topic_meta(
             }
             if rng.percent(3) {
                 meta.flags |= flag::DIGESTED;
+            }
+            // About one question in four goes to a guest rather than the owner. Drawn from a
+            // hash, not `rng`, so adding guests left every other draw of the dataset as it was.
+            let pick = hash(&[world.seed, 0x9E57, c as u64, time_ms as u64]);
+            if pick.is_multiple_of(4) && !circle.guests.is_empty() {
+                let guest = circle.guests[(pick / 4) as usize % circle.guests.len()];
+                if guest != meta.author {
+                    meta.aux = guest + 1;
+                }
             }
         }
         Kind::Task => {

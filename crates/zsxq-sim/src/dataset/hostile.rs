@@ -110,8 +110,8 @@ pub(super) fn build(world: &mut World) {
                 _ => CYCLE[(j as usize - 1) % CYCLE.len()],
             };
             let time_ms = world.anchor_ms - (topics - j) as i64 * STEP_MS;
-            // Every seventh topic shares the previous one's millisecond, as on the service.
-            let time_ms = if j % 7 == 6 {
+            // With the stress on, every seventh topic shares the previous one's millisecond.
+            let time_ms = if j % 7 == 6 && world.same_millisecond_runs {
                 world.latest_ms(c)
             } else {
                 time_ms

@@ -22,7 +22,23 @@ pub(super) async fn list(State(app): App) -> Response {
         world: &world,
         base: &app.base_url,
     };
-    let groups: Vec<Value> = world.circles.iter().map(|c| r.group(c, false)).collect();
+    let faults = app.faults();
+    let mut groups: Vec<Value> = world.circles.iter().map(|c| r.group(c, false)).collect();
+    if faults.expired_in_list
+        && let Some(expired) = faults.expired_circle
+    {
+        let ended = ts(crate::server::now_ms() - 86_400_000);
+        for group in groups
+            .iter_mut()
+            .filter(|g| g["group_id"] == json!(expired))
+        {
+            for period in ["validity", "membership"] {
+                if let Some(p) = group["user_specific"].get_mut(period) {
+                    p["end_time"] = json!(ended);
+                }
+            }
+        }
+    }
     ok(json!({
         "groups": groups,
         "preferences": {"view_style": "list_style", "sorts": [], "stickies": []},

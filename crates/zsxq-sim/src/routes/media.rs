@@ -1,6 +1,9 @@
 //! What topics link to, served by the sim itself: PNG images (avatars, covers and the three
 //! renditions of every attached image), article pages, and file downloads with their
-//! short-lived URLs (and the mobile-only refusal, code 1030).
+//! short-lived URLs (and the mobile-only refusal, code 1030). Images and files can be served
+//! huge or stalled instead, as deliberate stresses ([`stress`]).
+
+mod stress;
 
 use std::borrow::Cow;
 
@@ -11,7 +14,7 @@ use serde_json::json;
 
 use super::{App, fail, ok, parse_id};
 use crate::content::{self, Content};
-use crate::render::{image_size, ts, with_query};
+use crate::render::{file_size, image_size, ts, with_query};
 use crate::rng::{Rng, hash, tag};
 use crate::world::{TopicRef, World, article_topic_id, file_ref, image_id};
 
@@ -45,13 +48,26 @@ pub(super) async fn download_url(State(app): App, Path(file): Path<String>) -> R
 
 pub(super) async fn file(State(app): App, Path(file): Path<String>) -> Response {
     let world = app.world();
-    let Some((_, name)) = parse_id(&file).and_then(|id| file_of(&world, id)) else {
+    let Some((id, (_, name))) = parse_id(&file).and_then(|id| Some((id, file_of(&world, id)?)))
+    else {
         return missing();
     };
-    let mut bytes = format!("zsxq-sim 模拟文件：{name}\n").into_bytes();
-    let line = bytes.clone();
-    while bytes.len() < 4096 {
-        bytes.extend_from_slice(&line);
+    // Exactly the advertised `size`, so a client can check what it saved against it.
+    let Ok(size) = usize::try_from(file_size(id)) else {
+        return missing();
+    };
+    // Whole lines of text while they fit, then spaces: valid UTF-8 to the last byte, so a
+    // test can read what it saved as text.
+    let faults = app.faults();
+    if faults.huge_media {
+        return stress::huge("application/octet-stream", true);
+    }
+    let line = format!("zsxq-sim 模拟文件：{name}\n");
+    let mut text = line.repeat(size / line.len());
+    text.push_str(&" ".repeat(size - text.len()));
+    let bytes = text.into_bytes();
+    if faults.stall_media {
+        return stress::stalled("application/octet-stream", bytes);
     }
     (
         [
@@ -65,7 +81,7 @@ pub(super) async fn file(State(app): App, Path(file): Path<String>) -> Response 
 
 /// `/images/{image_id}_{variant}.png`, `/images/avatar_{user_id}.png`,
 /// `/images/background_{id}.png`.
-pub(super) async fn image(Path(name): Path<String>) -> Response {
+pub(super) async fn image(State(app): App, Path(name): Path<String>) -> Response {
     let Some(stem) = name.strip_suffix(".png") else {
         return missing();
     };
@@ -88,12 +104,20 @@ pub(super) async fn image(Path(name): Path<String>) -> Response {
         "avatar" | "background" => hash(&[id as u64, variant.len() as u64]),
         _ => id as u64,
     };
+    let faults = app.faults();
+    if faults.huge_media {
+        return stress::huge("image/png", false);
+    }
+    let png = crate::png::render(key, width, height);
+    if faults.stall_media {
+        return stress::stalled("image/png", png);
+    }
     (
         [
             (header::CONTENT_TYPE, "image/png"),
             (header::CACHE_CONTROL, "max-age=86400"),
         ],
-        crate::png::render(key, width, height),
+        png,
     )
         .into_response()
 }
@@ -184,4 +208,43 @@ fn derived_article_body(world: &World, base: &str, at: TopicRef, content: &Conte
         image_id(at, 6)
     ));
     body
+}
+
+/// `GET /v2/videos/{video_id}/url`: the HLS playlist of a video (S2 `backend/main.py`). The
+/// videos here are the `.mp4` files, whose video id is their file id. Invented: the
+/// `resp_data{url}` field name.
+pub(super) async fn video_url(State(app): App, Path(video): Path<String>) -> Response {
+    let world = app.world();
+    let found = parse_id(&video)
+        .and_then(|id| Some((id, file_of(&world, id)?.1)))
+        .filter(|(_, name)| name.ends_with(".mp4"));
+    let Some((id, _)) = found else {
+        return fail(zsxq::error::codes::NOT_FOUND, "视频不存在");
+    };
+    let url = format!(
+        "{}/videos/{id}.m3u8?e=1924963199&token=zsxq-sim",
+        app.base_url
+    );
+    ok(json!({"url": with_query(url, &world.media_query)}))
+}
+
+/// `/videos/{video_id}.m3u8`: a one-segment playlist pointing at the video's file.
+pub(super) async fn playlist(State(app): App, Path(name): Path<String>) -> Response {
+    let world = app.world();
+    let Some(id) = name
+        .strip_suffix(".m3u8")
+        .and_then(parse_id)
+        .filter(|&id| file_of(&world, id).is_some_and(|(_, n)| n.ends_with(".mp4")))
+    else {
+        return missing();
+    };
+    let body = format!(
+        "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:10\n#EXTINF:10.0,\n{}/files/{id}\n#EXT-X-ENDLIST\n",
+        app.base_url
+    );
+    (
+        [(header::CONTENT_TYPE, "application/vnd.apple.mpegurl")],
+        body,
+    )
+        .into_response()
 }

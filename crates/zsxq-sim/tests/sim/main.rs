@@ -1,6 +1,10 @@
 //! The simulator over real HTTP: shapes decoded with the `zsxq` models, paging semantics, the
 //! truth, writes, activity, faults, datasets and the binary.
 
+mod endpoints;
+mod headers;
+mod history;
+mod shapes;
 mod support;
 
 use std::collections::{HashMap, HashSet};
@@ -9,7 +13,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use support::{Sim, TopicDetail, demo, self_id, start};
+use support::{Sim, TopicDetail, demo, self_id, start, start_as_configured};
 use zsxq::rich_text::{Node, parse};
 use zsxq::{
     AnswerRequest, ApiError, ColumnsList, CommentRequest, CommentsPage, CreateTalkRequest,
@@ -269,6 +273,21 @@ async fn newest_ms_moves_the_timeline_and_keeps_the_truth() {
             "newest topic {newest} should end just before {expected}"
         );
     }
+}
+
+/// Runs of topics in one millisecond are a stress behind a flag (the service may not show
+/// them); without it every topic has a millisecond of its own, and the rest is the same.
+#[tokio::test]
+async fn same_millisecond_runs_are_a_stress_behind_a_flag() {
+    let plain = start_as_configured(demo()).await;
+    let stressed = start(demo()).await;
+    let gid = plain.group_ids().await[0];
+    let (calm, busy) = (plain.all_topics(gid).await, stressed.all_topics(gid).await);
+    let shared = |topics: &[Topic]| times(topics).windows(2).filter(|w| w[0] == w[1]).count();
+    assert_eq!(shared(&calm), 0);
+    assert!(shared(&busy) > 10, "{}", shared(&busy));
+    assert_eq!(calm.len(), busy.len());
+    assert_eq!(plain.handle.truth(), stressed.handle.truth());
 }
 
 #[tokio::test]
@@ -592,7 +611,7 @@ async fn writes_change_the_truth() {
     let comments: CommentsPage = sim.get(&format!("/v2/topics/{tid}/comments")).await;
     let first = comments.comments[0].comment_id;
     let mut reply = CommentRequest::text("补充一句");
-    reply.req_data.parent_comment_id = Some(first);
+    reply.req_data.replied_comment_id = Some(first);
     let _: Empty = sim
         .post(&format!("/v2/topics/{tid}/comments"), &reply)
         .await

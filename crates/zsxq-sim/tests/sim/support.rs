@@ -1,4 +1,8 @@
 //! Starting a simulator and talking to it over real HTTP, decoding with the `zsxq` models.
+//!
+//! The test kit's simulators refuse unsigned requests (code 1059), so every request sent here
+//! carries the web client's version, stamp and signature ([`sign`]), the way `zsxq::Client`
+//! sends them; the tests of the checks themselves build their requests by hand.
 
 use serde::Deserialize;
 use serde::Serialize;
@@ -37,12 +41,41 @@ impl Raw {
     }
 }
 
+/// Adds `x-version`, `x-timestamp`, `x-request-id` and the `x-signature` of the request's URL,
+/// as it will be sent (docs/protocol.md §2.4).
+pub fn sign(request: &mut reqwest::Request) {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs();
+    let id = zsxq::client::web_id();
+    let signature = zsxq::client::sign(request.url().as_str(), now, &id);
+    let headers = request.headers_mut();
+    for (name, value) in [
+        ("x-version", zsxq::client::DEFAULT_X_VERSION.to_owned()),
+        ("x-timestamp", now.to_string()),
+        ("x-request-id", id),
+        ("x-signature", signature),
+    ] {
+        headers.insert(name, value.parse().expect("a header value"));
+    }
+}
+
 pub fn demo() -> SimConfig {
     SimConfig::default()
 }
 
+/// A simulator strict about signatures, as the test kit starts them.
 pub async fn start(config: SimConfig) -> Sim {
-    let handle = orrery_testkit::sim_with(config).await;
+    attach(orrery_testkit::sim_with(config).await)
+}
+
+/// A simulator with exactly the header checks of `config`.
+pub async fn start_as_configured(config: SimConfig) -> Sim {
+    attach(orrery_testkit::sim_as_configured(config).await)
+}
+
+fn attach(handle: SimHandle) -> Sim {
     let client = reqwest::Client::builder()
         .no_proxy()
         .build()
@@ -65,7 +98,14 @@ impl Sim {
     }
 
     async fn send(&self, request: reqwest::RequestBuilder) -> Raw {
-        let response = request.send().await.expect("request sent");
+        let mut request = request.build().expect("a valid request");
+        sign(&mut request);
+        self.execute(request).await
+    }
+
+    /// Sends `request` as it is: no headers added.
+    pub async fn execute(&self, request: reqwest::Request) -> Raw {
+        let response = self.client.execute(request).await.expect("request sent");
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let body = response.bytes().await.expect("body").to_vec();

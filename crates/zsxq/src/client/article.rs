@@ -44,7 +44,7 @@ pub(crate) fn route(
     rewrite_to: Option<&Url>,
 ) -> Result<Route, ApiError> {
     let refused = || ApiError::UnsupportedUrl {
-        url: article_url.to_owned(),
+        url: without_query(article_url),
     };
     let original = Url::parse(article_url.trim()).map_err(|_| refused())?;
     if !is_http(&original) {
@@ -59,6 +59,12 @@ pub(crate) fn route(
     let with_token =
         url.origin() == api_base.origin() || (url.scheme() == "https" && is_service_host(&url));
     Ok(Route { url, with_token })
+}
+
+/// A URL for a message: without its query and fragment, where signed URLs keep their token.
+fn without_query(url: &str) -> String {
+    let end = url.find(['?', '#']).unwrap_or(url.len());
+    url[..end].to_owned()
 }
 
 fn is_http(url: &Url) -> bool {
@@ -151,6 +157,21 @@ mod tests {
         let real = url("https://api.zsxq.com");
         let plain = route("http://articles.zsxq.com/id_x.html", &real, None).expect("http URL");
         assert!(!plain.with_token);
+    }
+
+    #[test]
+    fn a_refused_url_is_named_without_its_signed_query() {
+        let api = url("https://api.zsxq.com");
+        assert_eq!(
+            route(
+                "ftp://images.zsxq.com/a.jpg?e=1924963199&token=SECRET#x",
+                &api,
+                None
+            ),
+            Err(ApiError::UnsupportedUrl {
+                url: "ftp://images.zsxq.com/a.jpg".to_owned()
+            })
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use reqwest::Url;
 
+use super::body::{DEFAULT_API_BODY_LIMIT, DEFAULT_PAGE_BODY_LIMIT};
 use super::pacing::Pacing;
 use super::retry::RetryPolicy;
 
@@ -12,8 +13,13 @@ use super::retry::RetryPolicy;
 pub const DEFAULT_BASE_URL: &str = "https://api.zsxq.com";
 
 /// The web client version the requests claim. The service refuses requests without one as
-/// "版本太旧" and has refused old values (code 1002); 2.89.0 is what the web client sent in
-/// April 2026 (docs/protocol.md §2.1). Raise it when the service starts refusing it.
+/// "版本太旧" and has refused old values (code 1002).
+///
+/// 2.89.0 rather than the 2.94.0 of the 2026 clients (docs/protocol.md §2.4): every other
+/// header says "the web client at wx.zsxq.com", and 2.89.0 is the version the captured web
+/// client sent (April 2026) in the very captures that confirmed the signature, so the whole
+/// set is one that was seen together. Which client 2.94.0 was seen on is not recorded. Raise
+/// it, with the user agent, when the service starts refusing it.
 pub const DEFAULT_X_VERSION: &str = "2.89.0";
 
 /// A current desktop browser, because the cookie-based requests present themselves as the web
@@ -37,10 +43,34 @@ pub struct ClientConfig {
     pub x_version: String,
     /// The `user-agent` header. Default [`DEFAULT_USER_AGENT`].
     pub user_agent: String,
+    /// The `x-aduid` header: an id of this installation, which the web client keeps in its
+    /// local storage and sends with every API request (docs/protocol.md §2.4). The app passes
+    /// the one saved in its settings (`orrery_core::settings`), so it stays the same across
+    /// runs; `None` (the default) makes up a random one when the client is built, as a fresh
+    /// browser profile would. Use [`web_id`](super::web_id) to make one.
+    pub aduid: Option<String>,
+    /// Sign every API request with `x-signature` (docs/protocol.md §2.4). Default `true`.
+    ///
+    /// For tests and diagnosis only: to show what the service (or the simulator) does with
+    /// unsigned requests. An unsigned client draws 1059 refusals, and hammering through them
+    /// gets the token banned (§4).
+    pub sign_requests: bool,
     /// Giving up on establishing a connection. Default 10 s.
     pub connect_timeout: Duration,
-    /// Giving up on a whole request, body included. Default 30 s. A timeout is retried.
+    /// Giving up on a whole API request or article page, body included, and on the headers
+    /// of a download (whose body may rightly take longer). Default 30 s. A timeout is retried.
     pub request_timeout: Duration,
+    /// Giving up on a body whose next chunk does not come: a body that stalls half-way fails
+    /// with [`ApiError::Timeout`](crate::ApiError::Timeout) after this long without a byte,
+    /// whatever its kind. Default 30 s, the patience of `request_timeout`: a live connection
+    /// sends something far more often, even a slow one.
+    pub body_idle_timeout: Duration,
+    /// The largest API response accepted, in bytes. Default [`DEFAULT_API_BODY_LIMIT`]
+    /// (16 MiB); a larger one fails with [`ApiError::TooLarge`](crate::ApiError::TooLarge).
+    pub api_body_limit: u64,
+    /// The largest article page accepted, in bytes. Default [`DEFAULT_PAGE_BODY_LIMIT`]
+    /// (8 MiB). Downloads (images, files) take their limit from the caller.
+    pub page_body_limit: u64,
     /// The per-account request budget. Default [`Pacing::default`] (about one request every
     /// 2–3 s, a 60–120 s pause after every 50).
     pub pacing: Pacing,
@@ -55,8 +85,13 @@ impl Default for ClientConfig {
             article_base_url: None,
             x_version: DEFAULT_X_VERSION.to_owned(),
             user_agent: DEFAULT_USER_AGENT.to_owned(),
+            aduid: None,
+            sign_requests: true,
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
+            body_idle_timeout: Duration::from_secs(30),
+            api_body_limit: DEFAULT_API_BODY_LIMIT,
+            page_body_limit: DEFAULT_PAGE_BODY_LIMIT,
             pacing: Pacing::default(),
             retry: RetryPolicy::default(),
         }
@@ -83,7 +118,7 @@ pub enum ClientError {
         /// The rejected URL.
         url: String,
     },
-    /// `x_version` or `user_agent` cannot be sent as an HTTP header.
+    /// `x_version`, `user_agent` or `aduid` cannot be sent as an HTTP header.
     #[error("the {name} setting contains characters that cannot be sent in an HTTP header")]
     InvalidHeader {
         /// Which setting.
@@ -147,6 +182,11 @@ mod tests {
         let config = ClientConfig::default();
         assert_eq!(config.base_url, "https://api.zsxq.com");
         assert_eq!(config.x_version, "2.89.0");
+        assert!(
+            config.sign_requests,
+            "signing is on unless a test turns it off"
+        );
+        assert_eq!(config.aduid, None);
         assert!(config.article_base_url.is_none());
         assert_eq!(config.pacing, Pacing::default());
         assert!(is_default_base(

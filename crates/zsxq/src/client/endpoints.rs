@@ -5,8 +5,9 @@
 
 use reqwest::Method;
 
-use super::retry::Idempotency;
-use super::{Client, Raw, Request, Response, article, headers::Kind};
+use super::body::{BodySink, DownloadError};
+use super::retry::{Idempotency, should_retry};
+use super::{Client, Raw, Request, Response, article, body, headers::Kind};
 use crate::id::{ColumnId, FileId, GroupId, HashtagId, TopicId};
 use crate::model::{
     AnswerRequest, ColumnsList, Comment, CommentRequest, CommentsPage, CreateTalkRequest,
@@ -412,16 +413,48 @@ impl Client {
             kind: Kind::Page,
             with_token: route.with_token,
             idempotency: Idempotency::Idempotent,
+            limit: self.inner.config.page_body_limit,
         };
         self.execute(request, decode_page).await
     }
 
-    /// The bytes of an image or file a topic links to: an image rendition's URL, or the
-    /// signed URL of [`Client::file_download_url`]. Untrusted URLs follow the rule of
-    /// [`Client::article_html`] (only absolute `http(s)`; service hosts re-pointed at a
-    /// simulator; the token only where the service lives), and the request counts against
-    /// the account's pacing.
-    pub async fn media(&self, url: &str) -> Result<Response<Vec<u8>>, ApiError> {
+    /// The bytes of an image or file a topic links to, in memory: at most `limit` bytes
+    /// (more fails with [`ApiError::TooLarge`]). Keep `limit` to what may be held in memory;
+    /// [`Client::download`] streams into a file instead.
+    pub async fn media(&self, url: &str, limit: u64) -> Result<Response<Vec<u8>>, ApiError> {
+        match self.download(url, limit, || async { Ok(Vec::new()) }).await {
+            Ok(response) => Ok(response),
+            Err(DownloadError::Api(err)) => Err(err),
+            Err(DownloadError::Sink(never)) => match never {},
+        }
+    }
+
+    /// Streams an image or file a topic links to (an image rendition's URL, or the signed URL
+    /// of [`Client::file_download_url`]) into a sink opened by `open`, at most `limit` bytes,
+    /// and hands back the sink. Memory stays bounded whatever the body's size.
+    ///
+    /// A `Content-Length` above `limit` is refused before reading, and a body that passes it
+    /// is cut off there: both fail with [`ApiError::TooLarge`], not retried. A body that
+    /// stalls for [`ClientConfig::body_idle_timeout`](super::ClientConfig) fails with
+    /// [`ApiError::Timeout`] and, like other transient failures, is tried again — into a
+    /// fresh sink: `open` is called once per attempt that gets a 2xx answer, and a failed
+    /// attempt's sink is dropped (a temporary file should delete itself then). A failure of
+    /// the sink is [`DownloadError::Sink`], not retried.
+    ///
+    /// Untrusted URLs follow the rule of [`Client::article_html`] (only absolute `http(s)`;
+    /// service hosts re-pointed at a simulator; the token only where the service lives), and
+    /// the request counts against the account's pacing. `request_timeout` bounds the wait for
+    /// the answer's headers only: a large file may rightly take longer.
+    pub async fn download<S, Open>(
+        &self,
+        url: &str,
+        limit: u64,
+        open: impl Fn() -> Open + Sync,
+    ) -> Result<Response<S>, DownloadError<S::Error>>
+    where
+        S: BodySink,
+        Open: Future<Output = Result<S, S::Error>> + Send,
+    {
         let route = article::route(url, &self.inner.base, self.inner.article_origin.as_ref())?;
         let request = Request {
             method: Method::GET,
@@ -430,8 +463,35 @@ impl Client {
             kind: Kind::Media,
             with_token: route.with_token,
             idempotency: Idempotency::Idempotent,
+            limit,
         };
-        self.execute(request, decode_bytes).await
+        let once = || async {
+            let (mut response, expires_in) = self.send_once(&request).await?;
+            let status = response.status().as_u16();
+            let bounds = self.bounds(&request);
+            if !(200..300).contains(&status) {
+                let body = body::read_error(&mut response, bounds, &request.url).await;
+                let raw = Raw {
+                    status,
+                    expires_in,
+                    body,
+                };
+                return Err(DownloadError::Api(failure(&raw)));
+            }
+            // A body announced too large is refused before a sink (a file) is opened for it.
+            body::check_length(&response, bounds, &request.url)?;
+            let mut sink = open().await.map_err(DownloadError::Sink)?;
+            body::read(&mut response, bounds, &request.url, &mut sink).await?;
+            Ok(Response {
+                data: sink,
+                expires_in,
+            })
+        };
+        self.retrying(&request, once, |err| match err {
+            DownloadError::Api(err) => should_retry(err, request.idempotency),
+            DownloadError::Sink(_) => false,
+        })
+        .await
     }
 
     /// `POST /v2/topics/{topic_id}/answer`: answers a question (once; a second answer is
@@ -516,23 +576,21 @@ impl Client {
 
 /// An HTML page: its text on 2xx; otherwise the status's error (with the envelope's details
 /// when the server answered in JSON).
-fn decode_page(raw: &Raw) -> Result<String, ApiError> {
+fn decode_page(raw: Raw) -> Result<String, ApiError> {
     if (200..300).contains(&raw.status) {
-        return Ok(String::from_utf8_lossy(&raw.body).into_owned());
+        return Ok(String::from_utf8(raw.body)
+            .unwrap_or_else(|err| String::from_utf8_lossy(err.as_bytes()).into_owned()));
     }
-    match decode_response::<Empty>(raw.status, &raw.body) {
-        Err(err) => Err(err),
-        // Unreachable for a non-2xx status, but never report a failure as success.
-        Ok(Empty) => Err(ApiError::from_parts(raw.status, None, None)),
-    }
+    Err(failure(&raw))
 }
 
-/// A linked resource: its bytes on 2xx, otherwise the status's error as for a page.
-fn decode_bytes(raw: &Raw) -> Result<Vec<u8>, ApiError> {
-    if (200..300).contains(&raw.status) {
-        return Ok(raw.body.clone());
+/// The error a failure status (with its envelope, when the server answered in JSON) stands for.
+fn failure(raw: &Raw) -> ApiError {
+    match decode_response::<Empty>(raw.status, &raw.body) {
+        Err(err) => err,
+        // Unreachable for a non-2xx status, but never report a failure as success.
+        Ok(Empty) => ApiError::from_parts(raw.status, None, None),
     }
-    decode_page(raw).map(String::into_bytes)
 }
 
 #[cfg(test)]
@@ -612,12 +670,12 @@ mod tests {
             expires_in: None,
             body: "<h1>长文</h1>".as_bytes().to_vec(),
         };
-        assert_eq!(decode_page(&page).as_deref(), Ok("<h1>长文</h1>"));
+        assert_eq!(decode_page(page).as_deref(), Ok("<h1>长文</h1>"));
         let missing = Raw {
             status: 404,
             expires_in: None,
             body: b"not here".to_vec(),
         };
-        assert_eq!(decode_page(&missing), Err(ApiError::NotFound));
+        assert_eq!(decode_page(missing), Err(ApiError::NotFound));
     }
 }

@@ -2,20 +2,28 @@
 //!
 //! Only the `zsxq_access_token` cookie authenticates; the rest makes the request look like the
 //! web client's, which is what keeps 1059 refusals rare: a missing `x-version` is refused
-//! outright, and `x-timestamp`/`x-request-id` change on every request in the real client.
-//! No `x-signature` is sent: nobody has published the algorithm, and the service accepts
-//! unsigned requests (§2.4).
+//! outright, `x-timestamp`/`x-request-id` change on every attempt as in the real client, and
+//! every API request carries `x-signature`, the SHA-1 of its URL, timestamp and request id
+//! ([`signature`](super::signature), §2.4). Requests without one, or with a wrong one, are
+//! refused with code 1059 "probabilistically", and clients that keep hammering get their token
+//! banned (§4). `x-aduid` names the installation, as the web client's local storage does.
+//!
+//! Pages and media (other hosts, signed URLs of their own) get a browser's headers and neither
+//! signature nor ids.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 
 use super::config::{ClientConfig, ClientError};
+use super::signature;
 use super::token::{AccessToken, COOKIE_NAME};
 
 pub(crate) const X_VERSION: HeaderName = HeaderName::from_static("x-version");
 pub(crate) const X_TIMESTAMP: HeaderName = HeaderName::from_static("x-timestamp");
 pub(crate) const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+pub(crate) const X_SIGNATURE: HeaderName = HeaderName::from_static("x-signature");
+pub(crate) const X_ADUID: HeaderName = HeaderName::from_static("x-aduid");
 /// Seconds until the token expires, on every response (§2.3).
 pub(crate) const X_EXPIRE_IN: HeaderName = HeaderName::from_static("x-expire-in");
 
@@ -38,6 +46,7 @@ pub(crate) enum Kind {
 pub(crate) struct FixedHeaders {
     x_version: HeaderValue,
     user_agent: HeaderValue,
+    aduid: HeaderValue,
 }
 
 impl FixedHeaders {
@@ -48,6 +57,10 @@ impl FixedHeaders {
         Ok(Self {
             x_version: value(&config.x_version, "x_version")?,
             user_agent: value(&config.user_agent, "user_agent")?,
+            aduid: match &config.aduid {
+                Some(aduid) => value(aduid, "aduid")?,
+                None => value(&signature::web_id(), "aduid")?,
+            },
         })
     }
 }
@@ -57,7 +70,7 @@ impl FixedHeaders {
 pub(crate) struct Stamp {
     /// Unix seconds.
     pub(crate) unix_secs: u64,
-    /// A random UUID, as the app sends.
+    /// A random id in the web client's format ([`signature::web_id`]).
     pub(crate) request_id: String,
 }
 
@@ -68,16 +81,19 @@ impl Stamp {
             .map_or(0, |since| since.as_secs());
         Self {
             unix_secs,
-            request_id: uuid::Uuid::new_v4().hyphenated().to_string(),
+            request_id: signature::web_id(),
         }
     }
 }
 
-/// The headers of one attempt. `token` is `None` for pages on hosts that must not see it.
+/// The headers of one attempt. `token` is `None` for pages on hosts that must not see it;
+/// `signature` is the attempt's `x-signature` ([`signature::sign`] of the URL sent with `stamp`),
+/// `None` when signing is switched off. Both only matter to [`Kind::Api`].
 pub(crate) fn build(
     fixed: &FixedHeaders,
     token: Option<&AccessToken>,
     stamp: &Stamp,
+    signature: Option<&str>,
     kind: Kind,
 ) -> HeaderMap {
     let mut headers = HeaderMap::with_capacity(10);
@@ -106,6 +122,11 @@ pub(crate) fn build(
             if let Ok(id) = HeaderValue::from_str(&stamp.request_id) {
                 headers.insert(X_REQUEST_ID, id);
             }
+            // Hex digits only, so this cannot fail.
+            if let Some(Ok(value)) = signature.map(HeaderValue::from_str) {
+                headers.insert(X_SIGNATURE, value);
+            }
+            headers.insert(X_ADUID, fixed.aduid.clone());
         }
         Kind::Page => {
             headers.insert(
@@ -138,9 +159,11 @@ mod tests {
     fn stamp() -> Stamp {
         Stamp {
             unix_secs: 1_775_781_873,
-            request_id: "75a7d9c8-9600-482c-a311-7f8345a21475".into(),
+            request_id: "0c7d5b83a-1738-752b-67fe-b057a0866af".into(),
         }
     }
+
+    const SIGNATURE: &str = "c6890acb5bf4589a15c6e052adf6ba194dd28c79";
 
     fn text(headers: &HeaderMap, name: impl header::AsHeaderName) -> &str {
         headers
@@ -152,7 +175,7 @@ mod tests {
     #[test]
     fn api_requests_carry_the_web_clients_headers() {
         let token = AccessToken::new(TOKEN).expect("valid");
-        let headers = build(&fixed(), Some(&token), &stamp(), Kind::Api);
+        let headers = build(&fixed(), Some(&token), &stamp(), Some(SIGNATURE), Kind::Api);
         assert_eq!(
             text(&headers, header::COOKIE),
             format!("zsxq_access_token={TOKEN}")
@@ -161,8 +184,10 @@ mod tests {
         assert_eq!(text(&headers, "x-timestamp"), "1775781873");
         assert_eq!(
             text(&headers, "x-request-id"),
-            "75a7d9c8-9600-482c-a311-7f8345a21475"
+            "0c7d5b83a-1738-752b-67fe-b057a0866af"
         );
+        assert_eq!(text(&headers, "x-signature"), SIGNATURE);
+        assert_eq!(text(&headers, "x-aduid").len(), 36);
         assert_eq!(
             text(&headers, header::ACCEPT),
             "application/json, text/plain, */*"
@@ -170,13 +195,41 @@ mod tests {
         assert_eq!(text(&headers, header::ORIGIN), "https://wx.zsxq.com");
         assert_eq!(text(&headers, header::REFERER), "https://wx.zsxq.com/");
         assert!(text(&headers, header::USER_AGENT).starts_with("Mozilla/5.0"));
-        assert!(headers.get("x-signature").is_none());
+        let unsigned = build(&fixed(), Some(&token), &stamp(), None, Kind::Api);
+        assert!(unsigned.get("x-signature").is_none());
+    }
+
+    #[test]
+    fn the_aduid_is_the_configured_one_or_a_random_one_per_client() {
+        let config = ClientConfig {
+            aduid: Some("587c45f2a-957f-2c43-a7ea-09178c30e53".into()),
+            ..ClientConfig::default()
+        };
+        let configured = FixedHeaders::new(&config).expect("valid");
+        let headers = build(&configured, None, &stamp(), None, Kind::Api);
+        assert_eq!(
+            text(&headers, "x-aduid"),
+            "587c45f2a-957f-2c43-a7ea-09178c30e53"
+        );
+        let (a, b) = (fixed(), fixed());
+        assert_ne!(
+            a.aduid, b.aduid,
+            "two unconfigured clients are two browsers"
+        );
+        let bad = ClientConfig {
+            aduid: Some("a\nb".into()),
+            ..ClientConfig::default()
+        };
+        assert_eq!(
+            FixedHeaders::new(&bad).err(),
+            Some(ClientError::InvalidHeader { name: "aduid" })
+        );
     }
 
     #[test]
     fn the_cookie_is_hidden_from_debug_output() {
         let token = AccessToken::new(TOKEN).expect("valid");
-        let headers = build(&fixed(), Some(&token), &stamp(), Kind::Api);
+        let headers = build(&fixed(), Some(&token), &stamp(), Some(SIGNATURE), Kind::Api);
         assert!(
             headers
                 .get(header::COOKIE)
@@ -188,18 +241,24 @@ mod tests {
 
     #[test]
     fn pages_ask_for_html_and_may_go_without_the_token() {
-        let headers = build(&fixed(), None, &stamp(), Kind::Page);
+        let headers = build(&fixed(), None, &stamp(), Some(SIGNATURE), Kind::Page);
         assert!(headers.get(header::COOKIE).is_none());
         assert!(headers.get("x-version").is_none());
+        assert!(headers.get("x-signature").is_none());
+        assert!(headers.get("x-aduid").is_none());
         assert!(text(&headers, header::ACCEPT).starts_with("text/html"));
     }
 
     #[test]
-    fn stamps_are_fresh_uuids() {
+    fn stamps_carry_fresh_web_ids() {
         let (a, b) = (Stamp::now(), Stamp::now());
         assert_ne!(a.request_id, b.request_id);
         assert_eq!(a.request_id.len(), 36);
-        assert!(uuid::Uuid::parse_str(&a.request_id).is_ok());
+        assert_eq!(
+            a.request_id.find('-'),
+            Some(9),
+            "the web client's 9-4-4-4-11"
+        );
         assert!(a.unix_secs > 1_700_000_000);
     }
 

@@ -18,7 +18,7 @@ use std::collections::HashSet;
 use super::endpoints::{MAX_TOPICS_PER_PAGE, clamp_count};
 use super::{Client, Response, TopicScope, TopicsQuery};
 use crate::id::{ColumnId, GroupId, HashtagId, TopicId};
-use crate::model::{Topic, TopicsPage};
+use crate::model::{Topic, TopicsPage, UndecodedTopic};
 use crate::{ApiError, Timestamp};
 
 /// Which list to walk.
@@ -42,6 +42,22 @@ pub enum TopicSource {
     },
 }
 
+/// What one step of a walk yields.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TopicBatch {
+    /// Topics not yielded before, newest first.
+    pub topics: Vec<Topic>,
+    /// Items of the same pages that did not decode, not yielded before.
+    pub undecoded: Vec<UndecodedTopic>,
+}
+
+impl TopicBatch {
+    /// Whether the step brought nothing at all.
+    pub fn is_empty(&self) -> bool {
+        self.topics.is_empty() && self.undecoded.is_empty()
+    }
+}
+
 /// Pages through a topic list with the inclusive `end_time` cursor, yielding each topic once.
 ///
 /// ```no_run
@@ -49,7 +65,7 @@ pub enum TopicSource {
 /// use zsxq::client::{TopicPager, TopicScope, TopicSource};
 /// let mut pager = TopicPager::new(&client, TopicSource::Group { group, scope: TopicScope::All });
 /// while let Some(page) = pager.next_page().await? {
-///     for topic in &page.data {
+///     for topic in &page.data.topics {
 ///         // store topic, then checkpoint pager.cursor()
 ///     }
 /// }
@@ -123,18 +139,19 @@ impl TopicPager {
         self.stuck_milliseconds
     }
 
-    /// The next topics not yielded before, newest first; `None` at the end of the list.
+    /// The next topics not yielded before, newest first, with the items of those pages that
+    /// did not decode (kept, not fatal: see [`crate::model::topic_list`]); `None` at the end
+    /// of the list.
     ///
-    /// A page is never empty: requests that bring nothing new are followed up internally.
-    pub async fn next_page(&mut self) -> Result<Option<Response<Vec<Topic>>>, ApiError> {
+    /// A batch is never empty: requests that bring nothing new are followed up internally.
+    pub async fn next_page(&mut self) -> Result<Option<Response<TopicBatch>>, ApiError> {
         while !self.finished {
             let response = self.fetch().await?;
             let expires_in = response.expires_in;
-            let topics = response.data.topics;
-            let fresh = self.advance(topics)?;
-            if !fresh.is_empty() {
+            let batch = self.advance(response.data)?;
+            if !batch.is_empty() {
                 return Ok(Some(Response {
-                    data: fresh,
+                    data: batch,
                     expires_in,
                 }));
             }
@@ -142,11 +159,11 @@ impl TopicPager {
         Ok(None)
     }
 
-    /// Every remaining topic, in list order.
+    /// Every remaining topic that decodes, in list order.
     pub async fn collect_all(mut self) -> Result<Vec<Topic>, ApiError> {
         let mut all = Vec::new();
         while let Some(page) = self.next_page().await? {
-            all.extend(page.data);
+            all.extend(page.data.topics);
         }
         Ok(all)
     }
@@ -172,18 +189,33 @@ impl TopicPager {
     }
 
     /// Takes one page: moves the cursor, decides whether the list is done, and returns the
-    /// topics not seen before. Pure bookkeeping, no I/O.
-    fn advance(&mut self, topics: Vec<Topic>) -> Result<Vec<Topic>, ApiError> {
+    /// items not seen before. Pure bookkeeping, no I/O.
+    fn advance(&mut self, page: TopicsPage) -> Result<TopicBatch, ApiError> {
         let requested = usize::try_from(self.count).unwrap_or(usize::MAX);
-        // A short page is the last one (docs/protocol.md §5), whatever it contains.
-        let full = topics.len() >= requested;
+        // A short page is the last one (docs/protocol.md §5), whatever it contains; an item
+        // that did not decode still took its place on the page.
+        let full = page.len() >= requested;
         // The oldest instant on the page, not just the last item's, in case the service's
         // order within a page is not strictly by time.
-        let oldest = topics.iter().filter_map(|t| t.create_time).min();
-        let fresh: Vec<Topic> = topics
+        let oldest = page
+            .topics
+            .iter()
+            .filter_map(|t| t.create_time)
+            .chain(page.undecoded.iter().filter_map(|u| u.create_time))
+            .min();
+        let topics: Vec<Topic> = page
+            .topics
             .into_iter()
             .filter(|topic| self.seen.insert(topic.topic_id))
             .collect();
+        // Without an id an item cannot be recognised when the boundary brings it again;
+        // whoever stores it de-duplicates by its content.
+        let undecoded: Vec<UndecodedTopic> = page
+            .undecoded
+            .into_iter()
+            .filter(|item| item.topic_id.is_none_or(|id| self.seen.insert(id)))
+            .collect();
+        let fresh = TopicBatch { topics, undecoded };
 
         if !full {
             self.finished = true;
@@ -228,7 +260,7 @@ impl TopicPager {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     use super::*;
     use crate::client::{AccessToken, ClientConfig};
@@ -246,29 +278,36 @@ mod tests {
         .page_size(page_size)
     }
 
-    /// A topic created `millis` ms after an arbitrary instant.
-    fn topic(id: i64, millis: i64) -> Topic {
+    /// A topic created `millis` ms after an arbitrary instant; a negative id gives an item
+    /// that does not decode (a talk without its owner) with id `-id`.
+    fn topic(id: i64, millis: i64) -> Value {
         let time = Timestamp::from_unix_millis(1_765_346_165_000 + millis).expect("time");
-        serde_json::from_value(json!({
-            "topic_id": id,
-            "type": "talk",
-            "create_time": time.to_string(),
-        }))
-        .expect("topic")
+        if id < 0 {
+            return json!({"topic_id": -id, "type": "talk", "create_time": time.to_string(),
+                          "talk": {"text": "x"}});
+        }
+        json!({"topic_id": id, "type": "talk", "create_time": time.to_string()})
+    }
+
+    fn time_of(item: &Value) -> Timestamp {
+        Timestamp::parse(item["create_time"].as_str().expect("time")).expect("time")
     }
 
     /// What the service answers: topics at or before `end_time`, newest first (ties by id,
     /// descending), at most `count`.
-    fn serve(all: &[(i64, i64)], end_time: Option<Timestamp>, count: u32) -> Vec<Topic> {
-        let mut list: Vec<Topic> = all.iter().map(|&(id, ms)| topic(id, ms)).collect();
-        list.sort_by_key(|t| std::cmp::Reverse((t.create_time, t.topic_id)));
-        list.into_iter()
-            .filter(|t| end_time.is_none_or(|end| t.create_time.is_some_and(|c| c <= end)))
+    fn serve(all: &[(i64, i64)], end_time: Option<Timestamp>, count: u32) -> TopicsPage {
+        let mut list: Vec<Value> = all.iter().map(|&(id, ms)| topic(id, ms)).collect();
+        list.sort_by_key(|t| std::cmp::Reverse((time_of(t), t["topic_id"].as_i64())));
+        let topics: Vec<Value> = list
+            .into_iter()
+            .filter(|t| end_time.is_none_or(|end| time_of(t) <= end))
             .take(usize::try_from(count).expect("count"))
-            .collect()
+            .collect();
+        serde_json::from_value(json!({ "topics": topics })).expect("page")
     }
 
-    /// Drives `advance` against `serve` like `next_page` drives it against the network.
+    /// Drives `advance` against `serve` like `next_page` drives it against the network;
+    /// undecoded items come out as negative ids.
     fn walk(pager: &mut TopicPager, all: &[(i64, i64)]) -> (Vec<i64>, usize) {
         let mut ids = Vec::new();
         let mut requests = 0;
@@ -276,15 +315,30 @@ mod tests {
             requests += 1;
             assert!(requests < 10_000, "the pager does not terminate");
             let page = serve(all, pager.cursor, pager.count);
+            let batch = pager.advance(page).expect("page");
+            ids.extend(batch.topics.iter().map(|t| t.topic_id.get()));
             ids.extend(
-                pager
-                    .advance(page)
-                    .expect("page")
+                batch
+                    .undecoded
                     .iter()
-                    .map(|t| t.topic_id.get()),
+                    .map(|u| -u.topic_id.expect("id").get()),
             );
         }
         (ids, requests)
+    }
+
+    #[test]
+    fn items_that_do_not_decode_still_fill_pages_and_move_the_cursor() {
+        // Every fifth topic lacks its owner, the last one of each page among them: were they
+        // not counted, full pages would look short and the walk would end after one.
+        let all: Vec<(i64, i64)> = (1..=50)
+            .map(|i| (if i % 5 == 0 { -i } else { i }, i * 1000))
+            .collect();
+        let mut pager = pager(10);
+        let (ids, _) = walk(&mut pager, &all);
+        assert_eq!(ids.len(), 50, "{ids:?}");
+        let odd: Vec<i64> = ids.iter().copied().filter(|id| *id < 0).collect();
+        assert_eq!(odd.len(), 10, "each reported once: {odd:?}");
     }
 
     #[test]

@@ -304,6 +304,40 @@ pub struct GroupsList {
     pub extra: Extra,
 }
 
+impl Group {
+    /// Whether the viewer's paid period ended before `now`, by `user_specific.validity` (or
+    /// `membership` when there is no validity): past it the service answers 14210 for the
+    /// group's topics. A group that says nothing about it has not ended.
+    pub fn membership_ended(&self, now: Timestamp) -> bool {
+        let Some(us) = &self.user_specific else {
+            return false;
+        };
+        let end = us
+            .validity
+            .as_ref()
+            .and_then(|v| v.end_time)
+            .or_else(|| us.membership.as_ref().and_then(|m| m.end_time));
+        end.is_some_and(|end| end < now)
+    }
+}
+
+impl GroupsList {
+    /// The groups `statistics.expired_groups` names: ids, decimal strings, or objects with a
+    /// `group_id` (the captures only show the empty list, so every form is read).
+    pub fn expired_group_ids(&self) -> Vec<GroupId> {
+        let id = |v: &serde_json::Value| {
+            let v = v.get("group_id").unwrap_or(v);
+            v.as_i64().or_else(|| v.as_str()?.trim().parse().ok())
+        };
+        self.extra
+            .get("statistics")
+            .and_then(|s| s.get("expired_groups"))
+            .and_then(serde_json::Value::as_array)
+            .map(|list| list.iter().filter_map(id).map(GroupId::new).collect())
+            .unwrap_or_default()
+    }
+}
+
 /// `resp_data` of `GET /v2/groups/{group_id}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupDetail {
@@ -317,6 +351,31 @@ pub struct GroupDetail {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn memberships_end_by_validity_and_the_list_names_expired_groups() {
+        let list: GroupsList = serde_json::from_value(serde_json::json!({
+            "groups": [
+                {"group_id": 1, "user_specific": {"validity": {"end_time": "2025-01-01T00:00:00.000+0800"}}},
+                {"group_id": 2, "user_specific": {"membership": {"end_time": "2286-11-21T01:46:39.999+0800"}}},
+                {"group_id": 3, "user_specific": {"join_time": "2024-09-02T12:25:03.107+0800"}},
+                {"group_id": 4}
+            ],
+            "statistics": {"expired_groups": [5, "6", {"group_id": 7, "name": "旧星球"}, {"x": 1}]}
+        }))
+        .expect("list");
+        let now = Timestamp::parse("2026-12-06T12:00:00.000+0800").expect("time");
+        let ended: Vec<bool> = list
+            .groups
+            .iter()
+            .map(|g| g.membership_ended(now))
+            .collect();
+        assert_eq!(ended, [true, false, false, false]);
+        assert_eq!(
+            list.expired_group_ids(),
+            [GroupId::new(5), GroupId::new(6), GroupId::new(7)]
+        );
+    }
 
     #[test]
     fn group_kind_keeps_unknown_values() {

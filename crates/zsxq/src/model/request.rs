@@ -47,10 +47,10 @@ pub struct CommentRequest {
     /// Sent by some clients; meaning for comments unverified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub silenced: Option<bool>,
-    /// The comment replied to. The raw field name is undocumented; this guesses the name the
-    /// responses use, so check against the service before relying on it.
+    /// The comment replied to: `replied_comment_id`, as the clients of PROTOCOL.md §6.4 send
+    /// it (responses name the thread's top comment `parent_comment_id`, which is not this).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parent_comment_id: Option<CommentId>,
+    pub replied_comment_id: Option<CommentId>,
 }
 
 impl CommentRequest {
@@ -61,14 +61,24 @@ impl CommentRequest {
             image_ids: Vec::new(),
             mentioned_user_ids: None,
             silenced: None,
-            parent_comment_id: None,
+            replied_comment_id: None,
         })
+    }
+
+    /// A text-only reply to the comment `to`, ready to send.
+    pub fn reply(to: CommentId, text: impl Into<String>) -> ReqData<Self> {
+        let mut body = Self::text(text);
+        body.req_data.replied_comment_id = Some(to);
+        body
     }
 }
 
 /// `POST /v2/groups/{group_id}/topics`: post a talk (the only type the official CLI creates).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreateTalkRequest {
+    /// Always `talk` (PROTOCOL.md §6.4: `{"type":"talk","text":…}`).
+    #[serde(rename = "type")]
+    pub kind: String,
     /// Rich text (see [`crate::rich_text`]).
     pub text: String,
     /// Previously uploaded images.
@@ -80,6 +90,7 @@ impl CreateTalkRequest {
     /// A text-only talk, ready to send.
     pub fn text(text: impl Into<String>) -> ReqData<Self> {
         ReqData::new(Self {
+            kind: "talk".to_owned(),
             text: text.into(),
             image_ids: Vec::new(),
         })
@@ -104,7 +115,12 @@ mod tests {
         );
         assert_eq!(
             serde_json::to_value(CreateTalkRequest::text("你好")).expect("serialize"),
-            json!({"req_data": {"text": "你好", "image_ids": []}})
+            json!({"req_data": {"type": "talk", "text": "你好", "image_ids": []}})
+        );
+        assert_eq!(
+            serde_json::to_value(CommentRequest::reply(CommentId::new(5), "对"))
+                .expect("serialize"),
+            json!({"req_data": {"text": "对", "image_ids": [], "replied_comment_id": 5}})
         );
     }
 

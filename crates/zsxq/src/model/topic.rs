@@ -524,20 +524,6 @@ pub struct TopicUserSpecific {
     pub extra: Extra,
 }
 
-/// `resp_data` of the topic lists: `/v2/groups/{id}/topics`, `/v2/hashtags/{id}/topics`,
-/// `/v2/groups/{id}/checkins/{id}/topics`…
-///
-/// Newest first; the raw responses carry no cursor, so the next page is requested with
-/// `end_time` = the last topic's `create_time` (inclusive: de-duplicate by id).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TopicsPage {
-    /// The topics.
-    pub topics: Vec<Topic>,
-    /// Fields not modelled here.
-    #[serde(flatten)]
-    pub extra: Extra,
-}
-
 /// `resp_data` of `GET /v2/topics/{topic_id}`: one topic with its full, untruncated text.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TopicDetail {

@@ -149,6 +149,36 @@ mod tests {
     }
 
     #[test]
+    fn both_forms_of_the_profile_decode() {
+        // `/v3/users/self` (PROTOCOL.md §6.1): numeric and string ids, `grade` a string,
+        // linked accounts and subscriptions.
+        let me: UserResponse = serde_json::from_value(serde_json::json!({
+            "user": {
+                "user_id": 181284822124142_i64, "uid": "181284822124142", "name": "林小满",
+                "avatar_url": "https://images.zsxq.com/a", "location": "浙江",
+                "unique_id": "xiaoman", "user_sid": "a4e2", "grade": "V3",
+            },
+            "accounts": {"phone": {"number": "138****0000"}, "wechat": {"name": "林小满"}},
+            "identity_status": "none",
+            "subscriptions": {},
+        }))
+        .expect("self form");
+        assert_eq!(me.user.id(), Some(UserId::new(181_284_822_124_142)));
+        assert!(me.accounts.is_some() && me.user_specific.is_none());
+        assert_eq!(me.user.extra.get("grade"), Some(&serde_json::json!("V3")));
+        // `/v3/users/{id}`: the string id only, the viewer's relation.
+        let other: UserResponse = serde_json::from_value(serde_json::json!({
+            "associated_ecommerce": false,
+            "user": {"uid": "181284822124142", "name": "深圳阿狸", "location": "广东",
+                     "introduction": "你好", "verified": true},
+            "user_specific": {"followed": false},
+        }))
+        .expect("other form");
+        assert_eq!(other.user.id(), me.user.id());
+        assert_eq!(other.user_specific.and_then(|u| u.followed), Some(false));
+    }
+
+    #[test]
     fn display_name_prefers_a_real_alias() {
         let mut user: User =
             serde_json::from_str(r#"{"user_id":7,"name":"深圳大冲"}"#).expect("user");

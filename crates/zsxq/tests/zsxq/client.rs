@@ -15,6 +15,9 @@ use zsxq::{
 };
 use zsxq_sim::{Faults, SimConfig};
 
+/// A download limit above every file the simulator serves (at most about 4 MB).
+const DOWNLOAD_LIMIT: u64 = 8 * 1024 * 1024;
+
 /// The ids of the circles `/v2/groups` lists.
 async fn group_ids(client: &Client) -> Vec<GroupId> {
     let groups = client.groups().await.unwrap().data.groups;
@@ -292,7 +295,7 @@ async fn files_and_articles() {
     for file in &files {
         match client.file_download_url(file.file_id).await {
             Ok(url) => {
-                let bytes = client.media(&url.data).await.unwrap().data;
+                let bytes = client.media(&url.data, DOWNLOAD_LIMIT).await.unwrap().data;
                 assert!(
                     String::from_utf8_lossy(&bytes).contains(&file.name),
                     "the sim's file names itself"
@@ -314,10 +317,14 @@ async fn files_and_articles() {
             _ => None,
         })
         .expect("the demo has images");
-    let png = client.media(&image.large.url).await.unwrap().data;
+    let png = client
+        .media(&image.large.url, DOWNLOAD_LIMIT)
+        .await
+        .unwrap()
+        .data;
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG image");
     assert!(matches!(
-        client.media("javascript:alert(1)").await,
+        client.media("javascript:alert(1)", DOWNLOAD_LIMIT).await,
         Err(ApiError::UnsupportedUrl { .. })
     ));
     sim.shutdown().await;
@@ -336,7 +343,7 @@ async fn mobile_only_files_surface_code_1030() {
         };
         let mut pager = TopicPager::new(&probe_client, source).page_size(30);
         while let Some(page) = pager.next_page().await.unwrap() {
-            file = page.data.iter().find_map(|t| match t.body() {
+            file = page.data.topics.iter().find_map(|t| match t.body() {
                 TopicBody::Talk(talk) => Some(talk.files.as_ref()?.first()?.file_id),
                 _ => None,
             });
@@ -390,7 +397,7 @@ async fn writes_post_answer_comment_reply_and_like() {
         .data
         .expect("the simulator echoes the new comment");
     let mut reply = CommentRequest::text("回复");
-    reply.req_data.parent_comment_id = Some(first.comment_id);
+    reply.req_data.replied_comment_id = Some(first.comment_id);
     let reply = client.comment(talk, &reply).await.unwrap().data.unwrap();
     assert_eq!(reply.parent_comment_id, Some(first.comment_id));
     let comments = client
@@ -593,7 +600,7 @@ async fn the_pager_walks_every_circle_exactly_once() {
         let mut ids = Vec::new();
         while let Some(page) = pager.next_page().await.unwrap() {
             assert!(page.expires_in.is_some());
-            ids.extend(page.data.iter().map(|t| t.topic_id));
+            ids.extend(page.data.topics.iter().map(|t| t.topic_id));
         }
         let unique: HashSet<_> = ids.iter().copied().collect();
         assert_eq!(unique.len(), ids.len(), "no duplicates in {group}");
@@ -657,5 +664,24 @@ async fn attempts_are_bounded_by_the_policy() {
     let err = client.groups().await.unwrap_err();
     assert!(matches!(err, ApiError::Http { status, .. } if status >= 500));
     assert_eq!(sim.requests().total, u64::from(ATTEMPTS));
+    sim.shutdown().await;
+}
+
+/// A download that fails named its whole signed URL (reqwest puts the URL in its message):
+/// the query's token reached logs and the screen.
+#[tokio::test]
+async fn a_failed_download_does_not_name_its_signed_url() {
+    let sim = sim(Faults::default()).await;
+    let client = client_with(&sim, RetryPolicy::never());
+    // A loopback port nobody listens on: the connection is refused.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let url = format!("http://127.0.0.1:{port}/a.jpg?e=1924963199&token=SIGNED-SECRET");
+    let err = client.media(&url, DOWNLOAD_LIMIT).await.unwrap_err();
+    let message = err.to_string();
+    assert!(matches!(err, ApiError::Transport { .. }), "{err:?}");
+    assert!(!message.contains("SIGNED-SECRET"), "{message}");
+    assert!(!format!("{err:?}").contains("SIGNED-SECRET"), "{err:?}");
     sim.shutdown().await;
 }

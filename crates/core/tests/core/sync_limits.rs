@@ -1,0 +1,205 @@
+//! The media cache and the sync against bodies no honest host sends (issue 17): the
+//! simulator's `Faults::huge_media` stress serves every image and file as 1 GiB of filler.
+//! A 1 GiB "image" once took a sync to 2.1 GB of memory and landed in the cache.
+//!
+//! What is asserted is what can be observed: the sync ends, the image is marked with a clear
+//! error, no blob over the cap is in the cache or the ledger, and `media/tmp` is empty. Never
+//! memory use or time.
+
+#![allow(clippy::unwrap_used)] // Test code: a panic is the report.
+
+use std::path::Path;
+use std::time::Duration;
+
+use orrery_core::media::{DEFAULT_CAP_BYTES, MAX_IMAGE_BYTES, MediaCache, MediaError, file_limit};
+use orrery_core::store::Store;
+use orrery_core::sync::{CancellationToken, SyncEngine, SyncOptions, SyncReport, SyncStatus};
+use orrery_testkit::temp_store;
+use zsxq::client::{ClientConfig, RetryPolicy};
+use zsxq::{ApiError, Client, FileId, ImageId};
+use zsxq_sim::{Dataset, Faults, SimHandle};
+
+fn client(sim: &SimHandle) -> Client {
+    let config = ClientConfig {
+        retry: RetryPolicy::immediate(4),
+        ..orrery_testkit::unpaced(sim.base_url())
+    };
+    orrery_testkit::client_as(config, sim.token())
+}
+
+fn options(image_cache_bytes: u64) -> SyncOptions {
+    SyncOptions {
+        image_cache_bytes,
+        max_retries: 2,
+        retry_delay: Duration::from_millis(1),
+        max_retry_delay: Duration::from_millis(5),
+        ..SyncOptions::default()
+    }
+}
+
+async fn sync(store: &Store, sim: &SimHandle, image_cache_bytes: u64) -> SyncReport {
+    SyncEngine::new(store.clone(), client(sim), options(image_cache_bytes))
+        .run_once(&CancellationToken::new())
+        .await
+        .unwrap()
+}
+
+fn huge() -> Faults {
+    Faults {
+        huge_media: true,
+        ..Faults::default()
+    }
+}
+
+/// A read-write look at the archive, for what the public API does not offer.
+async fn raw(store: &Store) -> sqlx::SqlitePool {
+    let url = format!("sqlite://{}", store.path().display());
+    sqlx::SqlitePool::connect(&url).await.unwrap()
+}
+
+/// Every file under `dir`, with its size.
+fn files_under(dir: &Path) -> Vec<(std::path::PathBuf, u64)> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_owned()];
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let size = std::fs::metadata(&path).unwrap().len();
+                found.push((path, size));
+            }
+        }
+    }
+    found
+}
+
+/// Nothing over `cap` in the cache directory, nothing left in `media/tmp`, and the ledger
+/// names no blob over `cap`.
+async fn assert_nothing_over(store: &Store, db: &sqlx::SqlitePool, cap: u64) {
+    let media = store.data_root().join("media");
+    for (path, size) in files_under(&media) {
+        assert!(size <= cap, "{} is {size} bytes", path.display());
+    }
+    let tmp = files_under(&media.join("tmp"));
+    assert!(tmp.is_empty(), "left in media/tmp: {tmp:?}");
+    let largest: Option<i64> = sqlx::query_scalar("SELECT MAX(size) FROM media_blobs")
+        .fetch_one(db)
+        .await
+        .unwrap();
+    assert!(largest.unwrap_or(0) as u64 <= cap, "{largest:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_1_gib_image_took_the_sync_to_gigabytes_and_is_now_refused_at_the_cap() {
+    let sim = orrery_testkit::sim(Dataset::Generated(200)).await;
+    let (_dir, store) = temp_store().await;
+    // The archive first, without images.
+    assert_eq!(sync(&store, &sim, 0).await.status, SyncStatus::CaughtUp);
+
+    // Three images left to cache (the others as if evicted, which the sync skips): each
+    // stressed download writes up to the cap before it is cut off.
+    let db = raw(&store).await;
+    let todo: Vec<i64> =
+        sqlx::query_scalar("SELECT image_id FROM images ORDER BY image_id LIMIT 3")
+            .fetch_all(&db)
+            .await
+            .unwrap();
+    assert_eq!(todo.len(), 3, "the dataset has images");
+    sqlx::query(
+        "UPDATE images SET cache_error = 'evicted'
+         WHERE image_id NOT IN (SELECT image_id FROM images ORDER BY image_id LIMIT 3)",
+    )
+    .execute(&db)
+    .await
+    .unwrap();
+
+    sim.set_faults(huge());
+    let report = sync(&store, &sim, DEFAULT_CAP_BYTES).await;
+    assert_eq!(report.status, SyncStatus::CaughtUp, "{report:?}");
+    let cached: u64 = report.circles.iter().map(|c| c.images).sum();
+    assert_eq!(cached, 0, "{report:?}");
+    for id in &todo {
+        let error = store
+            .image_cache_error(ImageId::new(*id))
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("image {id} is marked"));
+        assert!(error.contains("larger than the 32 MiB"), "{error}");
+        assert!(!error.contains('?'), "no signed query in {error}");
+    }
+    assert_nothing_over(&store, &db, MAX_IMAGE_BYTES).await;
+    assert_eq!(store.media_usage().await.unwrap(), 0);
+
+    // Marked, so not asked for again.
+    let before = sim.requests().route("GET /images/{name}");
+    assert_eq!(
+        sync(&store, &sim, DEFAULT_CAP_BYTES).await.status,
+        SyncStatus::CaughtUp
+    );
+    assert_eq!(sim.requests().route("GET /images/{name}"), before);
+
+    // The same image opened on demand is refused the same way.
+    let cache = MediaCache::new(store.clone(), DEFAULT_CAP_BYTES);
+    let err = cache
+        .image(&client(&sim), ImageId::new(todo[0]))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            MediaError::Api(ApiError::TooLarge {
+                limit: MAX_IMAGE_BYTES,
+                ..
+            })
+        ),
+        "{err:?}"
+    );
+    assert_nothing_over(&store, &db, MAX_IMAGE_BYTES).await;
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_far_over_its_advertised_size_is_refused_and_leaves_nothing_in_tmp() {
+    let sim = orrery_testkit::sim(Dataset::Generated(200)).await;
+    let (_dir, store) = temp_store().await;
+    assert_eq!(sync(&store, &sim, 0).await.status, SyncStatus::CaughtUp);
+    let db = raw(&store).await;
+    let (id, size): (i64, i64) = sqlx::query_as(
+        "SELECT file_id, size FROM files WHERE name NOT LIKE '%.mp4' AND size > 0 LIMIT 1",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    let (file, size) = (FileId::new(id), size as u64);
+    let cache = MediaCache::new(store.clone(), DEFAULT_CAP_BYTES);
+
+    sim.set_faults(huge());
+    let err = cache.file(&client(&sim), file).await.unwrap_err();
+    match &err {
+        MediaError::Api(ApiError::TooLarge { what, limit, url }) => {
+            assert_eq!(*what, "a download");
+            assert_eq!(*limit, file_limit(Some(size)));
+            assert!(*limit > size && *limit < zsxq_sim::HUGE_MEDIA_BYTES);
+            assert!(!url.contains('?'), "{url}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        store.file_entry(file).await.unwrap().unwrap().local_path,
+        None
+    );
+    assert_nothing_over(&store, &db, file_limit(Some(size))).await;
+    assert_eq!(store.media_usage().await.unwrap(), 0);
+
+    // As advertised, the same file comes through its limit.
+    sim.set_faults(Faults::default());
+    let path = cache.file(&client(&sim), file).await.unwrap();
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), size);
+    assert_nothing_over(&store, &db, file_limit(Some(size))).await;
+    sim.shutdown().await;
+}
