@@ -31,10 +31,7 @@ pub(super) fn inspect(path: &Path) -> Result<Found, StoreError> {
         }),
         Ok(_) => Ok(Found::Archive),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Found::Nothing),
-        Err(source) => Err(StoreError::Media {
-            path: path.to_owned(),
-            source,
-        }),
+        Err(source) => Err(StoreError::media(path, source)),
     }
 }
 
@@ -53,10 +50,7 @@ pub(super) async fn create(path: &Path) -> Result<(), StoreError> {
     let migrated = schema::migrate(&pool).await;
     pool.close().await;
     let placed = migrated.and_then(|()| {
-        crate::paths::private_file(&building).map_err(|source| StoreError::Media {
-            path: building.clone(),
-            source,
-        })?;
+        crate::paths::private_file(&building).map_err(|e| StoreError::media(&building, e))?;
         sync_file(&building)?;
         place(&building, path)
     });
@@ -92,10 +86,7 @@ fn journal_of(path: &Path) -> PathBuf {
 /// the name exists, which a rename would not. Where the file system has no hard links, a
 /// rename after a check (which two processes could still race on, rarely).
 fn place(building: &Path, path: &Path) -> Result<(), StoreError> {
-    let io = |source| StoreError::Media {
-        path: path.to_owned(),
-        source,
-    };
+    let io = |source| StoreError::media(path, source);
     match std::fs::hard_link(building, path) {
         Ok(()) => Ok(()),
         Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
@@ -109,10 +100,7 @@ fn place(building: &Path, path: &Path) -> Result<(), StoreError> {
 
 /// Makes a file's (or a folder's) content durable before it is relied on.
 fn sync_file(path: &Path) -> Result<(), StoreError> {
-    let io = |source| StoreError::Media {
-        path: path.to_owned(),
-        source,
-    };
+    let io = |source| StoreError::media(path, source);
     // Folders cannot be opened for syncing on Windows; the rename is durable there anyway.
     if cfg!(windows) && path.is_dir() {
         return Ok(());
