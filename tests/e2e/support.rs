@@ -170,7 +170,7 @@ impl App {
     pub async fn click(&self, css: &str) -> anyhow::Result<()> {
         for _ in 0..STALE_RETRIES {
             let el = self.wait_for(css).await?;
-            match el.click().await {
+            match bounded(&format!("clicking `{css}`"), el.click()).await? {
                 Ok(()) => return Ok(()),
                 Err(err) if is_stale(&err) => continue,
                 Err(err) => return Err(err).with_context(|| format!("clicking `{css}`")),
@@ -199,7 +199,11 @@ impl App {
 
     /// Runs `script` in the page and returns its value.
     pub async fn eval(&self, script: &str) -> anyhow::Result<serde_json::Value> {
-        Ok(self.client.execute(script, vec![]).await?)
+        Ok(bounded(
+            &format!("running `{script:.80}`"),
+            self.client.execute(script, vec![]),
+        )
+        .await??)
     }
 
     /// Waits until `script` (an expression) is truthy in the page.
@@ -226,14 +230,16 @@ impl App {
     pub async fn screenshot(&self, name: &str) -> anyhow::Result<PathBuf> {
         // A DOM change is painted on a later frame; a screenshot taken at once shows the page
         // before it. Two animation frames make sure the last change is on screen.
-        self.client
-            .execute_async(
+        bounded(
+            "waiting two frames",
+            self.client.execute_async(
                 "const done = arguments[arguments.length - 1];\
                  requestAnimationFrame(() => requestAnimationFrame(() => done()));",
                 vec![],
-            )
-            .await?;
-        let png = self.client.screenshot().await?;
+            ),
+        )
+        .await??;
+        let png = bounded("taking a screenshot", self.client.screenshot()).await??;
         if !png.starts_with(b"\x89PNG") {
             bail!("the screenshot is not a PNG");
         }
@@ -266,6 +272,18 @@ impl Drop for App {
 /// moment ago may be replaced before WebDriver acts on it: such a stale element is found again,
 /// this many times at most.
 const STALE_RETRIES: usize = 20;
+
+/// How long one WebDriver command may take. A command that never answers (a page that stopped
+/// painting, a driver that lost the window) would otherwise hang the test until nextest kills
+/// it, without a word on where.
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Runs one WebDriver command, failing with `what` if it does not answer in time.
+async fn bounded<T>(what: &str, command: impl Future<Output = T>) -> anyhow::Result<T> {
+    tokio::time::timeout(COMMAND_TIMEOUT, command)
+        .await
+        .with_context(|| format!("{what}: no answer from WebDriver within {COMMAND_TIMEOUT:?}"))
+}
 
 fn is_stale(err: &fantoccini::error::CmdError) -> bool {
     err.to_string().contains("tale element")

@@ -35,6 +35,8 @@ pub async fn file(dir: &DataDir, id: i64, out: Option<&Path>) -> anyhow::Result<
 /// From the cache without signing in (so it works offline), else downloaded.
 async fn fetch(dir: &DataDir, store: &Store, file: FileId) -> anyhow::Result<PathBuf> {
     let cache = MediaCache::new(store.clone(), DEFAULT_CAP_BYTES);
+    // Held while downloading, so the app starting meanwhile does not sweep the file away.
+    let (_lease, _) = cache.claim().await?;
     if let Some(path) = cache.cached_file(file).await? {
         return Ok(path);
     }

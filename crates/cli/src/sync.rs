@@ -275,6 +275,9 @@ fn notable(event: &SyncEvent) -> Option<String> {
         SyncEvent::NeedsLogin => {
             "the service refused the token (HTTP 401): sync stopped; sign in again".to_owned()
         }
+        SyncEvent::Waiting => {
+            "another sync of this archive is running (the app or another orrery-cli): waiting for it to finish".to_owned()
+        }
         SyncEvent::TopicsUnreadable {
             group_id,
             count,

@@ -47,6 +47,18 @@ pub use save::safe_file_name;
 /// The cache's directory inside the data directory.
 pub const MEDIA_DIR: &str = "media";
 
+/// The lock file, beside [`MEDIA_DIR`] (never inside, where the sweep deletes), on which
+/// every process using the cache holds a [`MediaLease`].
+pub const LEASE_FILE: &str = "media.lock";
+
+/// One process's claim on the media cache (a shared lock), from [`MediaCache::claim`]; while
+/// any is held elsewhere, no other process sweeps the cache. Hold it as long as the cache is
+/// used.
+#[derive(Debug)]
+pub struct MediaLease {
+    _file: std::fs::File,
+}
+
 /// Temporary files, inside [`MEDIA_DIR`], while a blob is written.
 const TMP_DIR: &str = "tmp";
 
@@ -257,10 +269,44 @@ impl MediaCache {
         Ok(before.saturating_sub(self.store.media_usage().await?))
     }
 
-    /// Deletes files in the cache directory the ledger does not name (left by a crash between
-    /// writing a blob and recording it); returns how many. Run it at start, before any sync or
-    /// download: a blob being written is such a file until its row commits.
-    pub async fn sweep(&self) -> Result<usize, StoreError> {
+    /// Claims the cache for this process, first deleting the files in the cache directory the
+    /// ledger does not name (left by a crash between writing a blob and recording it); returns
+    /// the claim, to hold while this process may download, and how many files went. Call it
+    /// once at start, before any sync or download.
+    ///
+    /// Another process's blob being written is such a file until its row commits, so the
+    /// sweep runs only when no other process holds a claim: each holds a shared lock on
+    /// [`LEASE_FILE`], and the sweep needs the exclusive one. The lock goes with a process, so
+    /// what a killed one left is swept by the next start.
+    pub async fn claim(&self) -> Result<(MediaLease, usize), StoreError> {
+        let path = self.store.data_root().join(LEASE_FILE);
+        let file = std::fs::File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|err| StoreError::media(&path, err))?;
+        let swept = match file.try_lock() {
+            Ok(()) => {
+                let swept = self.sweep().await;
+                file.unlock().map_err(|err| StoreError::media(&path, err))?;
+                swept?
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                tracing::info!("another process uses the media cache; its sweep is skipped");
+                0
+            }
+            Err(std::fs::TryLockError::Error(err)) => return Err(StoreError::media(&path, err)),
+        };
+        // Blocks only while another process starting at the same moment sweeps.
+        let file = tokio::task::spawn_blocking(move || file.lock_shared().map(|()| file))
+            .await
+            .map_err(|err| StoreError::media(&path, std::io::Error::other(err)))?
+            .map_err(|err| StoreError::media(&path, err))?;
+        Ok((MediaLease { _file: file }, swept))
+    }
+
+    async fn sweep(&self) -> Result<usize, StoreError> {
         let known: std::collections::HashSet<PathBuf> = self
             .store
             .blob_paths()

@@ -27,7 +27,7 @@ use zsxq::GroupId;
 use zsxq::client::{AccessToken, Client};
 
 use crate::account::{Account, AccountError};
-use crate::media::MediaCache;
+use crate::media::{MediaCache, MediaLease};
 use crate::paths::DataDir;
 use crate::search::{self, SearchError, SearchIndex};
 use crate::settings;
@@ -96,6 +96,8 @@ pub struct Session {
     store: Store,
     search: SearchIndex,
     media: MediaCache,
+    /// Held while the session lives, so another process starting never sweeps our downloads.
+    _media_lease: MediaLease,
     client: Client,
     account: Option<Account>,
     interval: Duration,
@@ -150,14 +152,16 @@ impl Session {
         let search = SearchIndex::open(&dir)?;
         let image_cache_bytes = settings::image_cache_bytes(prefs);
         let media = MediaCache::new(store.clone(), image_cache_bytes);
-        // Before any download starts: what a killed run left half-written goes.
-        media.sweep().await?;
+        // Before any download starts: what a killed run left half-written goes (unless
+        // another process has the cache open, whose files in flight look the same).
+        let (media_lease, _) = media.claim().await?;
         Ok(Self {
             mode,
             dir,
             store,
             search,
             media,
+            _media_lease: media_lease,
             client,
             account,
             interval,

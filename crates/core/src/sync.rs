@@ -50,6 +50,7 @@ mod error;
 mod event;
 mod html_text;
 mod images;
+mod lock;
 mod schedule;
 mod threads;
 mod topics;
@@ -297,6 +298,12 @@ impl SyncEngine {
             stop: cancel.child_token(),
             media: (self.options.image_cache_bytes > 0)
                 .then(|| MediaCache::new(self.store.clone(), self.options.image_cache_bytes)),
+        };
+        let waiting = || ctx.emit(SyncEvent::Waiting);
+        let Some(_lock) = lock::acquire(self.store.data_root(), cancel, waiting).await? else {
+            return Ok(self
+                .finish(&ctx, SyncStatus::Cancelled, Vec::new(), requests_before, 0)
+                .await);
         };
         let mut circles = match self.circles(&ctx).await? {
             Ok(circles) => circles,

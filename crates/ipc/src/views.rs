@@ -65,6 +65,9 @@ pub struct SyncStatusDto {
     pub last_synced_ms: Option<i64>,
     /// Why the last run failed, in plain words.
     pub error: Option<String>,
+    /// The run waits for another sync of this archive (`orrery-cli` beside the app) to end.
+    #[serde(default)]
+    pub waiting: bool,
 }
 
 /// A timeline tab: the service's own tabs.

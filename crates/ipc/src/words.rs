@@ -80,6 +80,8 @@ words! {
     state_caught_up,
     state_needs_login,
     state_failed,
+    /// While another process (`orrery-cli`, a second app) syncs the same archive.
+    waiting_for_other_sync,
 }
 
 static ZH_CN: Words = Words {
@@ -92,6 +94,7 @@ static ZH_CN: Words = Words {
     state_caught_up: "已是最新",
     state_needs_login: "需要重新登录",
     state_failed: "同步出错，稍后重试",
+    waiting_for_other_sync: "等待另一个同步结束（星仪或 orrery-cli）",
 };
 
 static EN: Words = Words {
@@ -104,6 +107,7 @@ static EN: Words = Words {
     state_caught_up: "Up to date",
     state_needs_login: "Sign in again",
     state_failed: "Sync failed; retrying later",
+    waiting_for_other_sync: "Waiting for another sync of this archive (Orrery or orrery-cli)",
 };
 
 impl Words {
@@ -123,6 +127,9 @@ impl Words {
         let word = self.state(s.state);
         if s.state != SyncStateDto::Syncing {
             return word.to_owned();
+        }
+        if s.waiting {
+            return self.waiting_for_other_sync.to_owned();
         }
         let progress = format!("({}/{})", s.circles_done, s.circles_total);
         match &s.circle {
@@ -153,6 +160,11 @@ mod tests {
             ..syncing
         };
         assert_eq!(en.status_line(&starting), "Syncing (2/5)");
+        let waiting = SyncStatusDto {
+            waiting: true,
+            ..starting.clone()
+        };
+        assert_eq!(zh.status_line(&waiting), zh.waiting_for_other_sync);
         let expired = SyncStatusDto {
             state: SyncStateDto::NeedsLogin,
             ..SyncStatusDto::default()

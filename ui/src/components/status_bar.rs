@@ -28,6 +28,9 @@ pub fn StatusBar() -> impl IntoView {
     let progress = move || {
         let s = ui.status.get()?;
         (s.state == SyncStateDto::Syncing).then(|| {
+            if s.waiting {
+                return t().words.waiting_for_other_sync.to_owned();
+            }
             let circle = s.circle.map(|c| format!("{c} · ")).unwrap_or_default();
             format!(
                 "{circle}{}/{} {} · {} {} · {} {}",

@@ -16,7 +16,8 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use orrery_ipc::commands::{
-    CircleArgs, CircleFilters, CircleFiltersDto, Timeline as TimelineCmd, TimelineArgs,
+    CircleArgs, CircleFilters, CircleFiltersDto, SyncStateDto, Timeline as TimelineCmd,
+    TimelineArgs,
 };
 
 #[component]
@@ -86,16 +87,23 @@ pub fn Timeline() -> impl IntoView {
         });
     });
     // New topics from the sync appear when the list is at its top; further down the reader
-    // keeps their place instead of being pushed around.
-    Effect::new(move |previous: Option<u64>| {
-        let synced = ui.status.with(|s| s.as_ref().map_or(0, |s| s.pages));
-        if previous.is_some_and(|p| p != synced)
+    // keeps their place instead of being pushed around. Each committed page may bring new
+    // topics, and the end of a run may bring edits and deletions, which the sync notices
+    // after its last page: either one refreshes the rows.
+    Effect::new(move |previous: Option<(u64, bool)>| {
+        let now = ui.status.with(|s| {
+            s.as_ref()
+                .map_or((0, false), |s| (s.pages, s.state == SyncStateDto::Syncing))
+        });
+        let (pages_then, syncing_then) = previous.unwrap_or(now);
+        let changed = pages_then != now.0 || (syncing_then && !now.1);
+        if changed
             && let Some(Some(reload)) =
                 pages.try_update(|p| p.new_topics(scroll_top.get_untracked()))
         {
             fetch(reload);
         }
-        synced
+        now
     });
     // Near the end, the next page (after a failure, the next scroll asks again).
     Effect::new(move |_| {

@@ -20,6 +20,12 @@ pub enum SyncError {
     /// The list of circles could not be fetched, so there is nothing to sync.
     #[error("could not list the circles: {0}")]
     Circles(#[source] ApiError),
+    /// The lock that keeps to one sync of the archive at a time could not be taken.
+    #[error("cannot take the sync lock {}: {source}", path.display())]
+    Lock {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
     /// The background task panicked or was aborted.
     #[error("the sync task ended abnormally: {0}")]
     Task(String),
@@ -49,7 +55,7 @@ impl SyncError {
         match self {
             Self::Store(err) => matches!(err, StoreError::Busy | StoreError::DiskFull),
             Self::Circles(err) => err.retryable(),
-            Self::Task(_) => false,
+            Self::Lock { .. } | Self::Task(_) => false,
         }
     }
 }

@@ -125,6 +125,9 @@ pub enum SyncEvent {
         /// Why, in words.
         error: String,
     },
+    /// Another run holds this archive (the app beside the CLI, or two CLIs): this one starts
+    /// when it ends, so the account never syncs twice at once.
+    Waiting,
     /// The service refused the token (HTTP 401): the sync stopped; sign in again to resume.
     NeedsLogin,
     /// The round (or the whole run) ended.

@@ -192,6 +192,10 @@ fn apply(
                 ..SyncStatusDto::default()
             };
         }
+        SyncEvent::Waiting => {
+            s.state = SyncStateDto::Syncing;
+            s.waiting = true;
+        }
         SyncEvent::PhaseStarted { group_id, .. } => s.circle = name(group_id),
         SyncEvent::PageCommitted { inserted, .. } => {
             s.pages += 1;
@@ -208,6 +212,7 @@ fn apply(
         SyncEvent::NeedsLogin => s.state = SyncStateDto::NeedsLogin,
         SyncEvent::Finished { status } => {
             s.circle = None;
+            s.waiting = false;
             s.state = match status {
                 SyncStatus::CaughtUp => {
                     s.last_synced_ms = Some(now_ms());
@@ -284,6 +289,16 @@ mod tests {
         let last = s.last_synced_ms;
         apply(&mut s, &SyncEvent::Started { circles: 2 }, &name);
         assert_eq!((s.pages, s.last_synced_ms), (0, last));
+    }
+
+    #[test]
+    fn a_run_waiting_for_another_process_says_so_until_it_starts() {
+        let mut s = SyncStatusDto::default();
+        let name = |_: &GroupId| None;
+        assert!(apply(&mut s, &SyncEvent::Waiting, &name));
+        assert_eq!((s.state, s.waiting), (SyncStateDto::Syncing, true));
+        apply(&mut s, &SyncEvent::Started { circles: 1 }, &name);
+        assert!(!s.waiting);
     }
 
     #[test]

@@ -152,6 +152,48 @@ async fn a_full_sync_archives_exactly_the_truth() {
     assert_exact(&store, &sim).await;
 }
 
+/// Issue 17: the app and the CLI (here two engines with their own connections, as two
+/// processes would have) syncing one archive doubled the account's requests. One waits for the
+/// other, says so, and then only finds what little changed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_syncs_of_one_archive_at_once_do_not_double_the_requests() {
+    let sim = sim(1500).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (app, cli) = (store(dir.path()).await, store(dir.path()).await);
+    let (app, cli) = (engine(&app, &sim), engine(&cli, &sim));
+    let (mut app_events, mut cli_events) = (app.subscribe(), cli.subscribe());
+    let before = sim.requests().total;
+    let (first, second) = (app.spawn(SyncMode::Once), cli.spawn(SyncMode::Once));
+    let (first, second) = (first.join().await.unwrap(), second.join().await.unwrap());
+    assert_eq!(first.status, SyncStatus::CaughtUp, "{first:?}");
+    assert_eq!(second.status, SyncStatus::CaughtUp, "{second:?}");
+    let waited = |events: &mut tokio::sync::broadcast::Receiver<SyncEvent>| {
+        std::iter::from_fn(|| events.try_recv().ok()).any(|e| matches!(e, SyncEvent::Waiting))
+    };
+    let (app_waited, cli_waited) = (waited(&mut app_events), waited(&mut cli_events));
+    assert!(
+        app_waited != cli_waited,
+        "exactly one run waited: app {app_waited}, cli {cli_waited}"
+    );
+    let (full, after) = if app_waited {
+        (second, first)
+    } else {
+        (first, second)
+    };
+    let circles = sim.truth().circles.len() as u64;
+    assert!(
+        after.requests <= 1 + circles * 12,
+        "the run that waited re-synced everything: {} requests after {}",
+        after.requests,
+        full.requests
+    );
+    assert_eq!(
+        sim.requests().total - before,
+        full.requests + after.requests
+    );
+    assert_exact(&store(dir.path()).await, &sim).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_sync_after_activity_fetches_only_what_changed() {
     let sim = sim(1500).await;
@@ -851,7 +893,7 @@ async fn a_sync_killed_twenty_times_at_random_moments_ends_exact() {
     // The media cache survived too: every image cached, every blob whole; a kill between a
     // blob's write and its row leaves at most an orphan file, which the sweep removes.
     let cache = MediaCache::new(store.clone(), options().image_cache_bytes);
-    let orphans = cache.sweep().await.unwrap();
+    let (_lease, orphans) = cache.claim().await.unwrap();
     let db = raw(&store).await;
     let uncached: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM images WHERE local_path IS NULL")
         .fetch_one(&db)
@@ -864,6 +906,35 @@ async fn a_sync_killed_twenty_times_at_random_moments_ends_exact() {
         files, blobs,
         "after the sweep only blobs remain ({orphans} orphans swept)"
     );
+}
+
+/// Issue 17: a CLI starting up deleted media files another process was still writing, leaving
+/// records that point at missing files. While another process holds the cache, a start sweeps
+/// nothing; once none does, what a crash left is swept.
+#[tokio::test]
+async fn a_process_starting_never_sweeps_files_another_is_writing() {
+    let (dir, first) = temp_store().await;
+    let second = store(dir.path()).await;
+    let (app, cli) = (
+        MediaCache::new(first, 0),
+        MediaCache::new(second.clone(), 0),
+    );
+    let (app_lease, _) = app.claim().await.unwrap();
+    // A blob the app is writing: a temporary file the ledger does not name yet.
+    let in_flight = dir.path().join("media/tmp/blob-being-written");
+    std::fs::create_dir_all(in_flight.parent().unwrap()).unwrap();
+    std::fs::write(&in_flight, b"half an image").unwrap();
+    let (cli_lease, swept) = cli.claim().await.unwrap();
+    assert_eq!(swept, 0);
+    assert!(
+        in_flight.exists(),
+        "the CLI swept a file the app was writing"
+    );
+    // Both gone (the app killed mid-write): the next start sweeps what it left.
+    drop((app_lease, cli_lease));
+    let (_lease, swept) = MediaCache::new(second, 0).claim().await.unwrap();
+    assert_eq!(swept, 1);
+    assert!(!in_flight.exists());
 }
 
 fn walk_files(dir: &Path) -> usize {
