@@ -1,7 +1,8 @@
 //! `orrery`: the desktop shell of Orrery (星仪).
 //!
 //! A Tauri 2 window hosting the Leptos UI from `ui/`. This crate holds no business logic: it sets
-//! up logging, the plugins (single instance, remembered window state, opener), the `media:`
+//! up logging, the plugins (single instance, remembered window state, opener, the
+//! [`navigation`] guard that keeps every foreign page out of the window), the `media:`
 //! protocol serving cached images ([`media`]), WebKit's compositing on machines without a GPU
 //! (`render`, Linux), the tray and the app-wide sync status event ([`tray`]), manages the
 //! core's [`Orrery`] (which opens the account's session, or the demo's, and swaps them on
@@ -12,6 +13,7 @@ mod commands;
 #[cfg(feature = "demo")]
 mod demo;
 mod media;
+mod navigation;
 #[cfg(target_os = "linux")]
 mod render;
 mod tray;
@@ -34,6 +36,7 @@ pub fn run() {
         // Used from Rust only (links and folders go through Orrery's own checked commands);
         // the window is granted none of its permissions.
         .plugin(tauri_plugin_opener::init())
+        .plugin(navigation::guard())
         .register_asynchronous_uri_scheme_protocol(media::SCHEME, media::serve)
         .setup(|app| {
             let data_dir = DataDir::open(DataDir::default_location()?)?;

@@ -264,8 +264,11 @@ async fn hostile_content_is_shown_as_text_and_never_runs() -> anyhow::Result<()>
         dataset: Dataset::Hostile,
         ..SimConfig::default()
     })?;
+    let browser = FakeBrowser::new()?;
+    let mut env = browser.env();
+    env.push(("ORRERY_DEMO_DATASET".into(), "hostile".into()));
     let app = App::launch_with(Launch {
-        env: vec![("ORRERY_DEMO_DATASET".into(), "hostile".into())],
+        env,
         ..Launch::default()
     })
     .await?;
@@ -337,7 +340,80 @@ async fn hostile_content_is_shown_as_text_and_never_runs() -> anyhow::Result<()>
         serde_json::Value::Bool(true),
         "a payload changed the page"
     );
+
+    // A page that sends the window elsewhere (a script, WebKit's "Open Link"): the window stays
+    // on the app, the phishing page is never even asked for, and the link goes to the system
+    // browser instead.
+    let phishing = std::net::TcpListener::bind("127.0.0.1:0")?;
+    phishing.set_nonblocking(true)?;
+    let target = format!(
+        "http://127.0.0.1:{}/session-expired",
+        phishing.local_addr()?.port()
+    );
+    app.eval(&format!("location.href = '{target}'; return true;"))
+        .await?;
+    browser.wait_for(&target, Duration::from_secs(20)).await?;
+    assert_eq!(
+        app.eval("return location.protocol + document.querySelectorAll('#status-bar').length")
+            .await?,
+        serde_json::json!("tauri:1"),
+        "the window left the app"
+    );
+    assert!(
+        matches!(phishing.accept(), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock),
+        "the window asked for the phishing page"
+    );
     app.close().await
+}
+
+/// The system browser, as far as the app can tell: an `xdg-open` first on its `PATH` that
+/// writes down the URLs it is given. The machines the suite runs on have no browser to open,
+/// and a real one would leave the test's control; what the app hands over is what counts.
+struct FakeBrowser {
+    dir: tempfile::TempDir,
+}
+
+impl FakeBrowser {
+    fn new() -> anyhow::Result<Self> {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir()?;
+        let script = dir.path().join("xdg-open");
+        std::fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\nprintf '%s\\n' \"$@\" >> '{}'\n",
+                dir.path().join("opened").display()
+            ),
+        )?;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))?;
+        Ok(Self { dir })
+    }
+
+    /// The app's `PATH`, with the fake first.
+    fn env(&self) -> Vec<(String, String)> {
+        let path = std::env::var("PATH").unwrap_or_default();
+        vec![(
+            "PATH".into(),
+            format!("{}:{path}", self.dir.path().display()),
+        )]
+    }
+
+    /// Waits until `url` was opened.
+    async fn wait_for(&self, url: &str, timeout: Duration) -> anyhow::Result<()> {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            let opened =
+                std::fs::read_to_string(self.dir.path().join("opened")).unwrap_or_default();
+            if opened.lines().any(|line| line == url) {
+                return Ok(());
+            }
+            anyhow::ensure!(
+                std::time::Instant::now() < deadline,
+                "{url} was not handed to the system browser within {timeout:?}; it got: {opened:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
 }
 
 /// Saves every attachment of the open topic (hostile names) and checks each landed in the

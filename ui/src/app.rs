@@ -53,9 +53,11 @@ pub fn App() -> impl IntoView {
 
     let keydown = window_event_listener(ev::keydown, move |e| on_key(ui, &e));
     let clicks = window_event_listener(ev::click, keep_links_outside);
+    let menus = window_event_listener(ev::contextmenu, no_menu_on_links);
     on_cleanup(move || {
         keydown.remove();
         clicks.remove();
+        menus.remove();
     });
 
     let t = move || ui.t();
@@ -145,4 +147,18 @@ fn keep_links_outside(e: ev::MouseEvent) {
             web_sys::console::warn_1(&err.message.into());
         }
     });
+}
+
+/// WebKit's menu on a link or an image offers to open it in the window; the shell refuses such
+/// a navigation anyway (src-tauri/src/navigation.rs), so the menu would only offer what does
+/// nothing. Elsewhere the menu stays: copy a selection, paste into a field.
+fn no_menu_on_links(e: ev::MouseEvent) {
+    let on_link = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.closest("a[href], img").ok().flatten())
+        .is_some();
+    if on_link {
+        e.prevent_default();
+    }
 }
