@@ -439,6 +439,17 @@ async fn save_attachments(app: &App) -> anyhow::Result<usize> {
     let shown = app
         .eval("return [...document.querySelectorAll('#reader .files li .file-status')].map(s => [s.className, s.title, s.textContent]);")
         .await?;
+    // Names as shown: what they are saved as, with nothing that reorders or hides text.
+    let names = app
+        .eval("return [...document.querySelectorAll('#reader .files li .file-name')].map(n => n.textContent);")
+        .await?;
+    for name in names.as_array().into_iter().flatten() {
+        let name = name.as_str().unwrap_or_default();
+        assert!(
+            !name.contains(|c| matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')),
+            "a file name shows with a bidi or invisible control: {name:?}"
+        );
+    }
     for status in shown.as_array().into_iter().flatten() {
         let field = |i: usize| status[i].as_str().unwrap_or_default();
         assert!(field(0).contains("saved"), "not saved: {}", field(2));

@@ -49,7 +49,7 @@ pub fn Hit(index: usize, hit: SearchHitDto, selected: RwSignal<usize>) -> impl I
                 <span class="kind">{move || hit_kind(t(), &kind)}</span>
                 " "
                 {hit.deleted.then(|| view! { <span class="tag deleted" data-field="deleted">{move || t().deleted}</span> " " })}
-                {hit.title.clone()}
+                <bdi>{hit.title.clone()}</bdi>
             </p>
             <p class="snippet">
                 {runs
@@ -58,7 +58,7 @@ pub fn Hit(index: usize, hit: SearchHitDto, selected: RwSignal<usize>) -> impl I
                     .collect_view()}
             </p>
             <p class="muted hit-meta">
-                {hit.circle.clone()} " · " {hit.author.clone()} " · " {when}
+                <bdi>{hit.circle.clone()}</bdi> " · " <bdi>{hit.author.clone()}</bdi> " · " {when}
             </p>
         </li>
     }

@@ -80,7 +80,7 @@ pub fn TopicRow(index: usize, row: TopicRowDto, selected: RwSignal<usize>) -> im
             </div>
             <p class="excerpt">{row.excerpt.clone()}</p>
             <div class="row-meta muted">
-                <span>{author}</span>
+                <bdi>{author}</bdi>
                 " · "
                 <time title=format::full_time(time_ms, tz_offset_min())>{when}</time>
                 " · "

@@ -218,7 +218,9 @@ fn files_of(files: &Option<Vec<File>>) -> Vec<FileDto> {
         .flatten()
         .map(|f| FileDto {
             id: ipc::FileId::new(f.file_id.get()),
-            name: f.name.clone(),
+            // The name it is saved under, shown as such: no bidi override can make
+            // `报告\u{202E}fdp.exe` read as `报告exe.pdf`, no control character hides in it.
+            name: crate::media::safe_file_name(&f.name, &format!("file-{}", f.file_id)),
             size: f.size,
         })
         .collect()

@@ -339,8 +339,7 @@ async fn hostile_topics_come_out_as_inert_html_with_their_text() {
     let overview = reader::overview(&store, SyncStateDto::CaughtUp)
         .await
         .unwrap();
-    let mut opened = 0;
-    let mut articles = 0;
+    let (mut opened, mut articles, mut files) = (0, 0, 0);
     for circle in &overview.circles {
         for row in all_rows(&store, circle.id, TabDto::Latest, None).await {
             let topic = open(&store, row.id).await;
@@ -359,6 +358,17 @@ async fn hostile_topics_come_out_as_inert_html_with_their_text() {
                 "{}: text lost",
                 row.id
             );
+            // Issue 17: `x\u{202E}fdp.exe` read as `xexe.pdf`. A file shows under the name it
+            // is saved as, with nothing in it that reorders or hides text.
+            for file in topic.parts.iter().flat_map(|p| &p.files) {
+                files += 1;
+                assert!(
+                    !file.name.contains(|c| matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') || c.is_control()),
+                    "{}: file name {:?}",
+                    row.id,
+                    file.name
+                );
+            }
             if let Some(article) = &topic.article {
                 articles += usize::from(article.html.is_some());
                 if let Some(url) = &article.url {
@@ -376,6 +386,7 @@ async fn hostile_topics_come_out_as_inert_html_with_their_text() {
         articles > 0,
         "the hostile articles were archived and rendered"
     );
+    assert!(files > 0, "the hostile posts attach files");
 }
 
 /// Waits until the schedule's status satisfies `pred`.
