@@ -9,6 +9,8 @@
 //! sign-in and sign-out), and exposes the [`commands`] generated from the `orrery-ipc`
 //! contract. The demo's simulator starts here ([`demo`], behind the default `demo` feature).
 
+#[cfg(target_os = "linux")]
+mod appindicator;
 mod commands;
 #[cfg(feature = "demo")]
 mod demo;

@@ -37,8 +37,14 @@ pub fn publish_status(app: &AppHandle) {
 
 /// Adds the tray icon, if this desktop can show one.
 pub fn install(app: &AppHandle) {
-    // `tray-icon` panics inside its lazy library loading when AppIndicator is missing; the
-    // app must start anyway, without a tray.
+    // `tray-icon` panics inside its lazy library loading when AppIndicator is missing, and a
+    // release build aborts on a panic: look for the library first.
+    #[cfg(target_os = "linux")]
+    if !crate::appindicator::present() {
+        tracing::warn!("no tray icon: this desktop has no AppIndicator library");
+        return;
+    }
+    // A library that is there but does not load still panics; builds that unwind catch it.
     let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build(app)));
     match built {
         Ok(Ok(())) => {}
