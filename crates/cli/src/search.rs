@@ -51,6 +51,14 @@ async fn catch_up(store: &Store, index: &SearchIndex) -> anyhow::Result<()> {
         Ok(_) => Ok(()),
         // The app (or another CLI) writes the index and keeps it current; search what it has.
         Err(SearchError::Locked) if index.status().ready => Ok(()),
+        // A full disk or a damaged file stops the index from moving on, not from answering:
+        // its last commit is whole (tantivy commits atomically). Search that, and say so.
+        Err(e) if index.status().ready => {
+            note(&format!(
+                "the search index could not be brought up to date ({e}); searching what it holds, which may miss the newest posts"
+            ));
+            Ok(())
+        }
         Err(e) => Err(e.into()),
     }
 }

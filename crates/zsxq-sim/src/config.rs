@@ -145,6 +145,11 @@ pub struct Faults {
     /// first bytes, then nothing for [`STALLED_MEDIA_FOR`] with the connection open, then
     /// breaks off. Tests a client's idle timeout between chunks.
     pub stall_media: bool,
+    /// A deliberate stress, not service behaviour: the image host is down. Every image (and
+    /// avatar) answers HTTP 503 with an HTML page, as a CDN that is out; the API and file
+    /// downloads still work. Tests that a dead image host neither fails a circle nor costs a
+    /// retry per image.
+    pub dead_images: bool,
 }
 
 /// The size of every download under [`Faults::huge_media`]: 1 GiB, the "image" that once

@@ -92,6 +92,9 @@ struct ServeArgs {
     /// bytes, to test a client's idle timeout.
     #[arg(long)]
     stress_stall_media: bool,
+    /// Stress, not service behaviour: the image host is down (every image answers 503).
+    #[arg(long)]
+    stress_dead_images: bool,
     /// Mark this file as downloadable in the mobile app only (code 1030); repeatable.
     #[arg(long)]
     mobile_only_file: Vec<i64>,
@@ -170,6 +173,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         expired_in_list: args.fault_expired_in_list,
         huge_media: args.stress_huge_media,
         stall_media: args.stress_stall_media,
+        dead_images: args.stress_dead_images,
     };
     config.headers = HeaderChecks {
         p_unsigned_1059: if args.strict_signatures {

@@ -171,6 +171,41 @@ fn escape_sequences_in_posts_reached_the_terminal_through_search() {
     });
 }
 
+/// Issue 17: a search index that could not be written (a full disk, a damaged file) made
+/// search fail outright. What it last committed still answers, with a note that it may be
+/// behind. Here the index's `LOCK` is a directory, so taking it to write fails with an I/O
+/// error as a full disk would (a real full disk needs a mount these machines may not allow).
+#[test]
+fn an_index_that_cannot_be_written_still_answers_what_it_holds() {
+    block_on(async {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path().join("data");
+        let sim = serve(120).await;
+        run(headless(
+            &dir,
+            &sim,
+            &["login", "--base-url", sim.base_url()],
+        ));
+        run(headless(&dir, &sim, &["sync", "--once", "--no-pacing"]));
+        let before = stdout(&run(cli(&dir, &["search", "的", "--json"])));
+        let lock = dir.join("search/LOCK");
+        std::fs::remove_file(&lock).expect("the index has a LOCK file");
+        std::fs::create_dir(&lock).expect("LOCK as a directory");
+
+        let out = run(cli(&dir, &["search", "的", "--json"]));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("could not be brought up to date"),
+            "{stderr}"
+        );
+        let total =
+            |json: &str| serde_json::from_str::<Value>(json.trim()).expect("JSON")["total"].clone();
+        assert_eq!(total(&stdout(&out)), total(&before));
+        assert!(total(&before).as_u64() > Some(0), "{before}");
+        sim.shutdown().await;
+    });
+}
+
 #[test]
 fn search_without_an_archive_says_to_sync_first() {
     let tmp = tempfile::tempdir().expect("tempdir");

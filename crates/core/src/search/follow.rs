@@ -15,6 +15,8 @@ use crate::sync::SyncEvent;
 pub const INTERVAL: Duration = Duration::from_secs(1);
 /// Between two tries to take over an index another writer holds.
 pub const LOCKED_RETRY: Duration = Duration::from_secs(5);
+/// Between two tries after the index could not be written (a full disk, a damaged file).
+pub const FAILED_RETRY: Duration = Duration::from_secs(30);
 
 /// Whether `event` says the archive gained searchable text.
 fn writes_text(event: &SyncEvent) -> bool {
@@ -28,8 +30,9 @@ fn writes_text(event: &SyncEvent) -> bool {
 }
 
 /// Catches `index` up with `store` while `events` flow, and a last time when the channel
-/// closes (the sync ended). Returns what was indexed in all. Errors other than another
-/// writer holding the index are returned. While one does ([`SearchError::Locked`]: the CLI
+/// closes (the sync ended). Returns what was indexed in all, or the last catch-up's error.
+/// An index that cannot be written meanwhile (a full disk, a damaged file) is tried again every
+/// [`FAILED_RETRY`], searching what it last committed. While another writer holds it ([`SearchError::Locked`]: the CLI
 /// syncing beside the app, or the archive this one replaced still winding down), it keeps the
 /// index current itself, and following tries again every [`LOCKED_RETRY`] to take over once
 /// it is gone; at the end, a locked index is left to that writer.
@@ -40,6 +43,7 @@ pub async fn follow(
 ) -> Result<CatchUpReport, SearchError> {
     let mut total = CatchUpReport::default();
     let mut dirty = true;
+    let mut failing = false;
     let mut tick = tokio::time::interval(INTERVAL);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -53,12 +57,24 @@ pub async fn follow(
             _ = tick.tick(), if dirty => {
                 dirty = false;
                 match index.catch_up(&store).await {
-                    Ok(report) => add(&mut total, report),
+                    Ok(report) => {
+                        add(&mut total, report);
+                        failing = false;
+                    }
                     Err(SearchError::Locked) => {
                         dirty = true;
                         tick.reset_after(LOCKED_RETRY);
                     }
-                    Err(e) => return Err(e),
+                    // Searching goes on with the last commit, which is whole; the sync goes
+                    // on too. Said once per streak, tried again until it works.
+                    Err(e) => {
+                        if !failing {
+                            tracing::warn!(error = %e, "the search index could not catch up; it answers what it holds and tries again");
+                        }
+                        failing = true;
+                        dirty = true;
+                        tick.reset_after(FAILED_RETRY);
+                    }
                 }
             }
         }

@@ -64,7 +64,11 @@ pub(super) async fn write_image(
              height = excluded.height, size = excluded.size, raw_json = excluded.raw_json,
              -- A new URL may work where the old one failed.
              cache_error = CASE WHEN images.large_url = excluded.large_url
-                 THEN images.cache_error END",
+                 THEN images.cache_error END,
+             cache_failures = CASE WHEN images.large_url = excluded.large_url
+                 THEN images.cache_failures ELSE 0 END,
+             cache_retry_at_ms = CASE WHEN images.large_url = excluded.large_url
+                 THEN images.cache_retry_at_ms END",
     )
     .bind(image.image_id.get())
     .bind(topic_id)

@@ -58,10 +58,12 @@ impl Store {
             "SELECT i.image_id, i.large_url
              FROM images i JOIN topics t ON t.topic_id = i.topic_id
              WHERE i.local_path IS NULL AND i.cache_error IS NULL AND t.group_id = ?
+               AND (i.cache_retry_at_ms IS NULL OR i.cache_retry_at_ms <= ?)
              ORDER BY t.create_time_ms DESC, t.topic_id DESC, i.image_id
              LIMIT ?",
         )
         .bind(group.get())
+        .bind(crate::now_ms())
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
@@ -121,7 +123,9 @@ impl Store {
         now_ms: i64,
     ) -> Result<bool, StoreError> {
         self.link_blob(
-            "UPDATE images SET local_path = ?, cache_error = NULL WHERE image_id = ?",
+            "UPDATE images SET local_path = ?, cache_error = NULL, cache_failures = 0,
+                 cache_retry_at_ms = NULL
+             WHERE image_id = ?",
             image.get(),
             blob,
             now_ms,
@@ -222,6 +226,33 @@ impl Store {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    /// Notes that `image`'s host could not be reached, again: the sync leaves it until
+    /// `retry_after(failures)` from `now_ms` has passed. Returns the failures in a row.
+    pub(crate) async fn defer_image(
+        &self,
+        image: ImageId,
+        now_ms: i64,
+        retry_after: impl Fn(u32) -> std::time::Duration,
+    ) -> Result<u32, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let failures: Option<i64> = sqlx::query_scalar(
+            "UPDATE images SET cache_failures = cache_failures + 1 WHERE image_id = ?
+             RETURNING cache_failures",
+        )
+        .bind(image.get())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let failures = u32::try_from(failures.unwrap_or(0)).unwrap_or(u32::MAX);
+        let wait = i64::try_from(retry_after(failures).as_millis()).unwrap_or(i64::MAX);
+        sqlx::query("UPDATE images SET cache_retry_at_ms = ? WHERE image_id = ?")
+            .bind(now_ms.saturating_add(wait))
+            .bind(image.get())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(failures)
     }
 
     /// Why `image` is not cached, if the sync gave up on it.

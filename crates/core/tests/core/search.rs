@@ -428,6 +428,44 @@ async fn an_index_opened_beside_another_writer_takes_over_when_it_is_gone() {
     assert!(generations[0].ends_with(live.trim()));
 }
 
+/// Issue 17: an index that could not be written (a full disk, a damaged file) stopped
+/// following the sync for the rest of the session. It now answers what it last committed,
+/// keeps trying, and catches up once it can. The index's `LOCK` as a directory makes taking
+/// it fail with an I/O error, as a full disk would (a real one needs a mount these machines
+/// may not allow).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_index_that_cannot_be_written_keeps_answering_and_catches_up_later() {
+    let sim = serve(Dataset::Generated(300)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (store, index) = open(dir.path()).await;
+    sync(&store, &sim).await;
+    index.catch_up(&store).await.unwrap();
+    let before = found(&index, "的");
+    drop(index);
+    let lock = dir.path().join("search/LOCK");
+    std::fs::remove_file(&lock).unwrap();
+    std::fs::create_dir(&lock).unwrap();
+
+    let index = SearchIndex::open(&DataDir::open(dir.path()).unwrap()).unwrap();
+    let (events, receiver) = broadcast::channel::<SyncEvent>(16);
+    let following = tokio::spawn(search::follow(index.clone(), store.clone(), receiver));
+    sim.advance(100);
+    sync(&store, &sim).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(
+        !following.is_finished(),
+        "a failing index stopped following"
+    );
+    assert_eq!(found(&index, "的"), before, "it answers what it holds");
+
+    // The disk has room again: the last catch-up of the sync brings it up to date.
+    std::fs::remove_dir(&lock).unwrap();
+    drop(events);
+    let report = following.await.unwrap().unwrap();
+    assert!(report.units > 0, "{report:?}");
+    assert_eq!(index.status().seq, store.latest_change_seq().await.unwrap());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rebuild_answers_searches_throughout_and_damage_or_a_replaced_archive_rebuilds() {
     let (dir, store, index) = indexed(Dataset::Generated(1_000)).await;

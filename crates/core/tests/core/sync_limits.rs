@@ -203,3 +203,74 @@ async fn a_file_far_over_its_advertised_size_is_refused_and_leaves_nothing_in_tm
     assert_nothing_over(&store, &db, file_limit(Some(size))).await;
     sim.shutdown().await;
 }
+
+/// Issue 17: one dead image host failed the whole circle every run (310 s, then "failed", and
+/// older images never cached). Now the circle's sync succeeds, the host costs one image's
+/// retries per circle, the images wait with a growing back-off, and once the host is back and
+/// the wait is over they are cached.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_image_host_no_longer_fails_the_circle_every_run() {
+    let sim = orrery_testkit::sim(Dataset::Generated(200)).await;
+    let (_dir, store) = temp_store().await;
+    let db = raw(&store).await;
+    sim.set_faults(Faults {
+        dead_images: true,
+        ..Faults::default()
+    });
+    let images = "GET /images/{name}";
+    let before = sim.requests().route(images);
+    let report = sync(&store, &sim, DEFAULT_CAP_BYTES).await;
+    assert_eq!(report.status, SyncStatus::CaughtUp, "{report:?}");
+    let circles = sim.truth().circles.len() as u64;
+    let attempts = sim.requests().route(images) - before;
+    // The client's own tries (RetryPolicy::immediate(4): five in all) of one image per circle.
+    assert!(
+        attempts <= circles * 5,
+        "{attempts} image requests for {circles} circles"
+    );
+    let (cached, waiting): (i64, i64) =
+        sqlx::query_as("SELECT COUNT(local_path), COUNT(cache_retry_at_ms) FROM images")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(cached, 0);
+    assert!(
+        waiting >= 1 && waiting as u64 <= circles,
+        "{waiting} images waiting"
+    );
+    let errors: i64 = sqlx::query_scalar("SELECT COUNT(cache_error) FROM images")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(errors, 0, "an unreachable host is not a refusal for good");
+
+    // Again at once: the one that failed waits, the others get one more try per circle.
+    let before = sim.requests().route(images);
+    assert_eq!(
+        sync(&store, &sim, DEFAULT_CAP_BYTES).await.status,
+        SyncStatus::CaughtUp
+    );
+    assert!(sim.requests().route(images) - before <= circles * 5);
+    let twice: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM images WHERE cache_failures >= 2")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(twice, 0, "an image in its wait was asked for again");
+
+    // The host is back and the waits are over: everything is cached, the marks cleared.
+    sim.set_faults(Faults::default());
+    sqlx::query("UPDATE images SET cache_retry_at_ms = 0 WHERE cache_retry_at_ms IS NOT NULL")
+        .execute(&db)
+        .await
+        .unwrap();
+    assert_eq!(
+        sync(&store, &sim, DEFAULT_CAP_BYTES).await.status,
+        SyncStatus::CaughtUp
+    );
+    let (uncached, marked): (i64, i64) =
+        sqlx::query_as("SELECT COUNT(*) - COUNT(local_path), COUNT(cache_retry_at_ms) FROM images")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!((uncached, marked), (0, 0));
+}

@@ -105,6 +105,9 @@ pub(super) async fn image(State(app): App, Path(name): Path<String>) -> Response
         _ => id as u64,
     };
     let faults = app.faults();
+    if faults.dead_images {
+        return stress::down();
+    }
     if faults.huge_media {
         return stress::huge("image/png", false);
     }

@@ -2,7 +2,8 @@
 //! testing a client's limits. Deliberate stresses, never service behaviour, and off unless a
 //! test (or `--stress-…`) turns them on.
 //!
-//! Both are streamed: the simulator never holds more than one chunk of them, however large.
+//! The bodies are streamed: the simulator never holds more than one chunk of them, however
+//! large.
 
 use std::convert::Infallible;
 use std::pin::Pin;
@@ -47,6 +48,16 @@ pub(super) fn stalled(content_type: &'static str, bytes: Vec<u8>) -> Response {
             (header::CONTENT_LENGTH, &total.to_string()),
         ],
         Body::new(body),
+    )
+        .into_response()
+}
+
+/// A host that is down: HTTP 503 with the HTML page a CDN shows then.
+pub(super) fn down() -> Response {
+    (
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        [(header::CONTENT_TYPE, "text/html")],
+        "<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>",
     )
         .into_response()
 }
