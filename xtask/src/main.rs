@@ -7,6 +7,7 @@
 //! - `test` runs every check CI runs: formatting, clippy, the UI's wasm build and all tests,
 //!   the end-to-end suite included, under Xvfb.
 //! - `e2e` runs only the end-to-end suite.
+//! - `chaos` runs the fault suite for many rounds (the test suite runs a few).
 //! - `bundle` builds .deb and .rpm packages (installing tauri-cli on first use).
 //! - `bench startup` measures launch to first render and idle memory under Xvfb.
 //! - `bench search` compares the search index with SQLite FTS5 and LIKE (see bench_search.rs).
@@ -23,12 +24,14 @@ mod tasks;
 
 use anyhow::bail;
 
-const USAGE: &str = "usage: cargo xtask <setup|run|test|e2e|bundle|bench>
+const USAGE: &str = "usage: cargo xtask <setup|run|test|e2e|chaos|bundle|bench>
 
   setup    install system packages and tools (idempotent)
   run      build the UI and launch the desktop app (demo mode without an account)
   test     formatting, clippy, UI build, every test incl. end-to-end under Xvfb
   e2e      only the end-to-end suite
+  chaos [--rounds 30] [--seed S]
+           kills, damaged files and a hostile server against two syncs of one archive
   bundle   build .deb and .rpm packages into target/release/bundle/
   bench startup [--release] [--runs N]
            launch to first render, idle memory and binary size, under Xvfb
@@ -47,6 +50,7 @@ fn main() -> anyhow::Result<()> {
         "run" => tasks::run_app(rest),
         "test" => tasks::test(),
         "e2e" => tasks::e2e(),
+        "chaos" => tasks::chaos(rest),
         "bundle" => bundle::run(),
         "bench" => bench::run(rest),
         "-h" | "--help" | "help" => {

@@ -1,4 +1,4 @@
-//! `run`, `test` and `e2e`.
+//! `run`, `test`, `e2e` and `chaos`.
 
 use crate::process::{self, cmd, root, say};
 use crate::setup;
@@ -112,6 +112,39 @@ pub fn e2e() -> anyhow::Result<()> {
         "--test",
         "e2e",
     ])))
+}
+
+/// The fault suite (`crates/cli/tests/cli/chaos.rs`) with more rounds than the test suite's
+/// four: `--rounds N` (default 30) and `--seed S` for another sequence of faults. Its summary
+/// line (rounds, kills, damage survived) is what docs/BENCHMARKS.md records.
+pub fn chaos(args: &[String]) -> anyhow::Result<()> {
+    let mut rounds = "30".to_owned();
+    let mut seed = None;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--rounds" => rounds = args.next().cloned().unwrap_or_default(),
+            "--seed" => seed = args.next().cloned(),
+            other => anyhow::bail!("unknown chaos option `{other}` (--rounds N, --seed S)"),
+        }
+    }
+    anyhow::ensure!(
+        rounds.parse::<u32>().is_ok_and(|n| n > 0),
+        "--rounds takes a positive number, not `{rounds}`"
+    );
+    let mut c = nextest(&[
+        "--package",
+        "orrery-cli",
+        "--test",
+        "cli",
+        "--no-capture",
+        "chaos::",
+    ]);
+    c.env("ORRERY_CHAOS_ROUNDS", &rounds);
+    if let Some(seed) = seed {
+        c.env("ORRERY_CHAOS_SEED", seed);
+    }
+    process::run(&mut c)
 }
 
 #[allow(clippy::print_stderr)]

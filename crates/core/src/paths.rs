@@ -98,13 +98,25 @@ pub fn private_file(path: &Path) -> std::io::Result<()> {
     }
 }
 
-/// Replaces the file at `path` with `contents` through `<name>.partial` and a rename, so a
-/// crash leaves the old file or the new one, never half of one, nor an empty one after a power
-/// cut. For the small settings files; the file is the member's only (0600).
+/// Replaces the file at `path` with `contents` through `<name>.<pid>-<n>.partial` and a
+/// rename, so a crash leaves the old file or the new one, never half of one, nor an empty one
+/// after a power cut. For the small settings files; the file is the member's only (0600).
+///
+/// The temporary name is this writer's own: the app and the CLI write `account.json` at the
+/// same moment when both sign in, and with one shared name one truncated the other's file
+/// before it was renamed into place, leaving an empty account file (found by the chaos suite,
+/// `crates/cli/tests/cli/chaos.rs`).
 pub fn replace_file(path: &Path, contents: &str) -> std::io::Result<()> {
     use std::io::Write as _;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static WRITES: AtomicU64 = AtomicU64::new(0);
     let mut partial = path.as_os_str().to_owned();
-    partial.push(".partial");
+    partial.push(format!(
+        ".{}-{}.partial",
+        std::process::id(),
+        WRITES.fetch_add(1, Ordering::Relaxed)
+    ));
+    // A name left by a killed process whose pid came back is that dead writer's: replace it.
     let mut file = std::fs::File::create(&partial)?;
     private_file(Path::new(&partial))?;
     file.write_all(contents.as_bytes())?;
@@ -142,6 +154,36 @@ pub fn set_aside(path: &Path) -> std::io::Result<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Two writers of one settings file at once (the app and the CLI signing in) shared one
+    /// temporary name: one truncated the other's before its rename, leaving an empty file or
+    /// failing with "No such file or directory". Each writer now has its own.
+    #[test]
+    fn two_writers_at_once_never_leave_an_empty_or_half_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("account.json");
+        let texts = [
+            "{\"base_url\":\"https://a.example\"}",
+            "{\"base_url\":\"http://127.0.0.1:9\"}",
+        ];
+        std::thread::scope(|scope| {
+            for text in texts {
+                let path = &path;
+                scope.spawn(move || {
+                    for _ in 0..200 {
+                        replace_file(path, text).expect("written");
+                    }
+                });
+            }
+            for _ in 0..200 {
+                if let Ok(now) = std::fs::read_to_string(&path) {
+                    assert!(texts.contains(&now.as_str()), "{now:?}");
+                }
+            }
+        });
+        let now = std::fs::read_to_string(&path).expect("read");
+        assert!(texts.contains(&now.as_str()), "{now:?}");
+    }
 
     #[test]
     fn open_creates_nested_directories() {

@@ -4,6 +4,7 @@
 //! (`cli/show.rs`) prints topics the service edited or deleted after that sync.
 
 mod account;
+mod chaos;
 mod search;
 mod show;
 

@@ -102,7 +102,12 @@ mod tests {
         assert_eq!(AccountSettings::load(&dir), Ok(Some(settings)));
         let text = std::fs::read_to_string(AccountSettings::path(&dir)).expect("read");
         assert!(text.contains("\"user_id\": 181284822124142"), "{text}");
-        assert!(!tmp.path().join("account.json.partial").exists());
+        let left: Vec<_> = std::fs::read_dir(tmp.path())
+            .expect("list")
+            .map(|e| e.expect("entry").file_name())
+            .filter(|n| n.to_string_lossy().ends_with(".partial"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
     }
 
     /// An empty `account.json` (a power cut mid-write, before writes were made durable)

@@ -323,8 +323,8 @@ impl Store {
         Ok(evicted)
     }
 
-    /// Every blob path the ledger knows.
-    pub(crate) async fn blob_paths(&self) -> Result<Vec<String>, StoreError> {
+    /// Every blob path the ledger knows, relative to the data directory.
+    pub async fn blob_paths(&self) -> Result<Vec<String>, StoreError> {
         Ok(sqlx::query_scalar("SELECT path FROM media_blobs")
             .fetch_all(&self.pool)
             .await?)
