@@ -10,8 +10,8 @@
 //! archive equal the simulator's truth.
 //!
 //! The suite runs a few rounds (`ORRERY_CHAOS_ROUNDS`, 4 by default); `cargo xtask chaos` runs
-//! many and its summary line goes to docs/BENCHMARKS.md. A full disk is not among the faults:
-//! it needs a small file system mounted, which these machines do not allow a test.
+//! many and its summary line goes to docs/BENCHMARKS.md. A full disk has its own test below: a
+//! small file system mounted in a private namespace for one sync.
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -246,4 +246,84 @@ fn count_files(dir: &Path) -> usize {
         }
     }
     count
+}
+
+/// A disk that fills mid-sync: the sync ends with an error that says so, the archive stays
+/// whole, and once there is room again the next sync ends exact. The small disk is a 4 MiB
+/// tmpfs mounted in a private mount namespace (`unshare`, as an unprivileged user may where
+/// user namespaces are allowed, as on these machines), holding a copy of the data folder.
+#[test]
+fn a_full_disk_mid_sync_is_a_clear_error_and_loses_nothing() {
+    block_on(async {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let (dir, after) = (tmp.path().join("data"), tmp.path().join("after"));
+        let sim = orrery_testkit::sim(Dataset::Generated(300)).await;
+        run(headless(
+            &dir,
+            &sim,
+            &["login", "--base-url", sim.base_url()],
+        ));
+        run(headless(&dir, &sim, &["sync", "--once", "--no-pacing"]));
+        // Much to write next time: new posts and comments, and their images.
+        sim.advance(1500);
+        let small = tmp.path().join("small");
+        std::fs::create_dir_all(&small).expect("mount point");
+        std::fs::create_dir_all(&after).expect("after");
+        let used = du(&dir);
+        let script = format!(
+            "mount -t tmpfs -o size={size} tmpfs '{small}' && cp -a '{dir}'/. '{small}'/ \
+             && {{ '{cli}' --data-dir '{small}' sync --once --no-pacing; echo \"exit=$?\" >&2; }} \
+             ; cp -a '{small}'/. '{after}'/",
+            size = used + 512 * 1024,
+            small = small.display(),
+            dir = dir.display(),
+            after = after.display(),
+            cli = env!("CARGO_BIN_EXE_orrery-cli"),
+        );
+        let out = Command::new("unshare")
+            .args(["--user", "--map-root-user", "--mount", "sh", "-c", &script])
+            .env("ORRERY_TOKEN", sim.token())
+            .stdin(Stdio::null())
+            .output()
+            .expect("unshare runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("exit="),
+            "a small file system could not be mounted in a private namespace:\n{stderr}"
+        );
+        assert!(
+            !stderr.contains("exit=0"),
+            "the sync fit on the small disk:\n{stderr}"
+        );
+        assert!(stderr.contains("the disk is full"), "{stderr}");
+
+        // The copy that filled up: whole, and exact after a sync with room.
+        let store = orrery_testkit::open_store(&after).await;
+        assert_eq!(store.integrity_check().await.expect("check"), "ok");
+        store.close().await;
+        run(headless(&after, &sim, &["sync", "--once", "--no-pacing"]));
+        let counts = stdout(&run(cli(&after, &["stats", "--json"])));
+        let truth = format!("{}\n", serde_json::to_string(&sim.truth()).expect("JSON"));
+        assert_eq!(counts, truth, "archive vs simulator truth");
+        assert_blobs_on_disk(&after, 0).await;
+        assert_nowhere_in(&after, sim.token());
+        sim.shutdown().await;
+    });
+}
+
+/// Bytes of the files under `dir`.
+fn du(dir: &Path) -> u64 {
+    let mut total = 0;
+    let mut pending = vec![dir.to_owned()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                total += entry.metadata().map_or(0, |m| m.len());
+            }
+        }
+    }
+    total
 }
