@@ -98,7 +98,13 @@ impl Store {
             .connect_with(options)
             .await
             .map_err(|source| StoreError::open(&path, source))?;
-        schema::migrate(&pool).await?;
+        {
+            // Two processes opening an archive of an older schema at once would both apply
+            // the same migration, and the second fail on a column the first just added: one
+            // at a time, under an OS lock beside the archive (gone with a killed process).
+            let _migrating = schema::lock_for_migration(&path).await?;
+            schema::migrate(&pool).await?;
+        }
         tracing::debug!(path = %path.display(), "archive open");
         Ok(Self { pool, path })
     }

@@ -38,6 +38,29 @@ pub(super) fn latest_version() -> i64 {
     MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
 }
 
+/// The lock file beside the archive that [`lock_for_migration`] takes.
+pub(super) const MIGRATION_LOCK_FILE: &str = "archive.migrating.lock";
+
+/// Waits for, then holds (until dropped) the exclusive lock that serialises migrations of the
+/// archive at `archive` across processes.
+pub(super) async fn lock_for_migration(archive: &Path) -> Result<std::fs::File, StoreError> {
+    let path = archive.with_file_name(MIGRATION_LOCK_FILE);
+    let locked = tokio::task::spawn_blocking(move || {
+        let file = std::fs::File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)?;
+        file.lock().map(|()| file)
+    })
+    .await
+    .unwrap_or_else(|err| Err(std::io::Error::other(err)));
+    locked.map_err(|err| StoreError::Open {
+        path: archive.to_owned(),
+        source: sqlx::Error::Io(err),
+    })
+}
+
 /// Refuses newer archives, applies pending migrations and records the version.
 pub(super) async fn migrate(pool: &SqlitePool) -> Result<(), StoreError> {
     let supported = latest_version();

@@ -361,6 +361,42 @@ async fn comment_threads_are_committed_and_leave_threads_to_fetch_when_complete(
     ));
 }
 
+/// Issue 17: two processes opening an archive of an older schema at once both applied the
+/// newest migration; the second failed on a column the first had just added. Here four
+/// handles (each its own connections, as processes would have) open an archive taken back to
+/// schema 6, several times over; every one opens, and the upgrade is applied once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_older_archive_opened_by_several_processes_at_once_is_upgraded_once() {
+    for _ in 0..5 {
+        let dir = tempfile::tempdir().unwrap();
+        let data = DataDir::open(dir.path()).unwrap();
+        let store = Store::open(&data).await.unwrap();
+        for statement in [
+            "ALTER TABLE images DROP COLUMN cache_failures",
+            "ALTER TABLE images DROP COLUMN cache_retry_at_ms",
+            "DELETE FROM _sqlx_migrations WHERE version = 7",
+            "PRAGMA user_version = 6",
+        ] {
+            sqlx::query(statement).execute(&store.pool).await.unwrap();
+        }
+        store.close().await;
+        let opens: Vec<_> = (0..4)
+            .map(|_| {
+                let data = data.clone();
+                tokio::spawn(async move { Store::open(&data).await })
+            })
+            .collect();
+        for open in opens {
+            let store = open.await.unwrap().expect("every handle opens the archive");
+            assert_eq!(
+                schema::recorded_version(&store.pool).await.unwrap(),
+                schema::latest_version()
+            );
+            store.close().await;
+        }
+    }
+}
+
 #[tokio::test]
 async fn an_archive_from_a_newer_schema_is_refused() {
     let dir = tempfile::tempdir().unwrap();
