@@ -150,6 +150,10 @@ pub struct Faults {
     /// downloads still work. Tests that a dead image host neither fails a circle nor costs a
     /// retry per image.
     pub dead_images: bool,
+    /// A deliberate stress, not service behaviour: every whole image and file download breaks
+    /// off half way (a flaky network); an answer to a `Range` request comes whole. Tests that
+    /// a client resumes instead of starting over.
+    pub cut_media: bool,
 }
 
 /// The size of every download under [`Faults::huge_media`]: 1 GiB, the "image" that once

@@ -95,6 +95,10 @@ struct ServeArgs {
     /// Stress, not service behaviour: the image host is down (every image answers 503).
     #[arg(long)]
     stress_dead_images: bool,
+    /// Stress, not service behaviour: every whole image and file download breaks off half
+    /// way (a ranged request for the rest comes whole).
+    #[arg(long)]
+    stress_cut_media: bool,
     /// Mark this file as downloadable in the mobile app only (code 1030); repeatable.
     #[arg(long)]
     mobile_only_file: Vec<i64>,
@@ -174,6 +178,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         huge_media: args.stress_huge_media,
         stall_media: args.stress_stall_media,
         dead_images: args.stress_dead_images,
+        cut_media: args.stress_cut_media,
     };
     config.headers = HeaderChecks {
         p_unsigned_1059: if args.strict_signatures {

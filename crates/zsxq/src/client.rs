@@ -40,6 +40,7 @@ mod endpoints;
 mod headers;
 mod pacing;
 mod pager;
+mod resume;
 mod retry;
 mod signature;
 mod token;
@@ -51,7 +52,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use backon::Retryable;
-use reqwest::header::{CONTENT_TYPE, HeaderValue};
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 use reqwest::{Method, Url};
 use serde::Serialize;
 use serde::de::{DeserializeOwned, IgnoredAny};
@@ -313,7 +314,7 @@ impl Client {
     /// One attempt: wait for the account's turn, send, read the whole body within the
     /// request's limit.
     async fn attempt(&self, request: &Request) -> Result<Raw, ApiError> {
-        let (mut response, expires_in) = self.send_once(request).await?;
+        let (mut response, expires_in) = self.send_once(request, HeaderMap::new()).await?;
         let status = response.status().as_u16();
         let bounds = self.bounds(request);
         let body = if (200..300).contains(&status) {
@@ -346,11 +347,12 @@ impl Client {
         }
     }
 
-    /// Waits for the account's turn and sends `request`, up to its answer's headers; notes
-    /// the `x-expire-in` they carry.
+    /// Waits for the account's turn and sends `request` with `extra` headers (a download's
+    /// `Range`), up to its answer's headers; notes the `x-expire-in` they carry.
     async fn send_once(
         &self,
         request: &Request,
+        extra: HeaderMap,
     ) -> Result<(reqwest::Response, Option<Duration>), ApiError> {
         let inner = &self.inner;
         inner.pacer.acquire().await;
@@ -371,7 +373,8 @@ impl Client {
         let mut builder = inner
             .http
             .request(request.method.clone(), request.url.clone())
-            .headers(headers);
+            .headers(headers)
+            .headers(extra);
         if request.kind != Kind::Media {
             // JSON and pages are small: the whole exchange, body included, within the timeout.
             builder = builder.timeout(inner.config.request_timeout);

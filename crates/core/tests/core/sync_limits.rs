@@ -204,6 +204,48 @@ async fn a_file_far_over_its_advertised_size_is_refused_and_leaves_nothing_in_tm
     sim.shutdown().await;
 }
 
+/// Issue 17: a download that broke off started over, so a connection that kept breaking never
+/// finished a file. Under `cut_media` every whole answer breaks off half way and only a ranged
+/// one comes whole: the file and the images arrive, byte for byte, only by resuming.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_download_that_breaks_off_is_resumed_where_it_stopped() {
+    let sim = orrery_testkit::sim(Dataset::Generated(200)).await;
+    let (_dir, store) = temp_store().await;
+    assert_eq!(sync(&store, &sim, 0).await.status, SyncStatus::CaughtUp);
+    let db = raw(&store).await;
+    let (id, size): (i64, i64) = sqlx::query_as(
+        "SELECT file_id, size FROM files WHERE name NOT LIKE '%.mp4' AND size > 0 LIMIT 1",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    let cache = MediaCache::new(store.clone(), DEFAULT_CAP_BYTES);
+    sim.set_faults(Faults {
+        cut_media: true,
+        ..Faults::default()
+    });
+    let before = sim.requests().route("GET /files/{file_id}");
+    let path = cache.file(&client(&sim), FileId::new(id)).await.unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    assert_eq!(bytes.len() as u64, size as u64);
+    assert!(bytes.starts_with("zsxq-sim 模拟文件：".as_bytes()));
+    assert_eq!(
+        sim.requests().route("GET /files/{file_id}") - before,
+        2,
+        "half, then the rest"
+    );
+
+    // The sync's images too: every one cached, each checked against its content address.
+    let report = sync(&store, &sim, DEFAULT_CAP_BYTES).await;
+    assert_eq!(report.status, SyncStatus::CaughtUp, "{report:?}");
+    let uncached: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM images WHERE local_path IS NULL")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(uncached, 0);
+    sim.shutdown().await;
+}
+
 /// Issue 17: one dead image host failed the whole circle every run (310 s, then "failed", and
 /// older images never cached). Now the circle's sync succeeds, the host costs one image's
 /// retries per circle, the images wait with a growing back-off, and once the host is back and

@@ -1,14 +1,15 @@
 //! What topics link to, served by the sim itself: PNG images (avatars, covers and the three
 //! renditions of every attached image), article pages, and file downloads with their
-//! short-lived URLs (and the mobile-only refusal, code 1030). Images and files can be served
-//! huge or stalled instead, as deliberate stresses ([`stress`]).
+//! short-lived URLs (and the mobile-only refusal, code 1030), whole or from a `Range`. Images
+//! and files can be served huge, stalled, cut off or not at all instead, as deliberate
+//! stresses ([`stress`]).
 
 mod stress;
 
 use std::borrow::Cow;
 
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
@@ -46,7 +47,11 @@ pub(super) async fn download_url(State(app): App, Path(file): Path<String>) -> R
     ok(json!({"download_url": with_query(url, &world.media_query)}))
 }
 
-pub(super) async fn file(State(app): App, Path(file): Path<String>) -> Response {
+pub(super) async fn file(
+    State(app): App,
+    Path(file): Path<String>,
+    request: HeaderMap,
+) -> Response {
     let world = app.world();
     let Some((id, (_, name))) = parse_id(&file).and_then(|id| Some((id, file_of(&world, id)?)))
     else {
@@ -69,19 +74,75 @@ pub(super) async fn file(State(app): App, Path(file): Path<String>) -> Response 
     if faults.stall_media {
         return stress::stalled("application/octet-stream", bytes);
     }
-    (
-        [
-            (header::CONTENT_TYPE, "application/octet-stream"),
-            (header::CONTENT_DISPOSITION, "attachment"),
-        ],
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment"),
+    );
+    ranged(
+        &request,
+        &format!("\"f{id}\""),
+        "application/octet-stream",
+        headers,
         bytes,
+        faults.cut_media,
     )
-        .into_response()
+}
+
+/// `bytes` whole, or from the offset a `Range: bytes=<n>-` asks for (`206`, when `If-Range`,
+/// if sent, names `etag`), as the CDNs and object stores behind the service's media do:
+/// every answer says `Accept-Ranges: bytes` and carries an `ETag`. Only open-ended ranges are
+/// served; any other range gets the whole body, which HTTP allows. `cut` (a stress) breaks a
+/// whole answer off half way; ranged answers are never cut.
+fn ranged(
+    request: &HeaderMap,
+    etag: &str,
+    content_type: &'static str,
+    mut headers: HeaderMap,
+    bytes: Vec<u8>,
+    cut: bool,
+) -> Response {
+    headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    if let Ok(etag) = HeaderValue::from_str(etag) {
+        headers.insert(header::ETAG, etag);
+    }
+    let same = request
+        .get(header::IF_RANGE)
+        .is_none_or(|v| v.as_bytes() == etag.as_bytes());
+    let from = request
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().strip_prefix("bytes="))
+        .and_then(|v| v.strip_suffix('-'))
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|from| same && *from < bytes.len());
+    if let Some(from) = from {
+        let total = bytes.len();
+        if let Ok(range) = HeaderValue::from_str(&format!("bytes {from}-{}/{total}", total - 1)) {
+            headers.insert(header::CONTENT_RANGE, range);
+        }
+        let rest = bytes[from..].to_vec();
+        return (
+            StatusCode::PARTIAL_CONTENT,
+            headers,
+            [(header::CONTENT_TYPE, content_type)],
+            rest,
+        )
+            .into_response();
+    }
+    if cut {
+        return stress::cut(content_type, bytes, headers);
+    }
+    (headers, [(header::CONTENT_TYPE, content_type)], bytes).into_response()
 }
 
 /// `/images/{image_id}_{variant}.png`, `/images/avatar_{user_id}.png`,
 /// `/images/background_{id}.png`.
-pub(super) async fn image(State(app): App, Path(name): Path<String>) -> Response {
+pub(super) async fn image(
+    State(app): App,
+    Path(name): Path<String>,
+    request: HeaderMap,
+) -> Response {
     let Some(stem) = name.strip_suffix(".png") else {
         return missing();
     };
@@ -115,14 +176,19 @@ pub(super) async fn image(State(app): App, Path(name): Path<String>) -> Response
     if faults.stall_media {
         return stress::stalled("image/png", png);
     }
-    (
-        [
-            (header::CONTENT_TYPE, "image/png"),
-            (header::CACHE_CONTROL, "max-age=86400"),
-        ],
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("max-age=86400"),
+    );
+    ranged(
+        &request,
+        &format!("\"i{key}-{width}x{height}\""),
+        "image/png",
+        headers,
         png,
+        faults.cut_media,
     )
-        .into_response()
 }
 
 fn escape(text: &str) -> String {

@@ -7,7 +7,7 @@ use reqwest::Method;
 
 use super::body::{BodySink, DownloadError};
 use super::retry::{Idempotency, should_retry};
-use super::{Client, Raw, Request, Response, article, body, headers::Kind};
+use super::{Client, Raw, Request, Response, article, body, headers::Kind, resume};
 use crate::id::{ColumnId, FileId, GroupId, HashtagId, TopicId};
 use crate::model::{
     AnswerRequest, ColumnsList, Comment, CommentRequest, CommentsPage, CreateTalkRequest,
@@ -436,10 +436,12 @@ impl Client {
     /// A `Content-Length` above `limit` is refused before reading, and a body that passes it
     /// is cut off there: both fail with [`ApiError::TooLarge`], not retried. A body that
     /// stalls for [`ClientConfig::body_idle_timeout`](super::ClientConfig) fails with
-    /// [`ApiError::Timeout`] and, like other transient failures, is tried again — into a
-    /// fresh sink: `open` is called once per attempt that gets a 2xx answer, and a failed
-    /// attempt's sink is dropped (a temporary file should delete itself then). A failure of
-    /// the sink is [`DownloadError::Sink`], not retried.
+    /// [`ApiError::Timeout`] and, like other transient failures, is tried again. A body that
+    /// broke off after some bytes, from a host that accepts ranges, continues in the same sink
+    /// from where it stopped (`Range`, see `resume`); otherwise the attempt starts over in a
+    /// fresh sink: `open` is called once per attempt that starts a body, and a sink given up
+    /// is dropped (a temporary file should delete itself then). A failure of the sink is
+    /// [`DownloadError::Sink`], not retried.
     ///
     /// Untrusted URLs follow the rule of [`Client::article_html`] (only absolute `http(s)`;
     /// service hosts re-pointed at a simulator; the token only where the service lives), and
@@ -465,8 +467,21 @@ impl Client {
             idempotency: Idempotency::Idempotent,
             limit,
         };
+        // What a broken-off attempt left for the next to continue (see `resume`).
+        let partial = std::sync::Mutex::new(None::<resume::Partial<S>>);
+        let take = || {
+            partial
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .take()
+        };
         let once = || async {
-            let (mut response, expires_in) = self.send_once(&request).await?;
+            let resumed = take();
+            let extra = resumed
+                .as_ref()
+                .map(resume::Partial::headers)
+                .unwrap_or_default();
+            let (mut response, expires_in) = self.send_once(&request, extra).await?;
             let status = response.status().as_u16();
             let bounds = self.bounds(&request);
             if !(200..300).contains(&status) {
@@ -478,14 +493,46 @@ impl Client {
                 };
                 return Err(DownloadError::Api(failure(&raw)));
             }
-            // A body announced too large is refused before a sink (a file) is opened for it.
-            body::check_length(&response, bounds, &request.url)?;
-            let mut sink = open().await.map_err(DownloadError::Sink)?;
-            body::read(&mut response, bounds, &request.url, &mut sink).await?;
-            Ok(Response {
-                data: sink,
-                expires_in,
-            })
+            let (mut sink, offset) = match resumed {
+                Some(p) if resume::continues(&response, p.written) => (p.sink, p.written),
+                // A body announced too large is refused before a sink (a file) is opened.
+                _ => {
+                    body::check_length(&response, bounds, &request.url)?;
+                    (open().await.map_err(DownloadError::Sink)?, 0)
+                }
+            };
+            let rest = body::Bounds {
+                limit: bounds.limit.saturating_sub(offset),
+                ..bounds
+            };
+            let validator = resume::validator(response.headers());
+            let resumable = resume::accepts_ranges(&response);
+            let (read, written) = {
+                let mut counting = resume::Counting::new(&mut sink);
+                let read = body::read(&mut response, rest, &request.url, &mut counting).await;
+                (read, offset.saturating_add(counting.written))
+            };
+            match read {
+                Ok(_) => Ok(Response {
+                    data: sink,
+                    expires_in,
+                }),
+                Err(DownloadError::Api(err)) => {
+                    let broke_off = matches!(err, ApiError::Timeout | ApiError::Truncated { .. });
+                    if broke_off && resumable && written > 0 {
+                        *partial
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner) =
+                            Some(resume::Partial {
+                                sink,
+                                written,
+                                validator,
+                            });
+                    }
+                    Err(DownloadError::Api(err))
+                }
+                Err(sink_failed) => Err(sink_failed),
+            }
         };
         self.retrying(&request, once, |err| match err {
             DownloadError::Api(err) => should_retry(err, request.idempotency),

@@ -10,7 +10,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use axum::body::{Body, Bytes};
-use axum::http::header;
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use http_body::{Frame, SizeHint};
 
@@ -43,6 +43,27 @@ pub(super) fn stalled(content_type: &'static str, bytes: Vec<u8>) -> Response {
         sleep: Box::pin(tokio::time::sleep(STALLED_MEDIA_FOR)),
     };
     (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CONTENT_LENGTH, &total.to_string()),
+        ],
+        Body::new(body),
+    )
+        .into_response()
+}
+
+/// The first half of `bytes` (a `Content-Length` promising the whole), then the connection
+/// breaks: a flaky network mid-download. Answers to a `Range` request are not cut, so a client
+/// that resumes gets the rest and one that starts over never finishes.
+pub(super) fn cut(content_type: &'static str, bytes: Vec<u8>, headers: HeaderMap) -> Response {
+    let total = bytes.len();
+    let first = Bytes::from(bytes).slice(..total / 2);
+    let body = Stalled {
+        first: Some(first),
+        sleep: Box::pin(tokio::time::sleep(std::time::Duration::ZERO)),
+    };
+    (
+        headers,
         [
             (header::CONTENT_TYPE, content_type),
             (header::CONTENT_LENGTH, &total.to_string()),
