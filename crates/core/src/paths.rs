@@ -125,7 +125,34 @@ pub fn replace_file(path: &Path, contents: &str) -> std::io::Result<()> {
     file.sync_all()?;
     drop(file);
     std::fs::rename(&partial, path)?;
-    sync_parent(path)
+    sync_parent(path)?;
+    remove_stale_partials(path);
+    Ok(())
+}
+
+/// Removes what writers killed mid-write left beside `path` (`<name>.<pid>-<n>.partial`),
+/// once they are a minute old: a live writer's lasts milliseconds.
+fn remove_stale_partials(path: &Path) {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return;
+    };
+    let prefix = format!("{}.", name.to_string_lossy());
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let file = file.to_string_lossy();
+        let stale = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|at| at.elapsed().ok())
+            .is_some_and(|age| age > std::time::Duration::from_secs(60));
+        if file.starts_with(&prefix) && file.ends_with(".partial") && stale {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Makes a rename in `path`'s folder durable. Windows cannot open a folder for that; its
@@ -154,6 +181,30 @@ pub fn set_aside(path: &Path) -> std::io::Result<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A writer killed mid-write leaves its temporary file; the next write clears it once it
+    /// is clearly dead (a minute old), never a live writer's.
+    #[test]
+    fn a_killed_writers_leftover_goes_with_the_next_write() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("settings.json");
+        let (old, fresh) = (
+            dir.path().join("settings.json.4242-0.partial"),
+            dir.path().join("settings.json.4243-0.partial"),
+        );
+        for leftover in [&old, &fresh] {
+            std::fs::write(leftover, "{").expect("leftover");
+        }
+        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        std::fs::File::options()
+            .write(true)
+            .open(&old)
+            .and_then(|f| f.set_modified(hour_ago))
+            .expect("aged");
+        replace_file(&path, "{}").expect("written");
+        assert!(!old.exists(), "the dead writer's leftover stayed");
+        assert!(fresh.exists(), "a live writer's file was removed");
+    }
 
     /// Two writers of one settings file at once (the app and the CLI signing in) shared one
     /// temporary name: one truncated the other's before its rename, leaving an empty file or

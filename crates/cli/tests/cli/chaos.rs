@@ -1,8 +1,9 @@
 //! The fault suite (issue 17): rounds in which the core runs as the app and the CLI would, two
 //! `orrery-cli sync` processes on one archive at once (one continuous, one `--once`), killed at
 //! random moments, against a simulator that refuses (1059), fails (5xx), cuts bodies short,
-//! and now and then serves 1 GiB images or none at all; between rounds files are emptied or
-//! truncated: the settings, the account file, the search index, the archive itself.
+//! and now and then serves 1 GiB images, media that breaks off half way, or no images at all;
+//! between rounds files are emptied or truncated: the settings, the account file, the search
+//! index, the archive itself.
 //!
 //! After every round what must hold holds: every blob the archive names is on disk (nothing
 //! still referenced was swept or evicted by another process), and no token is anywhere in the
@@ -132,6 +133,7 @@ fn faults(dice: &mut Dice) -> Faults {
         p_truncate: 0.02 * dice.roll(2) as f64,
         huge_media: dice.roll(6) == 0,
         dead_images: dice.roll(4) == 0,
+        cut_media: dice.roll(4) == 0,
         ..Faults::default()
     }
 }
