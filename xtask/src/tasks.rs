@@ -133,6 +133,8 @@ pub fn chaos(args: &[String]) -> anyhow::Result<()> {
         "--rounds takes a positive number, not `{rounds}`"
     );
     let mut c = nextest(&[
+        "--profile",
+        "chaos",
         "--package",
         "orrery-cli",
         "--test",
