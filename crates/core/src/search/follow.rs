@@ -30,12 +30,13 @@ fn writes_text(event: &SyncEvent) -> bool {
 }
 
 /// Catches `index` up with `store` while `events` flow, and a last time when the channel
-/// closes (the sync ended). Returns what was indexed in all, or the last catch-up's error.
-/// An index that cannot be written meanwhile (a full disk, a damaged file) is tried again every
-/// [`FAILED_RETRY`], searching what it last committed. While another writer holds it ([`SearchError::Locked`]: the CLI
-/// syncing beside the app, or the archive this one replaced still winding down), it keeps the
-/// index current itself, and following tries again every [`LOCKED_RETRY`] to take over once
-/// it is gone; at the end, a locked index is left to that writer.
+/// closes (the sync ended). Returns what was indexed in all, or the last catch-up's error. An
+/// index that cannot be written meanwhile (a full disk, a damaged file) is tried again every
+/// [`FAILED_RETRY`] and answers what it last committed. While another writer holds it
+/// ([`SearchError::Locked`]: the CLI syncing beside the app, or the archive this one replaced
+/// still winding down), that writer keeps the index current, and following tries again every
+/// [`LOCKED_RETRY`] to take over once it is gone; at the end, a locked index is left to that
+/// writer.
 pub async fn follow(
     index: SearchIndex,
     store: Store,

@@ -132,7 +132,7 @@ fn retry_after(failures: u32) -> Duration {
         .min(MOST)
 }
 
-/// The host part of `url` (its scheme and authority), to group images by where they come from.
+/// The authority of `url` (host and port), to group images by where they come from.
 fn host_of(url: &str) -> String {
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
     rest.split(['/', '?', '#'])
