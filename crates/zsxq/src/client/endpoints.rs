@@ -125,6 +125,24 @@ pub(crate) fn clamp_count(count: u32) -> u32 {
     count.clamp(1, MAX_TOPICS_PER_PAGE)
 }
 
+/// `filter`, `count` and `end_time` of the account-wide question lists.
+fn account_questions_query(
+    answered: Option<bool>,
+    count: u32,
+    end_time: Option<Timestamp>,
+) -> Vec<(&'static str, String)> {
+    let mut query = Vec::new();
+    if let Some(answered) = answered {
+        let filter = if answered { "answered" } else { "unanswered" };
+        query.push(("filter", filter.to_owned()));
+    }
+    query.push(("count", clamp_count(count).to_string()));
+    if let Some(end) = end_time {
+        query.push(("end_time", end.to_string()));
+    }
+    query
+}
+
 /// One request for a page of a topic's comments: oldest first, from `begin_time` (inclusive).
 ///
 /// The next page starts at the last comment's `create_time`; comments sharing that millisecond
@@ -381,6 +399,39 @@ impl Client {
     ) -> Result<Response<UnansweredQuestionsBrief>, ApiError> {
         self.get("/v2/users/self/unanswered_questions/brief", &[])
             .await
+    }
+
+    /// `GET /v2/users/self/topics/questions`: one page of the questions I asked, across every
+    /// circle, newest first, `end_time` inclusive; `answered` keeps only the answered
+    /// (`Some(true)`) or the waiting ones (`Some(false)`). The headline "my question got an
+    /// answer" poll (docs/protocol.md §6.1).
+    pub async fn my_questions(
+        &self,
+        answered: Option<bool>,
+        count: u32,
+        end_time: Option<Timestamp>,
+    ) -> Result<Response<TopicsPage>, ApiError> {
+        self.get(
+            "/v2/users/self/topics/questions",
+            &account_questions_query(answered, count, end_time),
+        )
+        .await
+    }
+
+    /// `GET /v2/users/self/topics/answers`: one page of the questions asked of me (as a
+    /// circle's owner or guest), across every circle, newest first, `end_time` inclusive;
+    /// `answered` as in [`Client::my_questions`].
+    pub async fn questions_for_me(
+        &self,
+        answered: Option<bool>,
+        count: u32,
+        end_time: Option<Timestamp>,
+    ) -> Result<Response<TopicsPage>, ApiError> {
+        self.get(
+            "/v2/users/self/topics/answers",
+            &account_questions_query(answered, count, end_time),
+        )
+        .await
     }
 
     /// `GET /v2/files/{file_id}/download_url`: a signed, short-lived URL to fetch right away.

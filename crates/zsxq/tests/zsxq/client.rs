@@ -78,6 +78,82 @@ async fn account_and_group_endpoints() {
     sim.shutdown().await;
 }
 
+/// The account-wide question lists the notifications poll (issue 18): my questions across the
+/// circles, answered or waiting, and the questions asked of me; newest first, `end_time`
+/// inclusive, `filter` honoured.
+#[tokio::test]
+async fn my_questions_and_the_questions_for_me_across_circles() {
+    let sim = sim(Faults::default()).await;
+    let client = client(&sim);
+    let me = client.self_user().await.unwrap().data.user.id().unwrap();
+    let asker = |t: &Topic| {
+        t.question
+            .as_ref()
+            .and_then(|q| q.owner.as_ref())
+            .map(|u| u.user_id)
+    };
+    let asked = |t: &Topic| {
+        t.question
+            .as_ref()
+            .and_then(|q| q.questionee.as_ref())
+            .map(|u| u.user_id)
+    };
+
+    let all = client
+        .my_questions(None, 30, None)
+        .await
+        .unwrap()
+        .data
+        .topics;
+    assert!(!all.is_empty(), "the demo account asked questions");
+    // An anonymous question names no asker, even to its asker: only this list says it is
+    // mine, so "my question got an answer" cannot come from matching owners in circle syncs.
+    let anonymous = |t: &Topic| t.question.as_ref().and_then(|q| q.anonymous) == Some(true);
+    assert!(all.iter().all(|t| t.kind == TopicKind::QuestionAnswer
+        && (asker(t) == Some(me) || (anonymous(t) && asker(t).is_none()))));
+    let times: Vec<_> = all.iter().map(|t| t.create_time).collect();
+    assert!(times.windows(2).all(|w| w[0] >= w[1]), "newest first");
+    for answered in [true, false] {
+        let page = client
+            .my_questions(Some(answered), 30, None)
+            .await
+            .unwrap()
+            .data
+            .topics;
+        assert!(
+            page.iter().all(|t| t.answered == Some(answered)),
+            "filter {answered}"
+        );
+    }
+    // end_time is inclusive: from the second question's time, it comes first again.
+    if let Some(second) = all.get(1) {
+        let from = client
+            .my_questions(None, 30, second.create_time)
+            .await
+            .unwrap()
+            .data
+            .topics;
+        assert_eq!(from.first().map(|t| t.topic_id), Some(second.topic_id));
+    }
+
+    let waiting = client
+        .questions_for_me(Some(false), 30, None)
+        .await
+        .unwrap()
+        .data
+        .topics;
+    assert!(
+        !waiting.is_empty(),
+        "the demo account owns a circle with questions waiting"
+    );
+    assert!(
+        waiting
+            .iter()
+            .all(|t| asked(t) == Some(me) && t.answered != Some(true))
+    );
+    sim.shutdown().await;
+}
+
 #[tokio::test]
 async fn x_expire_in_reaches_the_caller() {
     let sim = sim(Faults::default()).await;
