@@ -280,12 +280,8 @@ impl MediaCache {
     /// what a killed one left is swept by the next start.
     pub async fn claim(&self) -> Result<(MediaLease, usize), StoreError> {
         let path = self.store.data_root().join(LEASE_FILE);
-        let file = std::fs::File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|err| StoreError::media(&path, err))?;
+        let file =
+            crate::paths::open_lock_file(&path).map_err(|err| StoreError::media(&path, err))?;
         let swept = match file.try_lock() {
             Ok(()) => {
                 let swept = self.sweep().await;

@@ -164,6 +164,17 @@ fn sync_parent(path: &Path) -> std::io::Result<()> {
     }
 }
 
+/// Opens (creating it if needed) a file that exists only to be locked with `File::lock` and
+/// its kin: the sync's, the media cache's, the migrations' and the search index's. Its content
+/// is never read or changed; the lock goes with the process that holds it.
+pub fn open_lock_file(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+}
+
 /// Moves a damaged file out of the way, to `<name>.damaged-<unix ms>` beside it, so that what
 /// it held is kept for the member (or a bug report) while the app starts without it. Returns
 /// where it went.

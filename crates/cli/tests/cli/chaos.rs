@@ -235,19 +235,7 @@ async fn assert_blobs_on_disk(dir: &Path, round: u32) {
 }
 
 fn count_files(dir: &Path) -> usize {
-    let mut count = 0;
-    let mut pending = vec![dir.to_owned()];
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                pending.push(path);
-            } else {
-                count += 1;
-            }
-        }
-    }
-    count
+    file_sizes(dir).len()
 }
 
 /// A disk that fills mid-sync: the sync ends with an error that says so, the archive stays
@@ -315,7 +303,12 @@ fn a_full_disk_mid_sync_is_a_clear_error_and_loses_nothing() {
 
 /// Bytes of the files under `dir`.
 fn du(dir: &Path) -> u64 {
-    let mut total = 0;
+    file_sizes(dir).iter().sum()
+}
+
+/// The size of every file under `dir`, subfolders included.
+fn file_sizes(dir: &Path) -> Vec<u64> {
+    let mut sizes = Vec::new();
     let mut pending = vec![dir.to_owned()];
     while let Some(dir) = pending.pop() {
         for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
@@ -323,9 +316,9 @@ fn du(dir: &Path) -> u64 {
             if path.is_dir() {
                 pending.push(path);
             } else {
-                total += entry.metadata().map_or(0, |m| m.len());
+                sizes.push(entry.metadata().map_or(0, |m| m.len()));
             }
         }
     }
-    total
+    sizes
 }

@@ -72,12 +72,7 @@ impl SearchIndex {
             return Ok(());
         }
         let path = self.inner.root.join(LOCK_FILE);
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|e| SearchError::io(&path, e))?;
+        let file = crate::paths::open_lock_file(&path).map_err(|e| SearchError::io(&path, e))?;
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => return Err(SearchError::Locked),

@@ -46,11 +46,7 @@ pub(super) const MIGRATION_LOCK_FILE: &str = "archive.migrating.lock";
 pub(super) async fn lock_for_migration(archive: &Path) -> Result<std::fs::File, StoreError> {
     let path = archive.with_file_name(MIGRATION_LOCK_FILE);
     let locked = tokio::task::spawn_blocking(move || {
-        let file = std::fs::File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)?;
+        let file = crate::paths::open_lock_file(&path)?;
         file.lock().map(|()| file)
     })
     .await

@@ -39,12 +39,7 @@ pub(super) async fn acquire(
     waiting: impl FnOnce(),
 ) -> Result<Option<SyncLock>, SyncError> {
     let path = dir.join(LOCK_FILE);
-    let file = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|source| lock_error(&path, source))?;
+    let file = crate::paths::open_lock_file(&path).map_err(|source| lock_error(&path, source))?;
     let mut waiting = Some(waiting);
     loop {
         match file.try_lock() {

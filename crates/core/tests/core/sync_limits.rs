@@ -57,6 +57,18 @@ async fn raw(store: &Store) -> sqlx::SqlitePool {
     sqlx::SqlitePool::connect(&url).await.unwrap()
 }
 
+/// A file of the archive that can be downloaded (not a video, which is app-only), with its
+/// advertised size.
+async fn downloadable_file(db: &sqlx::SqlitePool) -> (FileId, u64) {
+    let (id, size): (i64, i64) = sqlx::query_as(
+        "SELECT file_id, size FROM files WHERE name NOT LIKE '%.mp4' AND size > 0 LIMIT 1",
+    )
+    .fetch_one(db)
+    .await
+    .unwrap();
+    (FileId::new(id), size as u64)
+}
+
 /// Every file under `dir`, with its size.
 fn files_under(dir: &Path) -> Vec<(std::path::PathBuf, u64)> {
     let mut found = Vec::new();
@@ -169,13 +181,7 @@ async fn a_file_far_over_its_advertised_size_is_refused_and_leaves_nothing_in_tm
     let (_dir, store) = temp_store().await;
     assert_eq!(sync(&store, &sim, 0).await.status, SyncStatus::CaughtUp);
     let db = raw(&store).await;
-    let (id, size): (i64, i64) = sqlx::query_as(
-        "SELECT file_id, size FROM files WHERE name NOT LIKE '%.mp4' AND size > 0 LIMIT 1",
-    )
-    .fetch_one(&db)
-    .await
-    .unwrap();
-    let (file, size) = (FileId::new(id), size as u64);
+    let (file, size) = downloadable_file(&db).await;
     let cache = MediaCache::new(store.clone(), DEFAULT_CAP_BYTES);
 
     sim.set_faults(huge());
@@ -213,21 +219,16 @@ async fn a_download_that_breaks_off_is_resumed_where_it_stopped() {
     let (_dir, store) = temp_store().await;
     assert_eq!(sync(&store, &sim, 0).await.status, SyncStatus::CaughtUp);
     let db = raw(&store).await;
-    let (id, size): (i64, i64) = sqlx::query_as(
-        "SELECT file_id, size FROM files WHERE name NOT LIKE '%.mp4' AND size > 0 LIMIT 1",
-    )
-    .fetch_one(&db)
-    .await
-    .unwrap();
+    let (file, size) = downloadable_file(&db).await;
     let cache = MediaCache::new(store.clone(), DEFAULT_CAP_BYTES);
     sim.set_faults(Faults {
         cut_media: true,
         ..Faults::default()
     });
     let before = sim.requests().route("GET /files/{file_id}");
-    let path = cache.file(&client(&sim), FileId::new(id)).await.unwrap();
+    let path = cache.file(&client(&sim), file).await.unwrap();
     let bytes = std::fs::read(&path).unwrap();
-    assert_eq!(bytes.len() as u64, size as u64);
+    assert_eq!(bytes.len() as u64, size);
     assert!(bytes.starts_with("zsxq-sim 模拟文件：".as_bytes()));
     assert_eq!(
         sim.requests().route("GET /files/{file_id}") - before,
