@@ -105,12 +105,20 @@ impl Schedule {
 
 async fn run(engine: SyncEngine, shared: Arc<Shared>, status: watch::Sender<SyncStatusDto>) {
     let mut interval = shared.interval.subscribe();
+    let mut failures = 0_u32;
     loop {
         let token = shared.shutdown.child_token();
         *shared.run.lock().unwrap_or_else(PoisonError::into_inner) = token.clone();
         let outcome = engine.run_once(&token).await;
+        // A transient failure (an archive another process keeps busy, a disk that fills and
+        // frees) is tried again after a growing wait, never longer than the interval: the
+        // rule of `SyncEngine::run` for the CLI, so the app does not sit out a whole interval.
+        let mut retry_in = None;
         let needs_login = match outcome {
-            Ok(report) => report.status == SyncStatus::NeedsLogin,
+            Ok(report) => {
+                failures = 0;
+                report.status == SyncStatus::NeedsLogin
+            }
             Err(err) => {
                 tracing::error!(%err, "the sync run stopped");
                 status.send_modify(|s| {
@@ -118,6 +126,10 @@ async fn run(engine: SyncEngine, shared: Arc<Shared>, status: watch::Sender<Sync
                     s.circle = None;
                     s.error = Some(err.to_string());
                 });
+                if err.is_transient() {
+                    failures += 1;
+                    retry_in = Some(super::circle::backoff(&engine.options, failures));
+                }
                 false
             }
         };
@@ -128,6 +140,7 @@ async fn run(engine: SyncEngine, shared: Arc<Shared>, status: watch::Sender<Sync
         let mut wait = !needs_login;
         loop {
             let pause = *interval.borrow_and_update();
+            let pause = retry_in.map_or(pause, |retry| retry.min(pause));
             tokio::select! {
                 () = shared.shutdown.cancelled() => return,
                 () = shared.now.notified() => break,

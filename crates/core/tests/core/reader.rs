@@ -463,6 +463,43 @@ async fn the_schedule_syncs_at_once_cancels_a_run_and_syncs_on_demand() {
     restarted.shutdown();
 }
 
+/// A run that fails for a passing reason (here the circle list cannot be fetched: every
+/// request gets a 5xx) is tried again after a short, growing wait, not after the whole
+/// interval: the app's schedule once sat out its interval (30 minutes by default) after an
+/// archive another process kept busy for a moment.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_schedule_tries_a_transient_failure_again_before_the_interval() {
+    let sim = sim(Dataset::Generated(300)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = open_store(dir.path()).await;
+    sim.set_faults(zsxq_sim::Faults {
+        p_5xx: 1.0,
+        ..zsxq_sim::Faults::default()
+    });
+    let client = client_as(
+        zsxq::client::ClientConfig {
+            retry: zsxq::client::RetryPolicy::immediate(1),
+            ..unpaced(sim.base_url())
+        },
+        sim.token(),
+    );
+    let options = SyncOptions {
+        retry_delay: Duration::from_millis(200),
+        max_retry_delay: Duration::from_millis(400),
+        max_retries: 1,
+        ..SyncOptions::default()
+    };
+    let schedule =
+        SyncEngine::new(store.clone(), client, options).schedule(Duration::from_secs(3600));
+    let mut status = schedule.status();
+    let failed = until(&mut status, |s| s.state == SyncStateDto::Failed).await;
+    assert!(failed.error.is_some(), "{failed:?}");
+    sim.set_faults(zsxq_sim::Faults::default());
+    let done = until(&mut status, |s| s.state == SyncStateDto::CaughtUp).await;
+    assert!(done.error.is_none(), "{done:?}");
+    schedule.shutdown();
+}
+
 fn now_ms() -> i64 {
     i64::try_from(
         SystemTime::now()
