@@ -116,16 +116,5 @@ pub fn show_window(app: &AppHandle) {
 
 /// The language the member chose, else the system's (as the window decides it).
 fn lang(app: &AppHandle) -> Lang {
-    match app.state::<Orrery>().prefs().language {
-        Some(choice) => Lang::from_setting(choice),
-        None => system_lang(),
-    }
-}
-
-fn system_lang() -> Lang {
-    ["LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"]
-        .iter()
-        .filter_map(|var| std::env::var(var).ok())
-        .find(|v| !v.is_empty())
-        .map_or(Lang::En, |v| Lang::from_tag(&v))
+    orrery_core::settings::lang(&app.state::<Orrery>().prefs())
 }

@@ -4,7 +4,7 @@
 //! `--data-dir`, defaulting to the desktop app's own data directory, so both work on one archive.
 //!
 //! Commands: `info`, `inspect` (a saved raw response), `login`/`logout`/`status` (the account,
-//! in [`account`]), `sync` (in [`sync`]), `stats` (in [`stats`]), `search` and `reindex` (in
+//! in [`account`]), `sync` (in [`sync`]), `watch` (in [`watch`]: sync on an interval and notify), `stats` (in [`stats`]), `search` and `reindex` (in
 //! [`search`]), `show` (in [`show`]: one topic, marked when deleted on the service or edited,
 //! with its earlier texts) and `file` (in [`file`]: an attachment's bytes, on demand). Output for people goes to
 //! stdout, warnings and errors to stderr, logs (`RUST_LOG`) to stderr too. Exit codes: 1 for
@@ -19,6 +19,7 @@ mod show;
 mod stats;
 mod sync;
 mod terminal;
+mod watch;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -83,6 +84,22 @@ enum Command {
         once: bool,
     },
     /// Topics, comments and answered questions per archived circle.
+    /// Sync on an interval and notify what is yours: answers to your questions, replies,
+    /// @mentions, questions for you (the app's notifications, without the window).
+    Watch {
+        /// Between two passes: `90s`, `15m`, `1h` (default: the Settings' sync interval).
+        #[arg(long, value_name = "DURATION", value_parser = watch::parse_interval)]
+        interval: Option<std::time::Duration>,
+        /// One pass (sync, then notify), then exit.
+        #[arg(long)]
+        once: bool,
+        /// Print each event as one JSON object per line.
+        #[arg(long)]
+        json: bool,
+        /// Turn pacing off (only against a simulator on a loopback address).
+        #[arg(long)]
+        no_pacing: bool,
+    },
     Stats {
         /// Print one JSON line in the shape of `zsxq-sim truth`.
         #[arg(long)]
@@ -178,6 +195,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 once,
             };
             block_on(sync::sync(&dir, &args))
+        }
+        Command::Watch {
+            interval,
+            once,
+            json,
+            no_pacing,
+        } => {
+            let dir = data_dir(cli.data_dir)?;
+            let args = watch::WatchArgs {
+                interval,
+                once,
+                json,
+                no_pacing,
+            };
+            block_on(watch::watch(&dir, &args))
         }
         Command::Stats { json } => {
             let dir = data_dir(cli.data_dir)?;

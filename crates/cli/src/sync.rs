@@ -49,24 +49,7 @@ pub struct SyncArgs {
 }
 
 pub async fn sync(dir: &DataDir, args: &SyncArgs) -> anyhow::Result<()> {
-    let mut config = account::saved_config(dir)?;
-    if args.no_pacing {
-        // Pacing protects the user's real account from a ban (docs/protocol.md §4): it may only be
-        // turned off against a simulator on this machine.
-        anyhow::ensure!(
-            zsxq::client::is_loopback_url(&config.base_url),
-            "--no-pacing is only allowed against a service on a loopback address \
-             (such as zsxq-sim on 127.0.0.1), not {}",
-            config.base_url
-        );
-        config.pacing = Pacing::none();
-    }
-    let (account, _) = account::signed_in(dir, config).await?;
-    let source = Source::Account {
-        dir: dir.clone(),
-        account: account.clone(),
-    };
-    let session = Session::open(source, &Settings::new(dir).load()).await?;
+    let (account, session) = open_session(dir, args.no_pacing).await?;
     // New posts become searchable while the sync runs (see orrery_core::search::follow).
     let (engine, indexing) = session.sync_engine(args.circle.map(|id| vec![GroupId::new(id)]));
     let events = engine.subscribe();
@@ -114,11 +97,38 @@ pub async fn sync(dir: &DataDir, args: &SyncArgs) -> anyhow::Result<()> {
     }
 }
 
+/// The signed-in account's session on `dir`, with the app's settings; `no_pacing` only against
+/// a simulator on a loopback address.
+pub(crate) async fn open_session(
+    dir: &DataDir,
+    no_pacing: bool,
+) -> anyhow::Result<(orrery_core::account::Account, Session)> {
+    let mut config = account::saved_config(dir)?;
+    if no_pacing {
+        // Pacing protects the user's real account from a ban (docs/protocol.md §4): it may only be
+        // turned off against a simulator on this machine.
+        anyhow::ensure!(
+            zsxq::client::is_loopback_url(&config.base_url),
+            "--no-pacing is only allowed against a service on a loopback address \
+             (such as zsxq-sim on 127.0.0.1), not {}",
+            config.base_url
+        );
+        config.pacing = Pacing::none();
+    }
+    let (account, _) = account::signed_in(dir, config).await?;
+    let source = Source::Account {
+        dir: dir.clone(),
+        account: account.clone(),
+    };
+    let session = Session::open(source, &Settings::new(dir).load()).await?;
+    Ok((account, session))
+}
+
 /// Resolves on Ctrl-C (SIGINT). On Unix the handler is installed before this returns, so an
 /// interrupt right after start-up cancels the sync instead of killing the process mid-page
 /// (which would be safe, but loses the report).
 #[cfg(unix)]
-fn interrupt() -> std::io::Result<impl Future<Output = ()> + Send + 'static> {
+pub(crate) fn interrupt() -> std::io::Result<impl Future<Output = ()> + Send + 'static> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut sigint = signal(SignalKind::interrupt())?;
     Ok(async move {
@@ -127,7 +137,7 @@ fn interrupt() -> std::io::Result<impl Future<Output = ()> + Send + 'static> {
 }
 
 #[cfg(not(unix))]
-fn interrupt() -> std::io::Result<impl Future<Output = ()> + Send + 'static> {
+pub(crate) fn interrupt() -> std::io::Result<impl Future<Output = ()> + Send + 'static> {
     Ok(async {
         // If no handler can be installed, never cancel: Ctrl-C then ends the process, which
         // the per-page transactions make safe.
@@ -138,7 +148,7 @@ fn interrupt() -> std::io::Result<impl Future<Output = ()> + Send + 'static> {
 }
 
 /// Shows the run's events until it ends, and returns its outcome.
-async fn follow(
+pub(crate) async fn follow(
     handle: SyncHandle,
     mut events: broadcast::Receiver<SyncEvent>,
 ) -> Result<SyncReport, SyncError> {
@@ -352,6 +362,6 @@ fn status_line(text: &str) {
 }
 
 #[allow(clippy::print_stderr)]
-fn warn(text: &str) {
+pub(crate) fn warn(text: &str) {
     eprintln!("warning: {text}");
 }

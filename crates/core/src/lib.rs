@@ -33,6 +33,7 @@
 pub mod account;
 pub mod logging;
 pub mod media;
+pub mod notify;
 pub mod paths;
 pub mod reader;
 pub mod search;

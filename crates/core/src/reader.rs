@@ -10,7 +10,7 @@
 //! step (docs/decisions.md).
 
 mod search;
-mod text;
+pub(crate) mod text;
 mod topic;
 
 use std::collections::HashSet;

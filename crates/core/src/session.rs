@@ -23,8 +23,8 @@ use std::time::Duration;
 use orrery_ipc::commands::{AccountMode, SettingsDto, SyncStateDto, SyncStatusDto};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
-use zsxq::GroupId;
 use zsxq::client::{AccessToken, Client};
+use zsxq::{GroupId, UserId};
 
 use crate::account::{Account, AccountError};
 use crate::media::{MediaCache, MediaLease};
@@ -87,6 +87,11 @@ pub enum SessionError {
     /// The app is shutting down.
     #[error("the app is shutting down")]
     Closed,
+    /// The service could not say who the member is.
+    #[error("asking the service who is signed in: {0}")]
+    Api(#[from] zsxq::ApiError),
+    #[error("the service named no user id for this account")]
+    NoUserId,
 }
 
 /// One data folder open against one service: see the module's overview.
@@ -253,6 +258,20 @@ impl Session {
         self.status()
             .map(|status| status.borrow().clone())
             .unwrap_or_default()
+    }
+
+    /// The member's user id: remembered at sign-in, else asked of the service once (the
+    /// demo's, or an account signed in before ids were remembered).
+    pub async fn me(&self) -> Result<UserId, SessionError> {
+        let remembered = match &self.account {
+            Some(account) => account.settings()?.and_then(|s| s.user_id),
+            None => None,
+        };
+        if let Some(id) = remembered {
+            return Ok(id);
+        }
+        let response = self.client.self_user().await?;
+        response.data.user.id().ok_or(SessionError::NoUserId)
     }
 
     /// The scheduled sync, if started.

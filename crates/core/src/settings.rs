@@ -118,6 +118,20 @@ impl Settings {
     }
 }
 
+/// The language the member chose, else the system's (Chinese for a `zh…` locale), as the window
+/// decides it: for what the core says outside the window (notifications, the tray).
+pub fn lang(settings: &SettingsDto) -> orrery_ipc::words::Lang {
+    use orrery_ipc::words::Lang;
+    match settings.language {
+        Some(choice) => Lang::from_setting(choice),
+        None => ["LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"]
+            .iter()
+            .filter_map(|var| std::env::var(var).ok())
+            .find(|v| !v.is_empty())
+            .map_or(Lang::En, |v| Lang::from_tag(&v)),
+    }
+}
+
 /// The pause between two syncs of a real account.
 pub fn sync_interval(settings: &SettingsDto) -> Duration {
     Duration::from_secs(u64::from(settings.sync_interval_min) * 60)

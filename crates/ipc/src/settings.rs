@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::id::CircleId;
+
 /// Every setting. Unknown or missing fields take their defaults, so an older or newer app
 /// reads the file without losing the rest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -17,6 +19,76 @@ pub struct SettingsDto {
     pub request_interval_s: u32,
     /// The image cache's size cap in MiB.
     pub image_cache_mib: u64,
+    /// What taps the member on the shoulder (docs/notifications.md).
+    pub notifications: NotificationsDto,
+}
+
+/// Desktop notifications. Every kind of event still reaches the inbox when its notification is
+/// off: these only decide what interrupts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct NotificationsDto {
+    /// Desktop notifications at all.
+    pub enabled: bool,
+    /// An answer to a question the member asked.
+    pub answers: bool,
+    /// A question waiting for the member's answer (owners and guests).
+    pub questions_for_me: bool,
+    /// A reply to the member's comment.
+    pub replies: bool,
+    /// An @mention of the member.
+    pub mentions: bool,
+    /// A comment on the member's topic.
+    pub comments: bool,
+    /// A new digest (精华) in a followed circle.
+    pub digests: bool,
+    /// A new post by the owner of a followed circle.
+    pub owner_posts: bool,
+    /// Circles whose events never notify (the inbox still lists them).
+    pub muted_circles: Vec<CircleId>,
+    /// Circles whose digests and owner's posts are news: opt-in, one by one.
+    pub followed_circles: Vec<CircleId>,
+    /// Local time without notifications; what arrives meanwhile waits for its end and comes
+    /// as one summary.
+    pub quiet_hours: Option<QuietHoursDto>,
+}
+
+impl Default for NotificationsDto {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            answers: true,
+            questions_for_me: true,
+            replies: true,
+            mentions: true,
+            comments: true,
+            digests: true,
+            owner_posts: true,
+            muted_circles: Vec::new(),
+            followed_circles: Vec::new(),
+            quiet_hours: None,
+        }
+    }
+}
+
+/// A daily span of local time, in minutes after midnight; it may run past midnight
+/// (`start > end`, e.g. 22:00–08:00). `start == end` is never quiet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QuietHoursDto {
+    pub start_min: u16,
+    pub end_min: u16,
+}
+
+impl QuietHoursDto {
+    /// Whether `minute` (after local midnight) falls in the span.
+    pub fn contains(self, minute: u16) -> bool {
+        if self.start_min <= self.end_min {
+            (self.start_min..self.end_min).contains(&minute)
+        } else {
+            minute >= self.start_min || minute < self.end_min
+        }
+    }
 }
 
 /// The pacing the service tolerates over hours, by the community's experience (docs/sync.md).
@@ -34,6 +106,7 @@ impl Default for SettingsDto {
             sync_interval_min: 15,
             request_interval_s: SAFE_REQUEST_INTERVAL_S,
             image_cache_mib: 2048,
+            notifications: NotificationsDto::default(),
         }
     }
 }
@@ -46,6 +119,10 @@ impl SettingsDto {
             .clamp(SYNC_INTERVAL_MIN.0, SYNC_INTERVAL_MIN.1);
         self.request_interval_s = self.request_interval_s.clamp(MIN_REQUEST_INTERVAL_S, 60);
         self.image_cache_mib = self.image_cache_mib.clamp(64, 1024 * 1024);
+        if let Some(quiet) = &mut self.notifications.quiet_hours {
+            quiet.start_min = quiet.start_min.min(24 * 60 - 1);
+            quiet.end_min = quiet.end_min.min(24 * 60 - 1);
+        }
         self
     }
 
@@ -87,7 +164,7 @@ mod tests {
         );
         insta::assert_snapshot!(
             serde_json::to_string(&SettingsDto { language: Some(LanguageDto::ZhCn), ..s }).expect("serializes"),
-            @r#"{"language":"zh-CN","theme":"dark","syncIntervalMin":15,"requestIntervalS":2,"imageCacheMib":2048}"#
+            @r#"{"language":"zh-CN","theme":"dark","syncIntervalMin":15,"requestIntervalS":2,"imageCacheMib":2048,"notifications":{"enabled":true,"answers":true,"questionsForMe":true,"replies":true,"mentions":true,"comments":true,"digests":true,"ownerPosts":true,"mutedCircles":[],"followedCircles":[],"quietHours":null}}"#
         );
     }
 

@@ -10,17 +10,22 @@
 //!   simulator serves.
 //! * [`secret_service`]: a private, unlocked GNOME Keyring on a private D-Bus session, and the
 //!   [`secret_service_test!`] macro that runs a test's body with it.
+//! * `notifications` (feature `notifications`): a freedesktop notification server that records
+//!   what it is sent, on a private D-Bus session bus of its own.
 //! * [`assert_nowhere_in`]: the token-leak check over a folder's files.
 //! * [`needles`]: search needles cut from a corpus, for the search tests and benchmark.
 //! * [`samples_dir`] and [`seed_dir`]: the real data beside the checkout, which a test must
 //!   never silently do without.
 
 pub mod needles;
+#[cfg(feature = "notifications")]
+pub mod notifications;
 pub mod secret_service;
 mod shared;
 mod sim;
 #[cfg(feature = "store")]
 mod store;
+mod tools;
 
 use std::path::Path;
 

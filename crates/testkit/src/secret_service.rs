@@ -25,10 +25,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::tools;
+
 /// Set in the child run: `keyring` (start a keyring, run the body) or `plain` (run the body).
 const CHILD_ENV: &str = "ORRERY_TEST_SECRET_SERVICE";
-/// Makes a missing Secret Service a failure rather than a skip.
-const REQUIRE_ENV: &str = "ORRERY_REQUIRE_KEYRING";
 /// The keyring's password: the daemon reads it from stdin to create and unlock `login`.
 const PASSWORD: &str = "orrery-test-keyring";
 
@@ -122,7 +122,7 @@ pub fn run(test: String, body: impl FnOnce(&Keyring)) {
         Ok(other) => panic!("{CHILD_ENV}={other} in a Secret Service test"),
         Err(_) => {
             if let Some(missing) = missing_tools() {
-                skip_or_fail(&test, &missing);
+                tools::skip_or_fail(&test, "Secret Service", &missing);
                 return;
             }
             rerun(&test, true, &[]);
@@ -154,7 +154,7 @@ fn missing_tools() -> Option<String> {
         "secret-tool",
     ]
     .into_iter()
-    .filter(|tool| !on_path(tool))
+    .filter(|tool| !tools::on_path(tool))
     .collect();
     (!missing.is_empty()).then(|| {
         format!(
@@ -162,22 +162,6 @@ fn missing_tools() -> Option<String> {
             missing.join(", ")
         )
     })
-}
-
-fn skip_or_fail(test: &str, why: &str) {
-    let required = std::env::var_os(REQUIRE_ENV).is_some()
-        || std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some();
-    assert!(
-        !required,
-        "{test}: no real Secret Service can run: {why}. It is required here (a D-Bus session or \
-         {REQUIRE_ENV} is set)."
-    );
-    eprintln!("SKIPPED {test}: no real Secret Service can run here: {why}");
-}
-
-fn on_path(tool: &str) -> bool {
-    std::env::var_os("PATH")
-        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(tool).is_file()))
 }
 
 /// Re-runs exactly `test` of this binary in a child process with a fresh home, under its own

@@ -76,7 +76,8 @@ impl History {
 }
 
 /// One change made on purpose, through [`crate::SimHandle::act`] or `POST /__sim/act` (a JSON
-/// body such as `{"edit": 45000000000000123}` or `{"events": 10}`).
+/// body such as `{"edit": 45000000000000123}` or `{"events": 10}`). The endpoint's other body,
+/// `{"kind": …}`, is a [`crate::Happening`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Act {

@@ -10,8 +10,10 @@
 //!   [`SimHandle`]: the base URL, a valid token, the current [`Truth`] (topics, comments and
 //!   answers per circle), request counts ([`RequestStats`]), [`SimHandle::advance`] to apply
 //!   activity deterministically, [`SimHandle::act`] (also `POST /__sim/act`) to edit, delete,
-//!   pin or mark a digest on purpose, [`SimHandle::set_faults`] and
-//!   [`SimHandle::advance_clock`].
+//!   pin or mark a digest on purpose, [`SimHandle::happen`] (also `POST /__sim/act` with
+//!   `{"kind": …}`) to make one event about the signed-in user happen now (my question
+//!   answered, a reply to or mention of me, a question for me, a new talk or digest),
+//!   [`SimHandle::set_faults`] and [`SimHandle::advance_clock`].
 //! * Like the service, it checks the web client's headers ([`HeaderChecks`]): no `x-version`
 //!   is refused as too old, a missing or wrong `x-signature` draws code 1059 (always, when
 //!   strict), and a token that keeps drawing them is banned (HTTP 401).
@@ -38,6 +40,7 @@ mod content;
 mod dataset;
 mod export;
 mod faults;
+mod happen;
 mod history;
 pub mod hostile;
 mod png;
@@ -57,6 +60,7 @@ pub use config::{
     SimError,
 };
 pub use export::{ExportedTopic, export};
+pub use happen::{Happened, Happening, HappeningKind};
 pub use history::Act;
 pub use server::{SimHandle, dataset_truth, serve};
 pub use stats::RequestStats;

@@ -19,7 +19,11 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Serve a dataset until killed.
+    /// Serve a dataset until killed. Besides the API, `GET /__sim/stats` counts requests and
+    /// `POST /__sim/act` changes the world on purpose: `{"edit"|"delete"|"toggle_digest"|
+    /// "toggle_sticky": TOPIC_ID}`, `{"events": N}`, or `{"kind": K, "group_id": GID}` with K
+    /// one of answer_mine, reply_to_me, mention_me, question_for_me, topic, digest (see the
+    /// crate's routes module).
     Serve(ServeArgs),
     /// Print the dataset's truth (topics, comments, answered questions per circle) as JSON.
     Truth(DatasetArgs),

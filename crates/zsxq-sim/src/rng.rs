@@ -82,6 +82,7 @@ pub(crate) mod tag {
     pub(crate) const TOKEN: u64 = 8;
     pub(crate) const IMAGE: u64 = 9;
     pub(crate) const SIGNATURE: u64 = 10;
+    pub(crate) const HAPPENING: u64 = 11;
 }
 
 #[cfg(test)]

@@ -1,6 +1,16 @@
 //! The HTTP surface: the API under the real service's paths, the media the topics link to, and
-//! the sim-only `/__sim/stats`. Handlers take a read (or write) lock on the world, render, and
-//! never hold the lock across an `.await`.
+//! the sim-only `/__sim/stats` and `/__sim/act`. Handlers take a read (or write) lock on the
+//! world, render, and never hold the lock across an `.await`.
+//!
+//! `POST /__sim/act` (JSON body, no token or signature needed) takes either
+//! * an [`crate::Act`]: `{"edit": TOPIC_ID}`, `{"delete": …}`, `{"toggle_digest": …}`,
+//!   `{"toggle_sticky": …}` or `{"events": N}`, answered `{"done": true|false}`; or
+//! * a [`crate::Happening`]: `{"kind": K, "group_id": GID}` (`group_id` optional) with `K` one of
+//!   `answer_mine`, `reply_to_me`, `mention_me`, `question_for_me`, `topic`, `digest`
+//!   ([`crate::HappeningKind`]), which makes that event happen now and answers
+//!   `{"topic_id": …}` plus `"comment_id"` for `reply_to_me` and `mention_me`; an unknown
+//!   group answers HTTP 404, a kind no circle fits HTTP 409, a malformed body HTTP 400 (all
+//!   with the failure envelope).
 
 mod bodies;
 mod groups;
@@ -186,10 +196,43 @@ async fn sim_stats(State(app): App) -> Response {
     json_response(StatusCode::OK, &app.stats())
 }
 
-/// Sim-only: a deliberate edit, deletion, toggle or burst of activity ([`crate::history::Act`]).
-async fn sim_act(State(app): App, axum::Json(act): axum::Json<crate::history::Act>) -> Response {
-    let done = app.act(act);
-    json_response(StatusCode::OK, &serde_json::json!({ "done": done }))
+/// Sim-only: a deliberate edit, deletion, toggle or burst of activity ([`crate::history::Act`]),
+/// or, for a body with a `kind`, one happening ([`crate::happen::Happening`]).
+async fn sim_act(State(app): App, axum::Json(body): axum::Json<Value>) -> Response {
+    if body.get("kind").is_some() {
+        let happening = match serde_json::from_value::<crate::happen::Happening>(body) {
+            Ok(happening) => happening,
+            Err(error) => {
+                return http_fail(
+                    StatusCode::BAD_REQUEST,
+                    CODE_BAD_PARAMETER,
+                    &format!("not a happening ({{\"kind\": …, \"group_id\": …}}): {error}"),
+                );
+            }
+        };
+        return match app.happen(happening) {
+            Ok(happened) => json_response(StatusCode::OK, &happened),
+            Err(refusal) => {
+                let status = match refusal {
+                    crate::happen::Unhappened::UnknownGroup(_) => StatusCode::NOT_FOUND,
+                    crate::happen::Unhappened::NoCircleFits(..) => StatusCode::CONFLICT,
+                };
+                http_fail(status, i64::from(status.as_u16()), &refusal.message())
+            }
+        };
+    }
+    // Refused as axum refuses a body its extractor cannot read into the type: 422.
+    match serde_json::from_value::<crate::history::Act>(body) {
+        Ok(act) => {
+            let done = app.act(act);
+            json_response(StatusCode::OK, &serde_json::json!({ "done": done }))
+        }
+        Err(error) => http_fail(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            CODE_BAD_PARAMETER,
+            &format!("not an act: {error}"),
+        ),
+    }
 }
 
 async fn not_found(State(app): App, request: Request) -> Response {

@@ -186,6 +186,14 @@ impl Shared {
         crate::history::perform(&mut self.world_mut(), act, now_ms())
     }
 
+    /// Makes a happening happen now (`/__sim/act` with a `kind`, [`SimHandle::happen`]).
+    pub(crate) fn happen(
+        &self,
+        happening: crate::happen::Happening,
+    ) -> Result<crate::happen::Happened, crate::happen::Unhappened> {
+        crate::happen::happen(&mut self.world_mut(), happening, now_ms())
+    }
+
     pub(crate) fn stats(&self) -> RequestStats {
         lock(&self.stats).clone()
     }
@@ -307,6 +315,15 @@ impl SimHandle {
     /// topic is unknown or deleted. The same as `POST /__sim/act`.
     pub fn act(&self, act: crate::history::Act) -> bool {
         self.shared.act(act)
+    }
+
+    /// Makes one event about the signed-in user happen now, through the same writes as
+    /// activity: my question answered, a reply to my comment, a mention of me, a question for
+    /// me, a new talk by an owner, a new digest ([`crate::HappeningKind`]). `None` when the
+    /// group is unknown or no circle fits the kind. The same as `POST /__sim/act` with
+    /// `{"kind": …, "group_id": …}`.
+    pub fn happen(&self, happening: crate::Happening) -> Option<crate::Happened> {
+        self.shared.happen(happening).ok()
     }
 
     /// Replaces the fault configuration for the requests that follow.

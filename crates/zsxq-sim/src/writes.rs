@@ -76,6 +76,33 @@ pub(crate) fn post_talk(
     at
 }
 
+/// Posts a topic whose text, like the dataset's, is derived from the seed when it is rendered
+/// (for happenings made on purpose, [`crate::happen`]): newer than everything in the circle,
+/// with no answer, comments, likes or editorial flags yet. `aux` is as in [`TopicMeta::aux`]
+/// (for a question, 0 asks the owner and `n` asks user `n - 1`).
+pub(crate) fn post_derived(
+    world: &mut World,
+    circle: usize,
+    kind: Kind,
+    author: u32,
+    aux: u32,
+    hashtag: u8,
+    now_ms: i64,
+) -> TopicRef {
+    let meta = TopicMeta {
+        time_ms: now_ms.max(world.latest_ms(circle) + 1),
+        author,
+        aux,
+        likes: 0,
+        derived_comments: 0,
+        kind,
+        flags: 0,
+        hashtag,
+        column: NONE,
+    };
+    world.push_topic(circle, meta)
+}
+
 /// Adds a comment, or a reply when `reply_to` names one of the topic's comments (a reply to a
 /// reply goes under the same top-level comment, as in the apps).
 pub(crate) fn post_comment(

@@ -7,6 +7,7 @@ mod account;
 mod chaos;
 mod search;
 mod show;
+mod watch;
 
 use std::process::Command;
 

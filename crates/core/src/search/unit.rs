@@ -129,16 +129,7 @@ pub fn comment_owner(comment_id: i64) -> String {
 
 /// The first non-empty line of `text`, cut to [`TITLE_CHARS`].
 fn first_line(text: &str) -> String {
-    let line = text
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("");
-    let mut out: String = line.chars().take(TITLE_CHARS).collect();
-    if line.chars().nth(TITLE_CHARS).is_some() {
-        out.push('…');
-    }
-    out
+    crate::reader::text::first_line(text, TITLE_CHARS)
 }
 
 fn plain(rich: Option<&str>) -> String {

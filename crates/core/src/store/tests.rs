@@ -14,6 +14,7 @@ use zsxq::{
 use super::*;
 
 mod history;
+mod inbox;
 
 const GROUP: GroupId = GroupId::new(51_111_218_841_124);
 /// 2025-12-10T16:00:00.000+0800.

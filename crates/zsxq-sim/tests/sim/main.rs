@@ -2,6 +2,7 @@
 //! truth, writes, activity, faults, datasets and the binary.
 
 mod endpoints;
+mod happenings;
 mod headers;
 mod history;
 mod shapes;
