@@ -7,11 +7,13 @@
 //! parameter `args` and returns its `Output` or an [`IpcError`], so a command renamed, or an
 //! argument or result type changed, in the contract fails to build here and in the UI.
 
+use orrery_core::notify::Target;
 use orrery_core::session::Orrery;
 use orrery_ipc::commands::{
-    FileArgs, FolderArgs, FolderDto, SettingsArgs, SettingsDto, SyncStatusDto, UrlArgs,
-    WatchSyncArgs,
+    FileArgs, FolderArgs, FolderDto, OpenTargetDto, SettingsArgs, SettingsDto, SyncStatusDto,
+    UrlArgs, WatchOpensArgs, WatchSyncArgs,
 };
+use orrery_ipc::id::{CircleId, TopicId};
 use orrery_ipc::{ErrorCode, IpcError, events};
 use std::str::FromStr;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -108,6 +110,39 @@ mod shell {
             .follow_status(|status| channel.send(status).is_ok())
             .await;
         Ok(())
+    }
+
+    /// Streams where each clicked notification leads to the window's channel, after bringing
+    /// the window forward, until the window goes away.
+    pub async fn watch_opens(
+        app: &AppHandle,
+        webview: Webview,
+        args: WatchOpensArgs,
+    ) -> Result<(), IpcError> {
+        let channel = JavaScriptChannelId::from_str(&args.on_open.0)
+            .map_err(|_| IpcError::new(ErrorCode::InvalidInput, "not a channel"))?
+            .channel_on::<_, OpenTargetDto>(webview);
+        let mut clicks = app.state::<Orrery>().notification_clicks();
+        loop {
+            let target = match clicks.recv().await {
+                Ok(target) => target,
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return Ok(()),
+            };
+            crate::tray::show_window(app);
+            let open = match target {
+                Target::Topic { group_id, topic_id } => OpenTargetDto::Topic {
+                    circle: CircleId::new(group_id),
+                    topic: TopicId::new(topic_id),
+                },
+                Target::Inbox => OpenTargetDto::Inbox,
+                Target::App => continue,
+            };
+            tracing::info!(?open, "a notification was clicked");
+            if channel.send(open).is_err() {
+                return Ok(());
+            }
+        }
     }
 
     /// Only web links leave the app; anything else is refused here whatever the UI sent.

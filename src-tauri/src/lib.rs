@@ -59,6 +59,13 @@ pub fn run() {
             });
             Ok(())
         })
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event
+                && tray::keep_running(window)
+            {
+                api.prevent_close();
+            }
+        })
         .invoke_handler(commands::handler())
         .build(tauri::generate_context!())
         .map(|app| {

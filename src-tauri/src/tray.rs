@@ -35,21 +35,62 @@ pub fn publish_status(app: &AppHandle) {
     });
 }
 
-/// Adds the tray icon, if this desktop can show one.
+/// Whether the tray icon was installed: without one, closing the window quits (there would
+/// be no way back to the app).
+#[derive(Debug, Clone, Copy)]
+pub struct TrayPresent(pub bool);
+
+/// Adds the tray icon, if this desktop can show one, and records whether it did
+/// ([`TrayPresent`]).
 pub fn install(app: &AppHandle) {
+    let present = try_install(app);
+    app.manage(TrayPresent(present));
+}
+
+/// Closing the window keeps the app running in the tray — syncing and notifying — while
+/// notifications are on and the tray is there; the first time, a notification says so.
+/// Returns whether the close was turned into hiding.
+pub fn keep_running(window: &tauri::Window) -> bool {
+    let app = window.app_handle();
+    let tray = app.try_state::<TrayPresent>().is_some_and(|t| t.0);
+    if window.label() != MAIN_WINDOW
+        || !tray
+        || !app.state::<Orrery>().prefs().notifications.enabled
+    {
+        return false;
+    }
+    if let Err(err) = window.hide() {
+        tracing::warn!(%err, "the window could not be hidden; closing it");
+        return false;
+    }
+    tracing::info!("window closed; Orrery goes on in the tray");
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        app.state::<Orrery>().tell_kept_in_tray().await;
+    });
+    true
+}
+
+fn try_install(app: &AppHandle) -> bool {
     // `tray-icon` panics inside its lazy library loading when AppIndicator is missing, and a
     // release build aborts on a panic: look for the library first.
     #[cfg(target_os = "linux")]
     if !crate::appindicator::present() {
         tracing::warn!("no tray icon: this desktop has no AppIndicator library");
-        return;
+        return false;
     }
     // A library that is there but does not load still panics; builds that unwind catch it.
     let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build(app)));
     match built {
-        Ok(Ok(())) => {}
-        Ok(Err(err)) => tracing::warn!(%err, "no tray icon"),
-        Err(_) => tracing::warn!("no tray icon: this desktop has no AppIndicator library"),
+        Ok(Ok(())) => true,
+        Ok(Err(err)) => {
+            tracing::warn!(%err, "no tray icon");
+            false
+        }
+        Err(_) => {
+            tracing::warn!("no tray icon: this desktop has no AppIndicator library");
+            false
+        }
     }
 }
 

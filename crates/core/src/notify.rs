@@ -15,17 +15,22 @@
 //! event with one conditional update, so the two never show the same one. Decisions:
 //! docs/notifications.md.
 
-mod compose;
+pub(crate) mod compose;
 mod desktop;
+
+use std::future::Future;
+use std::sync::Arc;
 
 use chrono::{Local, TimeZone, Timelike};
 use orrery_ipc::commands::{NotificationsDto, SettingsDto};
 use orrery_ipc::words::Lang;
+use tokio::sync::{broadcast, watch};
 use zsxq::UserId;
 
 use crate::store::{InboxEvent, InboxKind, Store, StoreError};
+use crate::sync::SyncEvent;
 
-pub use compose::{Target, Toast};
+pub use compose::{Parts, Target, Toast};
 pub use desktop::{APP_ID, APP_NAME, Desktop};
 
 /// Notifications shown per minute at most, by all processes on the archive together.
@@ -53,12 +58,56 @@ pub struct PassReport {
 #[derive(Debug)]
 pub struct Notifier {
     store: Store,
-    desktop: std::sync::Arc<Desktop>,
+    desktop: Arc<Desktop>,
 }
 
 impl Notifier {
-    pub fn new(store: Store, desktop: std::sync::Arc<Desktop>) -> Self {
+    pub fn new(store: Store, desktop: Arc<Desktop>) -> Self {
         Self { store, desktop }
+    }
+
+    /// Runs a pass whenever a sync run of `events` ends, with the settings `prefs` holds then,
+    /// until the sync's channel closes. `me` is asked for once, when the first run ends (the
+    /// demo's id comes from its service).
+    pub async fn follow<Me>(
+        self,
+        me: Me,
+        mut events: broadcast::Receiver<SyncEvent>,
+        prefs: watch::Receiver<SettingsDto>,
+    ) where
+        Me: Future<Output = Option<UserId>>,
+    {
+        let mut me = std::pin::pin!(me);
+        let mut known: Option<UserId> = None;
+        loop {
+            match events.recv().await {
+                Ok(SyncEvent::Finished { .. }) => {}
+                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(broadcast::error::RecvError::Closed) => return,
+            }
+            if known.is_none() {
+                known = (&mut me).await;
+            }
+            let Some(id) = known else {
+                tracing::warn!("the service did not say who is signed in; no notifications");
+                return;
+            };
+            let settings = prefs.borrow().clone();
+            match self.pass(id, &settings, crate::now_ms()).await {
+                Ok(report) if !report.toasts.is_empty() || report.recorded > 0 => {
+                    tracing::info!(
+                        recorded = report.recorded,
+                        shown = report.toasts.len(),
+                        waiting = report.waiting,
+                        "inbox updated"
+                    );
+                }
+                Ok(_) => {}
+                Err(err) => {
+                    tracing::warn!(%err, "the inbox could not be updated; tried again after the next sync")
+                }
+            }
+        }
     }
 
     /// Records what the syncs since the last pass brought for `me` and notifies what is due,

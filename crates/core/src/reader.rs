@@ -9,6 +9,7 @@
 //! presentation data with no behaviour, and mirroring each in a core type would only add a copy
 //! step (docs/decisions.md).
 
+mod inbox;
 mod search;
 pub(crate) mod text;
 mod topic;
@@ -26,6 +27,7 @@ use crate::store::{
     Facet, Store, StoreError, TimelineFilter, TimelineKey, TimelineQuery, TopicSummary,
 };
 
+pub use inbox::{inbox, my_questions};
 pub use search::search_results;
 pub use topic::open_topic;
 
@@ -70,6 +72,7 @@ pub async fn overview(
     }
     Ok(ArchiveOverviewDto {
         sync,
+        inbox_unread: store.inbox_unread().await?,
         circles: dtos,
     })
 }

@@ -18,6 +18,7 @@ mod orrery;
 
 use std::any::Any;
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use orrery_ipc::commands::{AccountMode, SettingsDto, SyncStateDto, SyncStatusDto};
@@ -28,6 +29,7 @@ use zsxq::{GroupId, UserId};
 
 use crate::account::{Account, AccountError};
 use crate::media::{MediaCache, MediaLease};
+use crate::notify::{Desktop, Notifier};
 use crate::paths::DataDir;
 use crate::search::{self, SearchError, SearchIndex};
 use crate::settings;
@@ -35,6 +37,13 @@ use crate::store::{Store, StoreError};
 use crate::sync::{Schedule, SyncEngine, SyncOptions};
 
 pub use orrery::{Fallback, OpenFallback, Orrery};
+
+/// What the app's sessions notify with: the desktop, and the settings as they change.
+#[derive(Debug, Clone)]
+pub struct Notifications {
+    pub desktop: Arc<Desktop>,
+    pub prefs: watch::Receiver<SettingsDto>,
+}
 
 /// Where a session's data comes from.
 #[derive(Debug)]
@@ -109,6 +118,8 @@ pub struct Session {
     image_cache_bytes: u64,
     /// The app's scheduled sync, once [`Session::start_schedule`] started it.
     schedule: Option<Schedule>,
+    /// The member's id, once known.
+    me: tokio::sync::OnceCell<UserId>,
     _keep_alive: Option<Box<dyn Any + Send + Sync>>,
 }
 
@@ -172,6 +183,7 @@ impl Session {
             interval,
             image_cache_bytes,
             schedule: None,
+            me: tokio::sync::OnceCell::new(),
             _keep_alive: keep_alive,
         })
     }
@@ -194,10 +206,22 @@ impl Session {
     }
 
     /// Starts the app's sync: now, then every interval (the account's from the settings, the
-    /// service's own), with the index following. A token the service refuses marks the
-    /// account `NeedsLogin`, so the window offers "sign in again" instead of retrying.
-    pub fn start_schedule(mut self) -> Self {
+    /// service's own), with the index following and, given `notifications`, the inbox and its
+    /// desktop notifications after every run. A token the service refuses marks the account
+    /// `NeedsLogin`, so the window offers "sign in again" instead of retrying.
+    pub fn start_schedule(mut self, notifications: Option<Notifications>) -> Self {
         let (engine, indexing) = self.sync_engine(None);
+        if let Some(Notifications { desktop, prefs }) = notifications {
+            let notifier = Notifier::new(self.store.clone(), desktop);
+            let (account, client) = (self.account.clone(), self.client.clone());
+            let me = async move {
+                me(account.as_ref(), &client)
+                    .await
+                    .inspect_err(|err| tracing::warn!(%err, "who is signed in?"))
+                    .ok()
+            };
+            tokio::spawn(notifier.follow(me, engine.subscribe(), prefs));
+        }
         tokio::spawn(async move {
             match indexing.await {
                 Ok(Ok(())) => {}
@@ -263,15 +287,10 @@ impl Session {
     /// The member's user id: remembered at sign-in, else asked of the service once (the
     /// demo's, or an account signed in before ids were remembered).
     pub async fn me(&self) -> Result<UserId, SessionError> {
-        let remembered = match &self.account {
-            Some(account) => account.settings()?.and_then(|s| s.user_id),
-            None => None,
-        };
-        if let Some(id) = remembered {
-            return Ok(id);
-        }
-        let response = self.client.self_user().await?;
-        response.data.user.id().ok_or(SessionError::NoUserId)
+        self.me
+            .get_or_try_init(|| me(self.account.as_ref(), &self.client))
+            .await
+            .copied()
     }
 
     /// The scheduled sync, if started.
@@ -285,6 +304,18 @@ impl Session {
             schedule.shutdown();
         }
     }
+}
+
+async fn me(account: Option<&Account>, client: &Client) -> Result<UserId, SessionError> {
+    let remembered = match account {
+        Some(account) => account.settings()?.and_then(|s| s.user_id),
+        None => None,
+    };
+    if let Some(id) = remembered {
+        return Ok(id);
+    }
+    let response = client.self_user().await?;
+    response.data.user.id().ok_or(SessionError::NoUserId)
 }
 
 /// Marks the account `NeedsLogin` when the sync reports that the service refused its token.

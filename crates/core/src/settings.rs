@@ -22,8 +22,11 @@ use crate::paths::{DataDir, replace_file};
 pub const SETTINGS_FILE: &str = "settings.json";
 
 /// The key of the installation's `x-aduid` in [`SETTINGS_FILE`]. The DTO's keys are camelCase
-/// and it ignores keys it does not know, so this one lives beside them unseen by the window.
+/// and it ignores keys it does not know, so this one lives beside them unseen by the window;
+/// so do the other `x…` keys, which [`Settings::save`] keeps.
 const ADUID_KEY: &str = "xAduid";
+/// The prefix of the keys the window never sees.
+const HIDDEN_PREFIX: char = 'x';
 
 /// Loads and saves the settings of one data directory.
 #[derive(Debug, Clone)]
@@ -60,7 +63,7 @@ impl Settings {
     }
 
     /// Saves `settings` (clamped to the accepted ranges) and returns what was saved. The
-    /// saved `x-aduid` is kept.
+    /// saved hidden keys (the `x-aduid`, [`Settings::first_time`] marks) are kept.
     pub fn save(&self, settings: SettingsDto) -> std::io::Result<SettingsDto> {
         let settings = settings.clamped();
         let mut document = match serde_json::to_value(&settings) {
@@ -68,11 +71,42 @@ impl Settings {
             Ok(_) => Map::new(),
             Err(err) => return Err(std::io::Error::other(err)),
         };
-        if let Some(aduid) = self.saved_aduid() {
-            document.insert(ADUID_KEY.to_owned(), Value::String(aduid));
+        for (key, value) in self.saved_document() {
+            if key.starts_with(HIDDEN_PREFIX) {
+                document.insert(key, value);
+            }
         }
         self.write(&document)?;
         Ok(settings)
+    }
+
+    /// `true` the first time it is asked about `what` in this data directory, `false` ever
+    /// after (remembered in the settings file): for what the app says once, such as "Orrery
+    /// keeps running in the tray".
+    pub fn first_time(&self, what: &str) -> bool {
+        let key = format!("{HIDDEN_PREFIX}Told{what}");
+        let mut document = self.saved_document();
+        if document.get(&key).and_then(Value::as_bool) == Some(true) {
+            return false;
+        }
+        if document.is_empty()
+            && let Ok(Value::Object(map)) = serde_json::to_value(self.load())
+        {
+            document = map;
+        }
+        document.insert(key, Value::Bool(true));
+        if let Err(err) = self.write(&document) {
+            tracing::warn!(%err, path = %self.path.display(), "could not remember a one-time notice");
+        }
+        true
+    }
+
+    /// The file as a JSON object; empty when missing or unreadable.
+    fn saved_document(&self) -> Map<String, Value> {
+        std::fs::read_to_string(&self.path)
+            .ok()
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_default()
     }
 
     /// The installation's `x-aduid`: the one saved in the settings file, or a new random one
@@ -100,8 +134,7 @@ impl Settings {
 
     /// The saved `x-aduid`, if the file holds one that can be sent as a header.
     fn saved_aduid(&self) -> Option<String> {
-        let text = std::fs::read_to_string(&self.path).ok()?;
-        let document: Map<String, Value> = serde_json::from_str(&text).ok()?;
+        let document = self.saved_document();
         let aduid = document.get(ADUID_KEY)?.as_str()?;
         let sendable = !aduid.is_empty()
             && aduid.len() <= 64
@@ -253,6 +286,23 @@ mod tests {
         assert_ne!(replaced, aduid);
         assert_eq!(replaced.len(), 36);
         assert_eq!(settings.aduid(), replaced);
+    }
+
+    #[test]
+    fn a_one_time_notice_is_told_once_and_survives_saves() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let data = DataDir::open(tmp.path()).expect("data dir");
+        let settings = Settings::new(&data);
+        let aduid = settings.aduid();
+        assert!(settings.first_time("Tray"));
+        assert!(!settings.first_time("Tray"));
+        assert!(settings.first_time("Other"), "each notice apart");
+        let mut prefs = settings.load();
+        prefs.sync_interval_min = 30;
+        settings.save(prefs).expect("saved");
+        assert!(!Settings::new(&data).first_time("Tray"), "a save keeps it");
+        assert_eq!(settings.aduid(), aduid);
+        assert_eq!(settings.load().sync_interval_min, 30);
     }
 
     #[test]

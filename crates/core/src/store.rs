@@ -62,7 +62,7 @@ pub use error::StoreError;
 pub use facets::{CircleFacets, Facet};
 pub use feed::{Change, ChangeEntity, ChangeOp};
 pub use history::Revision;
-pub use inbox::{DeriveReport, InboxEvent, InboxKind, STALE_AFTER_MS};
+pub use inbox::{DeriveReport, InboxEvent, InboxKind, MyQuestion, STALE_AFTER_MS};
 pub use media::{Blob, FileEntry, ImageToCache};
 pub use reads::ReadingCounts;
 pub use search_source::{SourceComment, SourceTopic};

@@ -6,6 +6,7 @@
 //! field names the UI sends are the fields of the `Args` struct on both sides.
 
 use crate::id::{CircleId, FileId, TopicId};
+pub use crate::inbox::*;
 pub use crate::settings::*;
 pub use crate::views::*;
 use serde::{Deserialize, Serialize};
@@ -42,6 +43,13 @@ macro_rules! with_commands {
             /// Searches every circle.
             core search: Search($crate::commands::SearchArgs)
                 -> $crate::commands::SearchResultsDto;
+            /// The inbox: answers to the member's questions, replies, @mentions, questions for
+            /// them, and digests and owner posts of followed circles.
+            core inbox: Inbox($crate::commands::InboxArgs) -> $crate::commands::InboxDto;
+            /// Marks inbox events read (all of them without keys).
+            core mark_inbox_read: MarkInboxRead($crate::commands::MarkInboxReadArgs) -> ();
+            /// Every question the member asked, across circles, answered or waiting.
+            core my_questions: MyQuestions($crate::NoArgs) -> $crate::commands::MyQuestionsDto;
             /// Starts a sync now (or lets the running one go on).
             core sync_now: SyncNow($crate::NoArgs) -> ();
             /// Stops the running sync; the next one starts on the interval or with `SyncNow`.
@@ -64,6 +72,9 @@ macro_rules! with_commands {
             /// Streams the sync status to a channel on every change, across sign-in and
             /// sign-out; the call itself only returns when the window is gone.
             shell watch_sync: WatchSync($crate::commands::WatchSyncArgs) -> ();
+            /// Streams where clicked notifications lead (the window has come forward); the call
+            /// itself only returns when the window is gone.
+            shell watch_opens: WatchOpens($crate::commands::WatchOpensArgs) -> ();
             /// Opens a web link in the system browser. Only `http` and `https` are accepted.
             shell open_external: OpenExternal($crate::commands::UrlArgs) -> ();
             /// Opens one of the app's folders in the file manager.
@@ -236,6 +247,7 @@ mod tests {
     fn archive_overview_payload_is_pinned() {
         let dto = ArchiveOverviewDto {
             sync: SyncStateDto::CaughtUp,
+            inbox_unread: 3,
             circles: vec![CircleDto {
                 id: CircleId::new(48_415_284_414_458),
                 name: "Rust 与系统编程".into(),
@@ -246,7 +258,7 @@ mod tests {
         };
         insta::assert_snapshot!(
             serde_json::to_string(&dto).expect("serializes"),
-            @r#"{"sync":"caught_up","circles":[{"id":"48415284414458","name":"Rust 与系统编程","topics":900,"unread":12,"expired":false}]}"#
+            @r#"{"sync":"caught_up","inboxUnread":3,"circles":[{"id":"48415284414458","name":"Rust 与系统编程","topics":900,"unread":12,"expired":false}]}"#
         );
     }
 

@@ -14,6 +14,8 @@ use crate::id::{CircleId, CommentId, FileId, ImageId, TopicId};
 #[serde(rename_all = "camelCase")]
 pub struct ArchiveOverviewDto {
     pub sync: SyncStateDto,
+    /// Unread events in the inbox: the bell's count.
+    pub inbox_unread: u64,
     /// In the service's order.
     pub circles: Vec<CircleDto>,
 }

@@ -82,6 +82,9 @@ words! {
     state_failed,
     /// While another process (`orrery-cli`, a second app) syncs the same archive.
     waiting_for_other_sync,
+    /// The notification the first time the window is closed while the app goes on in the tray.
+    kept_in_tray_title,
+    kept_in_tray_body,
 }
 
 static ZH_CN: Words = Words {
@@ -95,6 +98,8 @@ static ZH_CN: Words = Words {
     state_needs_login: "需要重新登录",
     state_failed: "同步出错，稍后重试",
     waiting_for_other_sync: "等待另一个同步结束（星仪或 orrery-cli）",
+    kept_in_tray_title: "星仪仍在托盘中运行",
+    kept_in_tray_body: "窗口关闭后，星仪会继续同步，并在你的提问有了回答时通知你。从托盘菜单退出。",
 };
 
 static EN: Words = Words {
@@ -108,6 +113,8 @@ static EN: Words = Words {
     state_needs_login: "Sign in again",
     state_failed: "Sync failed; retrying later",
     waiting_for_other_sync: "Waiting for another sync of this archive (Orrery or orrery-cli)",
+    kept_in_tray_title: "Orrery keeps running in the tray",
+    kept_in_tray_body: "It goes on syncing and tells you when your questions are answered. Quit from the tray menu.",
 };
 
 impl Words {

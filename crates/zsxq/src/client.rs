@@ -279,10 +279,19 @@ impl Client {
     ) -> Result<Response<T>, ApiError> {
         let idempotency = request.idempotency;
         let once = || async {
-            let raw = self.attempt(&request).await?;
-            let expires_in = raw.expires_in;
-            let data = decode(raw)?;
-            Ok(Response { data, expires_in })
+            let answer = self.attempt(&request).await.and_then(|raw| {
+                let expires_in = raw.expires_in;
+                Ok(Response {
+                    data: decode(raw)?,
+                    expires_in,
+                })
+            });
+            let refused = matches!(
+                answer,
+                Err(ApiError::Throttled { .. } | ApiError::TooFrequent)
+            );
+            self.inner.pacer.note(refused);
+            answer
         };
         self.retrying(&request, once, |err| should_retry(err, idempotency))
             .await

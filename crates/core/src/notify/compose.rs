@@ -21,6 +21,8 @@ pub enum Target {
     Topic { group_id: i64, topic_id: i64 },
     /// The window at the inbox (a notification about several topics).
     Inbox,
+    /// The window as it was (a notice about the app itself).
+    App,
 }
 
 /// One desktop notification to show.
@@ -168,6 +170,48 @@ fn count_of_events(n: usize, lang: Lang) -> String {
     }
 }
 
+/// The plain pieces an event is told with: who did it, the topic's line (the question for a
+/// q&a) and the line that is news (the answer, the comment). The inbox shows them as they are.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Parts {
+    pub actor: Option<String>,
+    pub topic_line: String,
+    pub detail: String,
+}
+
+impl Parts {
+    pub fn of(event: &InboxEvent) -> Self {
+        let topic: Option<Topic> = serde_json::from_str(&event.topic_json).ok();
+        let topic = topic.as_ref();
+        let (question, answerer, answer) = question_and_answer(topic);
+        match event.kind {
+            InboxKind::Answer => Self {
+                actor: answerer,
+                topic_line: question,
+                detail: answer,
+            },
+            InboxKind::Reply | InboxKind::Comment | InboxKind::Mention
+                if event.comment_text.is_some() =>
+            {
+                Self {
+                    actor: event.comment_author.as_deref().map(clean),
+                    topic_line: question,
+                    detail: event
+                        .comment_text
+                        .as_deref()
+                        .map(first_line)
+                        .unwrap_or_default(),
+                }
+            }
+            _ => Self {
+                actor: topic.and_then(Topic::owner).map(|u| clean(&u.name)),
+                topic_line: question,
+                detail: String::new(),
+            },
+        }
+    }
+}
+
 /// What one event says: a headline, a body for its own notification, and a one-line gist
 /// for lists.
 struct Said {
@@ -178,94 +222,57 @@ struct Said {
 
 impl Said {
     fn of(event: &InboxEvent, lang: Lang) -> Self {
-        let topic: Option<Topic> = serde_json::from_str(&event.topic_json).ok();
-        let topic = topic.as_ref();
-        let comment = event.comment_text.as_deref().map(first_line);
-        let commenter = event
-            .comment_author
-            .as_deref()
-            .map(clean)
-            .unwrap_or_default();
+        let parts = Parts::of(event);
         let zh = lang == Lang::ZhCn;
-        match event.kind {
+        let actor = parts.actor.clone().unwrap_or_else(|| {
+            match (event.kind, zh) {
+                (InboxKind::Answer, true) => "星主",
+                (InboxKind::Answer, false) => "The owner",
+                (_, true) => "匿名",
+                (_, false) => "Anonymous",
+            }
+            .to_owned()
+        });
+        let colon = if zh { "：" } else { ": " };
+        let headline = match (event.kind, zh) {
+            (InboxKind::Answer, true) => "你的提问有了回答".to_owned(),
+            (InboxKind::Answer, false) => "Your question was answered".to_owned(),
+            (InboxKind::QuestionForMe, true) => "有新提问等你回答".to_owned(),
+            (InboxKind::QuestionForMe, false) => "A question for you".to_owned(),
+            (InboxKind::Reply, true) => format!("{actor} 回复了你"),
+            (InboxKind::Reply, false) => format!("{actor} replied to you"),
+            (InboxKind::Comment, true) => format!("{actor} 评论了你的主题"),
+            (InboxKind::Comment, false) => format!("{actor} commented on your topic"),
+            (InboxKind::Mention, true) => format!("{actor} 提到了你"),
+            (InboxKind::Mention, false) => format!("{actor} mentioned you"),
+            (InboxKind::Digest, true) => "新精华".to_owned(),
+            (InboxKind::Digest, false) => "New digest".to_owned(),
+            (InboxKind::OwnerPost, true) => format!("{actor} 发布了新主题"),
+            (InboxKind::OwnerPost, false) => format!("{actor} posted"),
+        };
+        let (body, gist) = match event.kind {
             InboxKind::Answer => {
-                let (question, answerer, answer) = question_and_answer(topic);
-                let answerer =
-                    answerer.unwrap_or_else(|| if zh { "星主" } else { "The owner" }.into());
-                Self {
-                    headline: if zh {
-                        "你的提问有了回答"
-                    } else {
-                        "Your question was answered"
-                    }
-                    .into(),
-                    body: if zh {
-                        format!("问：{question}\n{answerer}：{answer}")
-                    } else {
-                        format!("Q: {question}\n{answerer}: {answer}")
-                    },
-                    gist: question,
-                }
+                let q = if zh { "问：" } else { "Q: " };
+                let body = format!("{q}{}\n{actor}{colon}{}", parts.topic_line, parts.detail);
+                (body, parts.topic_line)
             }
-            InboxKind::QuestionForMe => {
-                let (question, _, _) = question_and_answer(topic);
-                let asker = topic
-                    .and_then(Topic::owner)
-                    .map(|u| clean(&u.name))
-                    .unwrap_or_else(|| if zh { "匿名" } else { "Anonymous" }.into());
-                Self {
-                    headline: if zh {
-                        "有新提问等你回答"
-                    } else {
-                        "A question for you"
-                    }
-                    .into(),
-                    body: format!("{asker}{}{question}", if zh { "：" } else { ": " }),
-                    gist: question,
-                }
-            }
-            InboxKind::Reply | InboxKind::Comment | InboxKind::Mention if comment.is_some() => {
-                let comment = comment.unwrap_or_default();
-                let headline = match (event.kind, zh) {
-                    (InboxKind::Reply, true) => format!("{commenter} 回复了你"),
-                    (InboxKind::Reply, false) => format!("{commenter} replied to you"),
-                    (InboxKind::Comment, true) => format!("{commenter} 评论了你的主题"),
-                    (InboxKind::Comment, false) => format!("{commenter} commented on your topic"),
-                    (_, true) => format!("{commenter} 提到了你"),
-                    (_, false) => format!("{commenter} mentioned you"),
-                };
-                Self {
-                    headline,
-                    body: comment.clone(),
-                    gist: comment,
-                }
-            }
-            kind => {
-                let text = topic_gist(topic);
-                let author = topic
-                    .and_then(Topic::owner)
-                    .map(|u| clean(&u.name))
-                    .unwrap_or_default();
-                let headline = match (kind, zh) {
-                    (InboxKind::Digest, true) => "新精华".to_owned(),
-                    (InboxKind::Digest, false) => "New digest".to_owned(),
-                    (InboxKind::OwnerPost, true) => format!("{author} 发布了新主题"),
-                    (InboxKind::OwnerPost, false) => format!("{author} posted"),
-                    (_, true) => format!("{author} 提到了你"),
-                    (_, false) => format!("{author} mentioned you"),
-                };
-                Self {
-                    headline,
-                    body: text.clone(),
-                    gist: text,
-                }
-            }
+            InboxKind::QuestionForMe => (
+                format!("{actor}{colon}{}", parts.topic_line),
+                parts.topic_line,
+            ),
+            _ if !parts.detail.is_empty() => (parts.detail.clone(), parts.detail),
+            _ => (parts.topic_line.clone(), parts.topic_line),
+        };
+        Self {
+            headline,
+            body,
+            gist,
         }
     }
 }
 
 /// The first lines of a q&a's question and answer, and who answered.
-fn question_and_answer(topic: Option<&Topic>) -> (String, Option<String>, String) {
+pub(crate) fn question_and_answer(topic: Option<&Topic>) -> (String, Option<String>, String) {
     match topic.map(Topic::body) {
         Some(TopicBody::QuestionAnswer { question, answer }) => (
             rich_line(question.text.as_deref()),

@@ -4,13 +4,14 @@
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use orrery_ipc::commands::{
-    AppInfoDto, ArchiveOverviewDto, CircleArgs, CircleFiltersDto, SearchArgs, SearchResultsDto,
-    SettingsDto, SyncStatusDto, TimelineArgs, TimelinePageDto, TokenArgs, TopicArgs, TopicDto,
+    AppInfoDto, ArchiveOverviewDto, CircleArgs, CircleFiltersDto, InboxArgs, InboxDto,
+    MarkInboxReadArgs, MyQuestionsDto, SearchArgs, SearchResultsDto, SettingsDto, SyncStatusDto,
+    TimelineArgs, TimelinePageDto, TokenArgs, TopicArgs, TopicDto,
 };
 use orrery_ipc::media::MediaRef;
 use orrery_ipc::{ErrorCode, IpcError, NoArgs};
@@ -18,8 +19,9 @@ use tokio::sync::watch;
 use zsxq::client::AccessToken;
 use zsxq::{FileId, GroupId, ImageId, TopicId};
 
-use super::{Service, Session, SessionError, Source};
+use super::{Notifications, Service, Session, SessionError, Source};
 use crate::account::Account;
+use crate::notify::{Desktop, Target, Toast};
 use crate::now_ms;
 use crate::paths::DataDir;
 use crate::reader;
@@ -47,7 +49,9 @@ type Current = Result<Arc<Session>, Arc<SessionError>>;
 pub struct Orrery {
     data_dir: DataDir,
     settings: Settings,
-    prefs: Mutex<SettingsDto>,
+    prefs: watch::Sender<SettingsDto>,
+    /// The desktop's notifications, shared by the sessions one after the other.
+    desktop: Arc<Desktop>,
     /// `None` while a session is being opened.
     current: watch::Sender<Option<Current>>,
     /// Serializes sign-in and sign-out, so two switches cannot interleave.
@@ -71,7 +75,8 @@ impl Orrery {
     pub fn new(data_dir: DataDir, fallback: Option<Fallback>) -> Self {
         let settings = Settings::new(&data_dir);
         Self {
-            prefs: Mutex::new(settings.load()),
+            prefs: watch::channel(settings.load()).0,
+            desktop: Arc::new(Desktop::new(true)),
             settings,
             data_dir,
             current: watch::channel(None).0,
@@ -87,10 +92,28 @@ impl Orrery {
 
     /// The settings in force.
     pub fn prefs(&self) -> SettingsDto {
-        self.prefs
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        self.prefs.borrow().clone()
+    }
+
+    /// Says once per data folder, as a notification, that the window closed but the app goes
+    /// on in the tray (syncing and notifying).
+    pub async fn tell_kept_in_tray(&self) {
+        if !self.settings.first_time("KeptInTray") {
+            return;
+        }
+        let words = settings::lang(&self.prefs()).words();
+        let notice = Toast {
+            summary: words.kept_in_tray_title.to_owned(),
+            body: words.kept_in_tray_body.to_owned(),
+            target: Target::App,
+            keys: Vec::new(),
+        };
+        self.desktop.show(&notice).await;
+    }
+
+    /// Clicks on the app's notifications, as where they lead (the shell opens the window there).
+    pub fn notification_clicks(&self) -> tokio::sync::broadcast::Receiver<Target> {
+        self.desktop.clicks()
     }
 
     /// Opens the account's session, or the fallback when no token is at hand, and starts its
@@ -172,7 +195,7 @@ impl Orrery {
             .settings
             .save(prefs)
             .map_err(|err| IpcError::new(ErrorCode::Internal, err.to_string()))?;
-        *self.prefs.lock().unwrap_or_else(PoisonError::into_inner) = saved.clone();
+        self.prefs.send_replace(saved.clone());
         if let Ok(session) = self.session().await
             && session.account().is_some()
             && let Some(schedule) = session.schedule()
@@ -272,6 +295,26 @@ impl Orrery {
         Ok(reader::search_results(results))
     }
 
+    pub async fn inbox(&self, args: InboxArgs) -> Result<InboxDto, IpcError> {
+        let session = self.session().await?;
+        Ok(reader::inbox(session.store(), args.limit.clamp(1, 500)).await?)
+    }
+
+    pub async fn mark_inbox_read(&self, args: MarkInboxReadArgs) -> Result<(), IpcError> {
+        let session = self.session().await?;
+        session
+            .store()
+            .mark_inbox_read(args.keys.as_deref(), now_ms())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn my_questions(&self, _: NoArgs) -> Result<MyQuestionsDto, IpcError> {
+        let session = self.session().await?;
+        let me = session.me().await.map_err(|err| IpcError::from(&err))?;
+        Ok(reader::my_questions(session.store(), me).await?)
+    }
+
     pub async fn sync_now(&self, _: NoArgs) -> Result<(), IpcError> {
         if let Some(schedule) = self.session().await?.schedule() {
             schedule.sync_now();
@@ -323,7 +366,9 @@ impl Orrery {
             dir: self.data_dir.clone(),
             account,
         };
-        Ok(Session::open(source, &self.prefs()).await?.start_schedule())
+        Ok(Session::open(source, &self.prefs())
+            .await?
+            .start_schedule(Some(self.notifications())))
     }
 
     async fn open_fallback(&self) -> Result<Session, SessionError> {
@@ -333,7 +378,14 @@ impl Orrery {
             .map_err(SessionError::Fallback)?;
         Ok(Session::open(Source::Service(service), &self.prefs())
             .await?
-            .start_schedule())
+            .start_schedule(Some(self.notifications())))
+    }
+
+    fn notifications(&self) -> Notifications {
+        Notifications {
+            desktop: Arc::clone(&self.desktop),
+            prefs: self.prefs.subscribe(),
+        }
     }
 
     /// Stops the current session's sync and opens the one `open` gives in its place.

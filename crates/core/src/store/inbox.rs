@@ -457,6 +457,42 @@ impl Store {
     }
 }
 
+/// A question the member asked, as archived.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct MyQuestion {
+    pub topic_id: i64,
+    pub group_id: i64,
+    pub circle_name: String,
+    pub create_time_ms: i64,
+    pub answered: bool,
+    /// The topic's JSON (question, answer, who was asked).
+    pub raw_json: String,
+}
+
+impl Store {
+    /// The q&a topics `me` asked (or the service listed as theirs), newest first.
+    pub async fn my_questions(
+        &self,
+        me: UserId,
+        limit: u32,
+    ) -> Result<Vec<MyQuestion>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT t.topic_id, t.group_id, COALESCE(g.name, '') AS circle_name,
+                    t.create_time_ms, t.answered != 0 AS answered, t.raw_json
+             FROM topics t LEFT JOIN circles g ON g.group_id = t.group_id
+             WHERE t.kind = 'q&a' AND t.deleted_at_ms IS NULL
+               AND (t.author_id = ?1
+                    OR t.topic_id IN (SELECT topic_id FROM my_questions))
+             ORDER BY t.create_time_ms DESC, t.topic_id DESC
+             LIMIT ?2",
+        )
+        .bind(me.get())
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}
+
 /// The feed position of the inbox, created on its first run at the feed's end.
 async fn position(conn: &mut SqliteConnection) -> Result<(i64, i64), StoreError> {
     sqlx::query(

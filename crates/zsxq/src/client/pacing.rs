@@ -13,6 +13,13 @@
 //!    [`Pacing::long_pause_min`]–[`Pacing::long_pause_max`], holding up everyone, as a person
 //!    taking a break would.
 //!
+//! 4. after [`Pacing::refusals_before_rest`] refusals in a row (1059 or 429, whatever request
+//!    drew them), the next permit waits [`Pacing::refusal_rest`] — minutes, not the seconds of
+//!    a retry's back-off: a burst of refusals is the service saying "this account, slower",
+//!    and the bans that follow are what the community reports (PROTOCOL.md §6.6). One tool
+//!    pauses 5 minutes after 4 refusals in 20 minutes; since 1059 also hits a careful client
+//!    now and then at random, a run of refusals with no success between counts here.
+//!
 //! Retries take a permit per attempt, so back-off never bypasses the budget.
 
 use std::num::NonZeroU32;
@@ -32,6 +39,8 @@ use tokio::sync::Mutex;
 /// | [`jitter`](Self::jitter) | 1 s | …plus up to 1 s at random when waiting: one every 2–3 s |
 /// | [`long_pause_every`](Self::long_pause_every) | 50 | after every 50 requests… |
 /// | [`long_pause_min`](Self::long_pause_min)–[`long_pause_max`](Self::long_pause_max) | 60–120 s | …a pause of 1–2 minutes |
+/// | [`refusals_before_rest`](Self::refusals_before_rest) | 4 | after 4 refusals in a row… |
+/// | [`refusal_rest`](Self::refusal_rest) | 5 min | …everyone waits 5 minutes |
 ///
 /// That is roughly 1,200–1,500 requests an hour at most, gentler than the 2–5 s per page with
 /// 3–5 minute rests of the most careful open-source crawler and well below the 0.8 s of the
@@ -51,6 +60,10 @@ pub struct Pacing {
     pub long_pause_min: Duration,
     /// Longest long pause.
     pub long_pause_max: Duration,
+    /// Rest after this many refusals (1059, 429) in a row; `None` never does.
+    pub refusals_before_rest: Option<NonZeroU32>,
+    /// How long the account rests after a burst of refusals.
+    pub refusal_rest: Duration,
 }
 
 impl Default for Pacing {
@@ -61,6 +74,8 @@ impl Default for Pacing {
             long_pause_every: NonZeroU32::new(50),
             long_pause_min: Duration::from_secs(60),
             long_pause_max: Duration::from_secs(120),
+            refusals_before_rest: NonZeroU32::new(4),
+            refusal_rest: Duration::from_secs(5 * 60),
         }
     }
 }
@@ -75,12 +90,16 @@ impl Pacing {
             long_pause_every: None,
             long_pause_min: Duration::ZERO,
             long_pause_max: Duration::ZERO,
+            refusals_before_rest: None,
+            refusal_rest: Duration::ZERO,
         }
     }
 
     /// Whether this pacing never makes a request wait.
     pub fn is_none(&self) -> bool {
-        self.quota().is_none() && self.long_pause_every.is_none()
+        self.quota().is_none()
+            && self.long_pause_every.is_none()
+            && self.refusals_before_rest.is_none()
     }
 
     /// The governor quota: one request per `interval`, no bursts (a burst is exactly what the
@@ -106,6 +125,8 @@ pub struct PacingStats {
     pub requests: u64,
     /// Long pauses taken.
     pub long_pauses: u64,
+    /// Rests taken after bursts of refusals.
+    pub refusal_rests: u64,
 }
 
 /// The shared budget of one account. Cloned clients hold the same `Pacer` behind an `Arc`.
@@ -119,6 +140,9 @@ pub(crate) struct Pacer {
     /// request that is sitting out a long pause.
     requests: AtomicU64,
     long_pauses: AtomicU64,
+    /// Refusals since the last success; reaching the limit owes a rest.
+    refusals: AtomicU64,
+    refusal_rests: AtomicU64,
 }
 
 impl std::fmt::Debug for Pacer {
@@ -138,12 +162,36 @@ impl Pacer {
             gate: Mutex::new(()),
             requests: AtomicU64::new(0),
             long_pauses: AtomicU64::new(0),
+            refusals: AtomicU64::new(0),
+            refusal_rests: AtomicU64::new(0),
+        }
+    }
+
+    /// Counts an answer: a refusal (1059, 429) adds to the run of refusals, anything else
+    /// ends it.
+    pub(crate) fn note(&self, refused: bool) {
+        if refused {
+            self.refusals.fetch_add(1, Ordering::Relaxed);
+        } else {
+            self.refusals.store(0, Ordering::Relaxed);
         }
     }
 
     /// Waits for this account's next turn; returns the permit's sequence number (1-based).
     pub(crate) async fn acquire(&self) -> u64 {
         let _turn = self.gate.lock().await;
+        if let Some(limit) = self.pacing.refusals_before_rest
+            && self.refusals.load(Ordering::Relaxed) >= u64::from(limit.get())
+        {
+            tracing::warn!(
+                refusals = self.refusals.load(Ordering::Relaxed),
+                rest_secs = self.pacing.refusal_rest.as_secs(),
+                "ZSXQ refused several requests in a row; resting before the next one"
+            );
+            tokio::time::sleep(self.pacing.refusal_rest).await;
+            self.refusals.store(0, Ordering::Relaxed);
+            self.refusal_rests.fetch_add(1, Ordering::Relaxed);
+        }
         let granted = self.requests.load(Ordering::Relaxed);
         if let Some(every) = self.pacing.long_pause_every
             && granted > 0
@@ -170,6 +218,7 @@ impl Pacer {
         PacingStats {
             requests: self.requests.load(Ordering::Relaxed),
             long_pauses: self.long_pauses.load(Ordering::Relaxed),
+            refusal_rests: self.refusal_rests.load(Ordering::Relaxed),
         }
     }
 }
@@ -189,7 +238,39 @@ mod tests {
             long_pause_every: NonZeroU32::new(every),
             long_pause_min: Duration::from_micros(100),
             long_pause_max: Duration::from_micros(300),
+            refusals_before_rest: None,
+            refusal_rest: Duration::ZERO,
         }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_burst_of_refusals_rests_the_account_for_minutes() {
+        let pacer = Pacer::new(Pacing {
+            refusals_before_rest: NonZeroU32::new(4),
+            refusal_rest: Duration::from_secs(300),
+            ..Pacing::none()
+        });
+        let start = tokio::time::Instant::now();
+        // Refusals with a success between them: no rest (1059 also hits careful clients).
+        for refused in [true, true, true, false, true, true, true, false] {
+            pacer.acquire().await;
+            pacer.note(refused);
+        }
+        assert_eq!(start.elapsed(), Duration::ZERO);
+        for _ in 0..4 {
+            pacer.acquire().await;
+            pacer.note(true);
+        }
+        pacer.acquire().await;
+        assert_eq!(
+            start.elapsed(),
+            Duration::from_secs(300),
+            "the fifth request rested first"
+        );
+        assert_eq!(pacer.stats().refusal_rests, 1);
+        pacer.note(false);
+        pacer.acquire().await;
+        assert_eq!(start.elapsed(), Duration::from_secs(300), "and only once");
     }
 
     #[test]
@@ -252,7 +333,8 @@ mod tests {
             pacer.stats(),
             PacingStats {
                 requests: 7,
-                long_pauses: 2
+                long_pauses: 2,
+                refusal_rests: 0,
             }
         );
     }

@@ -729,6 +729,36 @@ async fn clones_share_one_pacing_budget() {
     sim.shutdown().await;
 }
 
+/// Every request refused with 1059: after four refusals in a row the account rests (minutes
+/// by default; a moment here) before the next attempt, once per burst.
+#[tokio::test]
+async fn a_burst_of_refusals_rests_the_account() {
+    let sim = sim(Faults {
+        p_1059: 1.0,
+        ..Faults::default()
+    })
+    .await;
+    let config = zsxq::ClientConfig {
+        retry: RetryPolicy::immediate(6),
+        pacing: zsxq::Pacing {
+            refusals_before_rest: std::num::NonZeroU32::new(4),
+            refusal_rest: std::time::Duration::from_millis(20),
+            ..zsxq::Pacing::none()
+        },
+        ..orrery_testkit::unpaced(sim.base_url())
+    };
+    let client = orrery_testkit::client_as(config, sim.token());
+    let err = client.groups().await.unwrap_err();
+    assert!(matches!(err, ApiError::Throttled { .. }), "{err}");
+    let stats = client.pacing_stats();
+    assert_eq!((stats.requests, stats.refusal_rests), (6, 1));
+    // A success ends the burst: the next refusals start counting again.
+    sim.set_faults(Faults::default());
+    client.groups().await.unwrap();
+    assert_eq!(client.pacing_stats().refusal_rests, 1);
+    sim.shutdown().await;
+}
+
 #[tokio::test]
 async fn attempts_are_bounded_by_the_policy() {
     let sim = sim(Faults {
