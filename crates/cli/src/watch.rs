@@ -8,7 +8,8 @@
 //! open at the topic (the inbox in the app lists them). stdout gets one line per event this
 //! process settled — or, with `--json`, one JSON object per line — so scripts can forward them.
 //!
-//! The interval defaults to the Settings' sync interval; against the real service it is at
+//! Like the app's background sync, it keeps within the day's request budget (Settings), resting
+//! until local midnight once it is spent. The interval defaults to the Settings' sync interval; against the real service it is at
 //! least the Settings' minimum (5 minutes), against a simulator on a loopback address it may be
 //! seconds.
 
@@ -21,7 +22,7 @@ use orrery_core::now_ms;
 use orrery_core::paths::DataDir;
 use orrery_core::settings::{self, Settings};
 use orrery_core::store::InboxEvent;
-use orrery_core::sync::{SyncMode, SyncStatus};
+use orrery_core::sync::{SyncMode, SyncStatus, budget};
 use orrery_ipc::commands::SYNC_INTERVAL_MIN;
 use serde_json::json;
 
@@ -55,6 +56,20 @@ pub async fn watch(dir: &DataDir, args: &WatchArgs) -> anyhow::Result<()> {
     let notifier = Notifier::new(session.store().clone(), Arc::new(Desktop::new(false)));
     let mut interrupted = Box::pin(interrupt()?);
     loop {
+        if let Some(until) = budget_spent(&session).await? {
+            crate::sync::warn(&format!(
+                "today's request budget ({} requests, Settings) is spent: no sync until local midnight",
+                session.daily_requests().unwrap_or_default()
+            ));
+            if args.once {
+                break;
+            }
+            let wait = Duration::from_millis(u64::try_from(until - now_ms()).unwrap_or(0));
+            tokio::select! {
+                () = tokio::time::sleep(wait) => continue,
+                () = &mut interrupted => break,
+            }
+        }
         let (engine, indexing) = session.sync_engine(None);
         let events = engine.subscribe();
         let handle = engine.spawn(SyncMode::Once);
@@ -88,6 +103,16 @@ pub async fn watch(dir: &DataDir, args: &WatchArgs) -> anyhow::Result<()> {
     }
     session.store().close().await;
     Ok(())
+}
+
+/// When the day's request budget is spent, the local midnight that ends the rest.
+async fn budget_spent(session: &orrery_core::session::Session) -> anyhow::Result<Option<i64>> {
+    let Some(budget) = session.daily_requests() else {
+        return Ok(None);
+    };
+    let now = now_ms();
+    let used = session.store().requests_on(&budget::local_day(now)).await?;
+    Ok((used >= budget).then(|| budget::next_local_midnight(now)))
 }
 
 fn print_pass(pass: &PassReport, json: bool) -> std::io::Result<()> {

@@ -47,3 +47,12 @@ CREATE TABLE inbox_circles (
 CREATE TABLE my_questions (
     topic_id  INTEGER PRIMARY KEY
 ) WITHOUT ROWID;
+
+-- Requests sent to the service per local day (crates/core/src/sync/budget.rs): bans follow an
+-- account's volume over hours, not only its rate (PROTOCOL.md §6.6), so the background sync
+-- keeps within a daily budget.
+CREATE TABLE request_days (
+    -- The local date, `YYYY-MM-DD`.
+    day       TEXT    PRIMARY KEY,
+    requests  INTEGER NOT NULL
+) WITHOUT ROWID;

@@ -116,6 +116,8 @@ pub struct Session {
     account: Option<Account>,
     interval: Duration,
     image_cache_bytes: u64,
+    /// The day's request budget of the background sync ([`crate::sync::budget`]).
+    daily_requests: Option<u64>,
     /// The app's scheduled sync, once [`Session::start_schedule`] started it.
     schedule: Option<Schedule>,
     /// The member's id, once known.
@@ -167,6 +169,10 @@ impl Session {
         let store = Store::open(&dir).await?;
         let search = SearchIndex::open(&dir)?;
         let image_cache_bytes = settings::image_cache_bytes(prefs);
+        let daily_requests = match &account {
+            Some(account) => settings::daily_requests(prefs, account.base_url()),
+            None => None,
+        };
         let media = MediaCache::new(store.clone(), image_cache_bytes);
         // Before any download starts: what a killed run left half-written goes (unless
         // another process has the cache open, whose files in flight look the same).
@@ -182,6 +188,7 @@ impl Session {
             account,
             interval,
             image_cache_bytes,
+            daily_requests,
             schedule: None,
             me: tokio::sync::OnceCell::new(),
             _keep_alive: keep_alive,
@@ -197,6 +204,7 @@ impl Session {
         let options = SyncOptions {
             circles,
             image_cache_bytes: self.image_cache_bytes,
+            daily_requests: self.daily_requests,
             ..SyncOptions::default()
         };
         let engine = SyncEngine::new(self.store.clone(), self.client.clone(), options);
@@ -291,6 +299,11 @@ impl Session {
             .get_or_try_init(|| me(self.account.as_ref(), &self.client))
             .await
             .copied()
+    }
+
+    /// The day's request budget, if this session has one.
+    pub fn daily_requests(&self) -> Option<u64> {
+        self.daily_requests
     }
 
     /// The scheduled sync, if started.

@@ -165,6 +165,12 @@ pub fn lang(settings: &SettingsDto) -> orrery_ipc::words::Lang {
     }
 }
 
+/// The day's request budget of a session on `base_url`: none against a simulator on this
+/// machine (which is not paced either).
+pub fn daily_requests(settings: &SettingsDto, base_url: &str) -> Option<u64> {
+    (!is_loopback_url(base_url)).then_some(u64::from(settings.daily_request_budget))
+}
+
 /// The pause between two syncs of a real account.
 pub fn sync_interval(settings: &SettingsDto) -> Duration {
     Duration::from_secs(u64::from(settings.sync_interval_min) * 60)

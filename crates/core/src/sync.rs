@@ -45,6 +45,7 @@
 //! [`SyncError`].
 
 mod articles;
+pub mod budget;
 mod circle;
 mod error;
 mod event;
@@ -109,6 +110,9 @@ pub struct SyncOptions {
     pub retry_delay: Duration,
     /// The longest engine-level wait.
     pub max_retry_delay: Duration,
+    /// Requests a day the app's background sync may spend ([`budget`]); `None` for no limit
+    /// (the CLI, the demo's simulator).
+    pub daily_requests: Option<u64>,
 }
 
 impl Default for SyncOptions {
@@ -127,6 +131,7 @@ impl Default for SyncOptions {
             max_retries: 5,
             retry_delay: Duration::from_secs(10),
             max_retry_delay: Duration::from_secs(300),
+            daily_requests: None,
         }
     }
 }
@@ -343,6 +348,10 @@ impl SyncEngine {
         };
         if let Err(err) = self.store.record_sync_run(&run).await {
             tracing::warn!(%err, "the finished run could not be recorded");
+        }
+        let today = budget::local_day(run.finished_ms);
+        if let Err(err) = self.store.add_requests(&today, report.requests).await {
+            tracing::warn!(%err, "the day's requests could not be counted");
         }
     }
 

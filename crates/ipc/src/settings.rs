@@ -21,6 +21,8 @@ pub struct SettingsDto {
     pub image_cache_mib: u64,
     /// What taps the member on the shoulder (docs/notifications.md).
     pub notifications: NotificationsDto,
+    /// Requests a day the background sync may send to the service (docs/sync.md).
+    pub daily_request_budget: u32,
 }
 
 /// Desktop notifications. Every kind of event still reaches the inbox when its notification is
@@ -95,6 +97,10 @@ impl QuietHoursDto {
 pub const SAFE_REQUEST_INTERVAL_S: u32 = 2;
 /// The fastest pacing accepted at all.
 pub const MIN_REQUEST_INTERVAL_S: u32 = 1;
+/// The daily request budget unless changed, and its bounds: about four hours of syncing at
+/// the default pace (PROTOCOL.md §6.6: bans follow volume and duration).
+pub const DEFAULT_DAILY_REQUESTS: u32 = 5_000;
+pub const DAILY_REQUESTS: (u32, u32) = (200, 100_000);
 /// Bounds of the sync interval in minutes.
 pub const SYNC_INTERVAL_MIN: (u32, u32) = (5, 24 * 60);
 
@@ -107,6 +113,7 @@ impl Default for SettingsDto {
             request_interval_s: SAFE_REQUEST_INTERVAL_S,
             image_cache_mib: 2048,
             notifications: NotificationsDto::default(),
+            daily_request_budget: DEFAULT_DAILY_REQUESTS,
         }
     }
 }
@@ -119,6 +126,9 @@ impl SettingsDto {
             .clamp(SYNC_INTERVAL_MIN.0, SYNC_INTERVAL_MIN.1);
         self.request_interval_s = self.request_interval_s.clamp(MIN_REQUEST_INTERVAL_S, 60);
         self.image_cache_mib = self.image_cache_mib.clamp(64, 1024 * 1024);
+        self.daily_request_budget = self
+            .daily_request_budget
+            .clamp(DAILY_REQUESTS.0, DAILY_REQUESTS.1);
         if let Some(quiet) = &mut self.notifications.quiet_hours {
             quiet.start_min = quiet.start_min.min(24 * 60 - 1);
             quiet.end_min = quiet.end_min.min(24 * 60 - 1);
@@ -164,7 +174,7 @@ mod tests {
         );
         insta::assert_snapshot!(
             serde_json::to_string(&SettingsDto { language: Some(LanguageDto::ZhCn), ..s }).expect("serializes"),
-            @r#"{"language":"zh-CN","theme":"dark","syncIntervalMin":15,"requestIntervalS":2,"imageCacheMib":2048,"notifications":{"enabled":true,"answers":true,"questionsForMe":true,"replies":true,"mentions":true,"comments":true,"digests":true,"ownerPosts":true,"mutedCircles":[],"followedCircles":[],"quietHours":null}}"#
+            @r#"{"language":"zh-CN","theme":"dark","syncIntervalMin":15,"requestIntervalS":2,"imageCacheMib":2048,"notifications":{"enabled":true,"answers":true,"questionsForMe":true,"replies":true,"mentions":true,"comments":true,"digests":true,"ownerPosts":true,"mutedCircles":[],"followedCircles":[],"quietHours":null},"dailyRequestBudget":5000}"#
         );
     }
 

@@ -70,6 +70,10 @@ pub struct SyncStatusDto {
     /// The run waits for another sync of this archive (`orrery-cli` beside the app) to end.
     #[serde(default)]
     pub waiting: bool,
+    /// The day's request budget is spent: the background sync rests until then (unix ms);
+    /// "sync now" still runs.
+    #[serde(default)]
+    pub resting_until_ms: Option<i64>,
 }
 
 /// A timeline tab: the service's own tabs.

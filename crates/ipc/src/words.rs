@@ -85,6 +85,8 @@ words! {
     /// The notification the first time the window is closed while the app goes on in the tray.
     kept_in_tray_title,
     kept_in_tray_body,
+    /// The day's request budget is spent: the background sync rests until midnight.
+    budget_spent,
 }
 
 static ZH_CN: Words = Words {
@@ -100,6 +102,7 @@ static ZH_CN: Words = Words {
     waiting_for_other_sync: "等待另一个同步结束（星仪或 orrery-cli）",
     kept_in_tray_title: "星仪仍在托盘中运行",
     kept_in_tray_body: "窗口关闭后，星仪会继续同步，并在你的提问有了回答时通知你。从托盘菜单退出。",
+    budget_spent: "今日请求额度已用完，午夜后继续同步（“立即同步”仍可用）",
 };
 
 static EN: Words = Words {
@@ -115,6 +118,7 @@ static EN: Words = Words {
     waiting_for_other_sync: "Waiting for another sync of this archive (Orrery or orrery-cli)",
     kept_in_tray_title: "Orrery keeps running in the tray",
     kept_in_tray_body: "It goes on syncing and tells you when your questions are answered. Quit from the tray menu.",
+    budget_spent: "Today's request budget is spent; syncing resumes after midnight (Sync now still works)",
 };
 
 impl Words {
@@ -132,6 +136,9 @@ impl Words {
     /// The tray's status line: the state, and while syncing the circle and how far the run is.
     pub fn status_line(&self, s: &SyncStatusDto) -> String {
         let word = self.state(s.state);
+        if s.resting_until_ms.is_some() && s.state != SyncStateDto::Syncing {
+            return self.budget_spent.to_owned();
+        }
         if s.state != SyncStateDto::Syncing {
             return word.to_owned();
         }

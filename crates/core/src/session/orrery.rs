@@ -188,7 +188,7 @@ impl Orrery {
     }
 
     /// Saves the member's settings (clamped) and applies at once what can change while
-    /// syncing: the account's sync interval. Pacing and the image cache cap apply from the
+    /// syncing: the account's sync interval and daily request budget. Pacing and the image cache cap apply from the
     /// next start.
     pub async fn save_settings(&self, prefs: SettingsDto) -> Result<SettingsDto, IpcError> {
         let saved = self
@@ -197,10 +197,11 @@ impl Orrery {
             .map_err(|err| IpcError::new(ErrorCode::Internal, err.to_string()))?;
         self.prefs.send_replace(saved.clone());
         if let Ok(session) = self.session().await
-            && session.account().is_some()
+            && let Some(account) = session.account()
             && let Some(schedule) = session.schedule()
         {
             schedule.set_interval(settings::sync_interval(&saved));
+            schedule.set_budget(settings::daily_requests(&saved, account.base_url()));
         }
         Ok(saved)
     }

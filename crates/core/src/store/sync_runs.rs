@@ -1,5 +1,5 @@
 //! The last finished sync run of each outcome, so that when the archive last caught up
-//! survives a restart of the app.
+//! survives a restart of the app; and the requests sent per local day, for the daily budget.
 
 use super::{Store, StoreError};
 
@@ -27,6 +27,28 @@ impl Store {
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    /// Adds `requests` sent on the local day `day` (`YYYY-MM-DD`).
+    pub async fn add_requests(&self, day: &str, requests: u64) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO request_days (day, requests) VALUES (?1, ?2)
+             ON CONFLICT (day) DO UPDATE SET requests = requests + excluded.requests",
+        )
+        .bind(day)
+        .bind(i64::try_from(requests).unwrap_or(i64::MAX))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Requests sent on the local day `day`, by every process on this archive.
+    pub async fn requests_on(&self, day: &str) -> Result<u64, StoreError> {
+        let n: Option<i64> = sqlx::query_scalar("SELECT requests FROM request_days WHERE day = ?")
+            .bind(day)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(n.map_or(0, |n| u64::try_from(n).unwrap_or(0)))
     }
 
     /// When a run last caught up with every circle, if one ever did.

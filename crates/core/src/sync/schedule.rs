@@ -35,6 +35,8 @@ struct Shared {
     run: Mutex<CancellationToken>,
     shutdown: CancellationToken,
     interval: watch::Sender<Duration>,
+    /// The day's request budget ([`super::budget`]); `None` for no limit.
+    budget: watch::Sender<Option<u64>>,
 }
 
 impl SyncEngine {
@@ -46,6 +48,7 @@ impl SyncEngine {
             run: Mutex::new(CancellationToken::new()),
             shutdown: CancellationToken::new(),
             interval: watch::channel(interval).0,
+            budget: watch::channel(self.options.daily_requests).0,
         });
         tokio::spawn(track(
             self.subscribe(),
@@ -92,6 +95,11 @@ impl Schedule {
         self.shared.interval.send_replace(interval);
     }
 
+    /// The day's request budget from now on; `None` lifts it.
+    pub fn set_budget(&self, budget: Option<u64>) {
+        self.shared.budget.send_replace(budget);
+    }
+
     /// Stops the run in progress and the schedule.
     pub fn shutdown(&self) {
         self.shared.shutdown.cancel();
@@ -105,8 +113,31 @@ impl Schedule {
 
 async fn run(engine: SyncEngine, shared: Arc<Shared>, status: watch::Sender<SyncStatusDto>) {
     let mut interval = shared.interval.subscribe();
+    let mut budget = shared.budget.subscribe();
     let mut failures = 0_u32;
+    // Whether the member asked for this run ("sync now"), which the budget does not hold back.
+    let mut asked = false;
     loop {
+        let limit = *budget.borrow_and_update();
+        if !asked && let Some(until) = budget_spent(&engine.store, limit).await {
+            tracing::info!(
+                until_ms = until,
+                "the day's request budget is spent; resting"
+            );
+            status.send_modify(|s| s.resting_until_ms = Some(until));
+            let wait = until.saturating_sub(now_ms());
+            let changed = tokio::select! {
+                () = shared.shutdown.cancelled() => return,
+                () = shared.now.notified() => false,
+                () = tokio::time::sleep(Duration::from_millis(u64::try_from(wait).unwrap_or(0))) => false,
+                changed = budget.changed() => changed.is_ok(),
+            };
+            status.send_modify(|s| s.resting_until_ms = None);
+            if changed {
+                continue;
+            }
+        }
+        asked = false;
         let token = shared.shutdown.child_token();
         *shared.run.lock().unwrap_or_else(PoisonError::into_inner) = token.clone();
         let outcome = engine.run_once(&token).await;
@@ -143,7 +174,10 @@ async fn run(engine: SyncEngine, shared: Arc<Shared>, status: watch::Sender<Sync
             let pause = retry_in.map_or(pause, |retry| retry.min(pause));
             tokio::select! {
                 () = shared.shutdown.cancelled() => return,
-                () = shared.now.notified() => break,
+                () = shared.now.notified() => {
+                    asked = true;
+                    break;
+                }
                 () = tokio::time::sleep(pause), if wait => break,
                 changed = interval.changed() => {
                     // A new interval restarts the pause; a dropped sender cannot happen
@@ -153,6 +187,20 @@ async fn run(engine: SyncEngine, shared: Arc<Shared>, status: watch::Sender<Sync
             }
         }
     }
+}
+
+/// When the day's budget is spent, the local midnight the background sync rests until.
+async fn budget_spent(store: &Store, budget: Option<u64>) -> Option<i64> {
+    let budget = budget?;
+    let now = now_ms();
+    let used = match store.requests_on(&super::budget::local_day(now)).await {
+        Ok(used) => used,
+        Err(err) => {
+            tracing::warn!(%err, "the day's requests could not be read; syncing");
+            return None;
+        }
+    };
+    (used >= budget).then(|| super::budget::next_local_midnight(now))
 }
 
 /// Folds the engine's events into the status.

@@ -651,3 +651,35 @@ async fn an_earlier_text_of_a_hostile_post_is_inert_html() {
     }
     assert!(checked > 0, "no edit was archived as a revision");
 }
+
+/// The day's request budget is spent (by runs of any process on this archive): the schedule
+/// rests until midnight and says so, sends nothing, and still runs when the member asks.
+#[tokio::test]
+async fn a_spent_daily_budget_holds_the_background_sync_but_not_sync_now() {
+    let sim = sim(Dataset::Generated(60)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = open_store(dir.path()).await;
+    let today = orrery_core::sync::budget::local_day(now_ms());
+    store.add_requests(&today, 120).await.unwrap();
+    let options = SyncOptions {
+        daily_requests: Some(100),
+        ..SyncOptions::default()
+    };
+    let schedule =
+        SyncEngine::new(store.clone(), client(&sim), options).schedule(Duration::from_secs(3600));
+    let mut status = schedule.status();
+    let resting = until(&mut status, |s| s.resting_until_ms.is_some()).await;
+    let midnight = resting.resting_until_ms.unwrap();
+    assert!(midnight > now_ms() && midnight - now_ms() <= 25 * 3_600_000);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(sim.requests().total, 0, "nothing was sent while resting");
+
+    schedule.sync_now();
+    let done = until(&mut status, |s| s.state == SyncStateDto::CaughtUp).await;
+    assert_eq!(done.resting_until_ms, None);
+    let sent = sim.requests().total;
+    assert!(sent > 0);
+    // The run counted what it sent toward the day.
+    assert_eq!(store.requests_on(&today).await.unwrap(), 120 + sent);
+    schedule.shutdown();
+}
