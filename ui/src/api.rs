@@ -2,10 +2,13 @@
 //!
 //! [`invoke`] takes an `orrery-ipc` [`Command`], so a command's name, arguments and result type
 //! come from the contract the shell implements. Every failure, from the shell or from the bridge
-//! itself, arrives as an [`IpcError`]. [`watch_sync`] opens the channel the shell streams the
-//! sync status over; [`media_url`] names cached media.
+//! itself, arrives as an [`IpcError`]. [`watch_sync`] and [`watch_opens`] open the channels
+//! the shell streams the sync status and clicked notifications over; [`media_url`] names
+//! cached media.
 
-use orrery_ipc::commands::{ChannelRef, SyncStatusDto, WatchSync, WatchSyncArgs};
+use orrery_ipc::commands::{
+    ChannelRef, OpenTargetDto, SyncStatusDto, WatchOpens, WatchOpensArgs, WatchSync, WatchSyncArgs,
+};
 use orrery_ipc::media::MediaRef;
 use orrery_ipc::{Command, ErrorCode, IpcError};
 use wasm_bindgen::prelude::*;
@@ -47,27 +50,53 @@ pub async fn invoke<C: Command>(args: &C::Args) -> Result<C::Output, IpcError> {
 
 /// Calls `on_status` with the sync status now and on every change, for the life of the page.
 pub fn watch_sync(on_status: impl Fn(SyncStatusDto) + 'static) -> Result<(), IpcError> {
+    let args = WatchSyncArgs {
+        on_status: channel(on_status)?,
+    };
+    follow::<WatchSync>(args, "sync status");
+    Ok(())
+}
+
+/// Calls `on_open` with where each desktop notification the member clicks leads, for the life
+/// of the page (the shell has brought the window forward before it sends one).
+pub fn watch_opens(on_open: impl Fn(OpenTargetDto) + 'static) -> Result<(), IpcError> {
+    let args = WatchOpensArgs {
+        on_open: channel(on_open)?,
+    };
+    follow::<WatchOpens>(args, "notification clicks");
+    Ok(())
+}
+
+/// A channel from the shell that calls `on_message` with each message it decodes as `T`.
+fn channel<T: serde::de::DeserializeOwned>(
+    on_message: impl Fn(T) + 'static,
+) -> Result<ChannelRef, IpcError> {
     let channel =
         TauriChannel::new_channel().map_err(|e| bridge_error(format!("no IPC channel: {e:?}")))?;
     let handler = Closure::<dyn Fn(JsValue)>::new(move |message: JsValue| {
-        if let Ok(status) = serde_wasm_bindgen::from_value(message) {
-            on_status(status);
+        if let Ok(message) = serde_wasm_bindgen::from_value(message) {
+            on_message(message);
         }
     });
     channel.set_onmessage(handler.as_ref().unchecked_ref());
     // Both live as long as the page: the subscription never ends before it.
     handler.forget();
-    let args = WatchSyncArgs {
-        on_status: ChannelRef::new(channel.id()),
-    };
+    let id = ChannelRef::new(channel.id());
     std::mem::forget(channel);
+    Ok(id)
+}
+
+/// Invokes the streaming command `C`, which returns only when the shell drops its channel,
+/// e.g. while the app quits.
+fn follow<C: Command>(args: C::Args, what: &'static str)
+where
+    C::Args: 'static,
+{
     wasm_bindgen_futures::spawn_local(async move {
-        // Returns only when the shell drops the channel, e.g. while the app quits.
-        if let Err(err) = invoke::<WatchSync>(&args).await {
-            web_sys::console::warn_1(&format!("sync status stream ended: {err}").into());
+        if let Err(err) = invoke::<C>(&args).await {
+            web_sys::console::warn_1(&format!("{what} stream ended: {err}").into());
         }
     });
-    Ok(())
 }
 
 /// The URL of cached media on the shell's `media:` protocol (see [`MediaRef::url`]).

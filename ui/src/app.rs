@@ -8,6 +8,8 @@ use crate::components::top_bar::{Banner, TopBar};
 use crate::components::warmup::SearchWarmup;
 use crate::i18n::Locale;
 use crate::keys::{self, Action, Press};
+use crate::pages::inbox::InboxPage;
+use crate::pages::my_questions::MyQuestionsPage;
 use crate::pages::reader::Reader;
 use crate::pages::search::{SearchMode, SearchPanel};
 use crate::pages::settings::SettingsPage;
@@ -36,6 +38,10 @@ pub fn App() -> impl IntoView {
         ui.status.set(Some(status));
         ui.counts_may_have_changed();
     }) {
+        web_sys::console::warn_1(&err.message.into());
+    }
+    // A clicked desktop notification leads to its topic or to the inbox.
+    if let Err(err) = api::watch_opens(move |target| ui.open_target(target)) {
         web_sys::console::warn_1(&err.message.into());
     }
 
@@ -72,6 +78,8 @@ pub fn App() -> impl IntoView {
                     View::Search => view! { <SearchPanel mode=SearchMode::Page /> }.into_any(),
                     View::Settings => view! { <SettingsPage /> }.into_any(),
                     View::SignIn => view! { <SignIn /> }.into_any(),
+                    View::Inbox => view! { <InboxPage /> }.into_any(),
+                    View::MyQuestions => view! { <MyQuestionsPage /> }.into_any(),
                 }}
             </div>
             <StatusBar />
@@ -91,14 +99,19 @@ pub fn App() -> impl IntoView {
 }
 
 fn on_key(ui: Ui, e: &web_sys::KeyboardEvent) {
-    let focused = e
+    let target = e
         .target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .map(|el| el.tag_name());
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+    let focused = target.as_ref().map(web_sys::Element::tag_name);
     let typing = focused
         .as_deref()
         .is_some_and(|tag| matches!(tag, "INPUT" | "TEXTAREA" | "SELECT"));
-    let activates = focused.as_deref() == Some("SUMMARY");
+    // A disclosure, and a control marked `data-enter` (the bell, the inbox's rows and
+    // buttons), take Enter as their own click rather than the list's "open".
+    let activates = focused.as_deref() == Some("SUMMARY")
+        || target
+            .as_ref()
+            .is_some_and(|el| el.has_attribute("data-enter"));
     let key = e.key();
     let Some(action) = keys::action(Press {
         key: &key,

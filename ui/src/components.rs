@@ -4,6 +4,8 @@
 pub mod attachment;
 pub mod chips;
 pub mod error_text;
+pub mod inbox_nav;
+pub mod list_keys;
 pub mod search_hit;
 pub mod sidebar;
 pub mod status_bar;

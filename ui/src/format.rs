@@ -1,7 +1,8 @@
 //! Numbers, sizes and times as the UI prints them, in either language. Pure functions: the
 //! caller passes "now" and the time zone, so every case is unit-tested.
 
-use crate::i18n::Locale;
+use crate::i18n::{Locale, Texts};
+use orrery_ipc::commands::InboxKindDto;
 use orrery_ipc::time::civil_date;
 
 const MINUTE: i64 = 60_000;
@@ -91,6 +92,37 @@ pub fn fill(template: &str, value: &str) -> String {
         return template.to_owned();
     };
     format!("{}{value}{}", &template[..open], &template[close + 1..])
+}
+
+/// An inbox event's headline in `t`'s language: who did what, with `actor` (or the word for
+/// anonymous) where the kind names someone.
+pub fn inbox_headline(t: &Texts, kind: InboxKindDto, actor: Option<&str>) -> String {
+    let template = match kind {
+        InboxKindDto::Answer => t.inbox_answer,
+        InboxKindDto::QuestionForMe => t.inbox_question_for_me,
+        InboxKindDto::Reply => t.inbox_reply,
+        InboxKindDto::Mention => t.inbox_mention,
+        InboxKindDto::Comment => t.inbox_comment,
+        InboxKindDto::Digest => t.inbox_digest,
+        InboxKindDto::OwnerPost => t.inbox_owner_post,
+    };
+    // A name that is only spaces reads as no name at all.
+    let actor = actor.map(str::trim).filter(|a| !a.is_empty());
+    fill(template, actor.unwrap_or(t.anonymous))
+}
+
+/// Minutes after midnight as `<input type="time">` takes them: `22:05`.
+pub fn clock(minutes: u16) -> String {
+    format!("{:02}:{:02}", minutes / 60 % 24, minutes % 60)
+}
+
+/// What `<input type="time">` gives (`22:05`, or `22:05:30` with seconds) as minutes after
+/// midnight; `None` for an empty or malformed value.
+pub fn parse_clock(value: &str) -> Option<u16> {
+    let mut parts = value.trim().split(':');
+    let hours: u16 = parts.next()?.parse().ok()?;
+    let minutes: u16 = parts.next()?.parse().ok()?;
+    (hours < 24 && minutes < 60).then_some(hours * 60 + minutes)
 }
 
 /// An unread badge: the count, or "99+".
@@ -208,6 +240,48 @@ mod tests {
         assert_eq!(fill(en.earlier_versions, "3"), "Earlier versions: 3");
         assert_eq!(fill("没有占位", "x"), "没有占位");
         assert_eq!(fill("半个 {time", "x"), "半个 {time");
+    }
+
+    #[test]
+    fn inbox_headlines_name_the_actor_where_the_kind_has_one() {
+        let (zh, en) = (Locale::ZhCn.texts(), Locale::En.texts());
+        assert_eq!(
+            inbox_headline(zh, InboxKindDto::Reply, Some("张三")),
+            "张三 回复了你"
+        );
+        assert_eq!(
+            inbox_headline(en, InboxKindDto::Mention, Some("Ann")),
+            "Ann mentioned you"
+        );
+        assert_eq!(
+            inbox_headline(zh, InboxKindDto::Comment, None),
+            "匿名 评论了你的主题"
+        );
+        assert_eq!(
+            inbox_headline(en, InboxKindDto::OwnerPost, Some("  ")),
+            "Anonymous posted a new topic"
+        );
+        assert_eq!(
+            inbox_headline(zh, InboxKindDto::Answer, Some("李四")),
+            "你的提问有了回答"
+        );
+        assert_eq!(
+            inbox_headline(en, InboxKindDto::QuestionForMe, None),
+            "A question for you"
+        );
+        assert_eq!(inbox_headline(zh, InboxKindDto::Digest, None), "新精华");
+    }
+
+    #[test]
+    fn clock_times_round_trip_through_the_time_field() {
+        assert_eq!(clock(0), "00:00");
+        assert_eq!(clock(22 * 60 + 5), "22:05");
+        assert_eq!(parse_clock("22:05"), Some(22 * 60 + 5));
+        assert_eq!(parse_clock("08:00:30"), Some(480));
+        assert_eq!(parse_clock(&clock(1439)), Some(1439));
+        for bad in ["", "24:00", "7", "ab:cd", "12:60"] {
+            assert_eq!(parse_clock(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -9,9 +9,10 @@
 //!    the tray from `orrery_ipc::words`), [`format`], [`keys`], [`measure`] (the hooks the UI
 //!    benchmark reads), and the plain state machines [`search_loop`] and [`timeline_window`].
 //!    What is not a component is plain Rust with unit tests that run natively.
-//! 2. [`components`]: the sidebar, the status bar, the top bar, chips, search hits, timeline
-//!    rows and filters, attachments, error texts.
-//! 3. [`pages`]: timeline, reader, search (also the palette), settings, sign-in.
+//! 2. [`components`]: the sidebar (with the inbox's bell), the status bar, the top bar, chips,
+//!    search hits, timeline rows and filters, attachments, error texts, the keys of list pages.
+//! 3. [`pages`]: timeline, reader, search (also the palette), inbox, my questions, settings,
+//!    sign-in.
 //! 4. [`app`]: the root, composing them; nothing imports it.
 
 mod api;

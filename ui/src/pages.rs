@@ -2,6 +2,8 @@
 //! serves as the palette). Pages compose components and the state below them; the app's root
 //! picks one.
 
+pub mod inbox;
+pub mod my_questions;
 pub mod reader;
 pub mod search;
 pub mod settings;

@@ -7,11 +7,12 @@ use crate::i18n::{Locale, Texts};
 use crate::keys::Action;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use orrery_ipc::NoArgs;
 use orrery_ipc::commands::{
-    AppInfo, AppInfoDto, SaveSettings, SettingsArgs, SettingsDto, SyncStatusDto, TabDto,
+    AppInfo, AppInfoDto, ArchiveOverviewDto, Inbox, InboxArgs, MarkInboxRead, MarkInboxReadArgs,
+    OpenTargetDto, SaveSettings, SettingsArgs, SettingsDto, SyncStatusDto, TabDto,
 };
 use orrery_ipc::id::{CircleId, CommentId, TopicId};
+use orrery_ipc::{IpcError, NoArgs};
 
 /// The main area's screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,6 +21,10 @@ pub enum View {
     Search,
     Settings,
     SignIn,
+    /// What concerns the member: answers, questions for them, replies, mentions, news.
+    Inbox,
+    /// Every question the member asked.
+    MyQuestions,
 }
 
 /// What the screens share, as signals (cheap to copy into every closure).
@@ -46,6 +51,9 @@ pub struct Ui {
     pub query: RwSignal<String>,
     /// Bumped whenever the circles' counts may have changed (a topic read, a sync step).
     pub counts_changed: RwSignal<u32>,
+    /// The circles and the inbox's unread count, as the sidebar last fetched them (it refreshes
+    /// them on `counts_changed`); the bell and Settings read them too.
+    pub overview: RwSignal<Option<Result<ArchiveOverviewDto, IpcError>>>,
     /// The last keyboard action, for the list that has the focus to act on.
     pub key: RwSignal<Option<(Action, u32)>>,
 }
@@ -69,6 +77,7 @@ impl Ui {
             palette: RwSignal::new(false),
             query: RwSignal::new(String::new()),
             counts_changed: RwSignal::new(0),
+            overview: RwSignal::new(None),
             key: RwSignal::new(None),
         }
     }
@@ -101,6 +110,75 @@ impl Ui {
         self.column.set(None);
         self.hashtag.set(Some(name));
         self.view.set(View::Reading);
+    }
+
+    /// Goes where a clicked desktop notification leads (the shell has brought the window
+    /// forward already).
+    pub fn open_target(&self, target: OpenTargetDto) {
+        match target {
+            OpenTargetDto::Topic { circle, topic } => {
+                self.open(circle, topic);
+                self.mark_topic_events_read(topic);
+            }
+            OpenTargetDto::Inbox => {
+                self.palette.set(false);
+                self.view.set(View::Inbox);
+            }
+        }
+    }
+
+    /// The inbox's unread count, as the bell shows it (0 until the first overview arrives).
+    pub fn inbox_unread(&self) -> u64 {
+        self.overview.with(|o| {
+            o.as_ref()
+                .and_then(|o| o.as_ref().ok())
+                .map_or(0, |o| o.inbox_unread)
+        })
+    }
+
+    /// Marks inbox events read (`None`: all of them), `unread` of which were unread, and
+    /// refreshes the bell. The count drops at once, so the bell never lags the click; the
+    /// refresh that follows brings the core's own count.
+    pub fn mark_inbox_read(&self, keys: Option<Vec<String>>, unread: u64) {
+        let all = keys.is_none();
+        self.overview.update(|o| {
+            if let Some(Ok(o)) = o {
+                o.inbox_unread = if all {
+                    0
+                } else {
+                    o.inbox_unread.saturating_sub(unread)
+                };
+            }
+        });
+        let ui = *self;
+        spawn_local(async move {
+            if let Err(err) = api::invoke::<MarkInboxRead>(&MarkInboxReadArgs { keys }).await {
+                web_sys::console::warn_1(&err.message.into());
+            }
+            ui.counts_may_have_changed();
+        });
+    }
+
+    /// Marks read the unread events about `topic`: a notification opened it, and the target
+    /// names no event (only its topic), so every unread one about that topic has been seen.
+    fn mark_topic_events_read(&self, topic: TopicId) {
+        let ui = *self;
+        spawn_local(async move {
+            // Unread events sort near the top; the most recent 200 hold the one just notified.
+            let Ok(inbox) = api::invoke::<Inbox>(&InboxArgs { limit: 200 }).await else {
+                return;
+            };
+            let keys: Vec<String> = inbox
+                .events
+                .into_iter()
+                .filter(|e| e.topic == topic && !e.read)
+                .map(|e| e.key)
+                .collect();
+            if !keys.is_empty() {
+                let unread = keys.len() as u64;
+                ui.mark_inbox_read(Some(keys), unread);
+            }
+        });
     }
 
     /// Tells the sidebar the circles' counts may have changed.

@@ -29,6 +29,9 @@ use serde_json::json;
 use crate::sync::{follow, interrupt, open_session};
 use crate::terminal::safe;
 
+/// Every this many passes one is a full sync; the others are light polls.
+const FULL_EVERY: u32 = 4;
+
 /// The options of `watch`.
 #[derive(Debug, Clone)]
 pub struct WatchArgs {
@@ -55,6 +58,9 @@ pub async fn watch(dir: &DataDir, args: &WatchArgs) -> anyhow::Result<()> {
     let me = session.me().await?;
     let notifier = Notifier::new(session.store().clone(), Arc::new(Desktop::new(false)));
     let mut interrupted = Box::pin(interrupt()?);
+    // Like the app's schedule: the first pass and every fourth look at everything, the others
+    // are light polls (an idle circle costs one request).
+    let mut passes = 0_u32;
     loop {
         if let Some(until) = budget_spent(&session).await? {
             crate::sync::warn(&format!(
@@ -72,7 +78,13 @@ pub async fn watch(dir: &DataDir, args: &WatchArgs) -> anyhow::Result<()> {
         }
         let (engine, indexing) = session.sync_engine(None);
         let events = engine.subscribe();
-        let handle = engine.spawn(SyncMode::Once);
+        let mode = if passes.is_multiple_of(FULL_EVERY) {
+            SyncMode::Once
+        } else {
+            SyncMode::Poll
+        };
+        passes = passes.wrapping_add(1);
+        let handle = engine.spawn(mode);
         let cancel = handle.cancellation_token();
         let run = follow(handle, events);
         tokio::pin!(run);

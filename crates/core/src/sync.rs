@@ -52,6 +52,7 @@ mod event;
 mod html_text;
 mod images;
 mod lock;
+mod mine;
 mod schedule;
 mod threads;
 mod topics;
@@ -73,6 +74,19 @@ use crate::media::{self, MediaCache};
 use crate::store::{Store, SyncRun};
 use circle::{ALL, Ctx, Progress, Tally};
 use error::Stop;
+use topics::Refresh;
+
+/// How deep a run looks at what is archived already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Depth {
+    /// Re-reads each circle's recent topics and open questions and checks for deletions:
+    /// counters, answers, edits and deletions stay current.
+    Full,
+    /// The background poll: each circle's newest page, and only a circle whose newest page
+    /// changed goes on to the full refresh; plus the account-wide list of answered questions.
+    /// An idle circle costs one request.
+    Light,
+}
 
 /// Events buffered for a slow watcher before it starts skipping.
 const EVENT_BUFFER: usize = 4096;
@@ -141,6 +155,8 @@ impl Default for SyncOptions {
 pub enum SyncMode {
     /// Until everything is caught up (`orrery-cli sync --once`, tests).
     Once,
+    /// One light poll ([`Depth::Light`]; `orrery-cli watch` between full passes).
+    Poll,
     /// Catch up, wait `interval`, catch up again… until cancelled or a 401.
     Continuous {
         /// The pause between runs.
@@ -255,7 +271,11 @@ impl SyncEngine {
     ) -> Result<SyncReport, SyncError> {
         let mut failures = 0_u32;
         loop {
-            let mut report = match (self.run_once(cancel).await, mode) {
+            let depth = match mode {
+                SyncMode::Poll => Depth::Light,
+                SyncMode::Once | SyncMode::Continuous { .. } => Depth::Full,
+            };
+            let mut report = match (self.run_with(cancel, depth).await, mode) {
                 (Ok(report), _) => report,
                 (Err(err), SyncMode::Continuous { interval }) if err.is_transient() => {
                     failures += 1;
@@ -276,7 +296,8 @@ impl SyncEngine {
             };
             failures = 0;
             let interval = match (mode, report.status) {
-                (SyncMode::Once, _) | (_, SyncStatus::Cancelled | SyncStatus::NeedsLogin) => {
+                (SyncMode::Once | SyncMode::Poll, _)
+                | (_, SyncStatus::Cancelled | SyncStatus::NeedsLogin) => {
                     return Ok(report);
                 }
                 (SyncMode::Continuous { interval }, _) => interval,
@@ -294,6 +315,16 @@ impl SyncEngine {
     /// One run: rounds until every circle is caught up, expired or failed, or until `cancel`
     /// fires or the sign-in lapses.
     pub async fn run_once(&self, cancel: &CancellationToken) -> Result<SyncReport, SyncError> {
+        self.run_with(cancel, Depth::Full).await
+    }
+
+    /// One run of the given [`Depth`]: a [`Depth::Light`] run is the background poll between
+    /// full ones.
+    pub async fn run_with(
+        &self,
+        cancel: &CancellationToken,
+        depth: Depth,
+    ) -> Result<SyncReport, SyncError> {
         let requests_before = self.client.pacing_stats().requests;
         let ctx = Ctx {
             store: self.store.clone(),
@@ -321,11 +352,32 @@ impl SyncEngine {
         ctx.emit(SyncEvent::Started {
             circles: circles.len(),
         });
+        match mine::answered_questions(&ctx).await {
+            Ok(_) => {}
+            Err(Stop::Cancelled) => {
+                return Ok(self
+                    .finish(&ctx, SyncStatus::Cancelled, Vec::new(), requests_before, 0)
+                    .await);
+            }
+            Err(Stop::NeedsLogin) => {
+                return Ok(self
+                    .finish(&ctx, SyncStatus::NeedsLogin, Vec::new(), requests_before, 0)
+                    .await);
+            }
+            Err(Stop::Store(err)) => return Err(err.into()),
+            // The circles' own walks go on; this list is a shortcut, not the only way.
+            Err(other) => tracing::warn!(?other, "the list of my answered questions"),
+        }
         let mut rounds = 0_u32;
         let status = loop {
             rounds += 1;
             // Refreshing archived topics once per run is enough; later rounds only probe.
-            match self.round(&ctx, &mut circles, rounds == 1).await? {
+            let refresh = match (rounds, depth) {
+                (1, Depth::Full) => Refresh::Full,
+                (1, Depth::Light) => Refresh::IfChanged,
+                _ => Refresh::Off,
+            };
+            match self.round(&ctx, &mut circles, refresh).await? {
                 RoundEnd::More => {}
                 RoundEnd::Done => break SyncStatus::CaughtUp,
                 RoundEnd::Cancelled => break SyncStatus::Cancelled,
@@ -417,7 +469,7 @@ impl SyncEngine {
         &self,
         ctx: &Ctx,
         circles: &mut [CircleRun],
-        refresh: bool,
+        refresh: Refresh,
     ) -> Result<RoundEnd, SyncError> {
         let mut more = false;
         for phase in [
@@ -558,7 +610,7 @@ async fn run_phase(
     phase: Phase,
     ctx: Ctx,
     group: GroupId,
-    refresh: bool,
+    refresh: Refresh,
 ) -> Result<Progress, Stop> {
     match phase {
         Phase::New => topics::new_content(ctx, group, refresh).await,

@@ -74,6 +74,10 @@ pub struct SyncStatusDto {
     /// "sync now" still runs.
     #[serde(default)]
     pub resting_until_ms: Option<i64>,
+    /// Requests sent today (local day) by every process on this archive, against the daily
+    /// budget in Settings.
+    #[serde(default)]
+    pub requests_today: u64,
 }
 
 /// A timeline tab: the service's own tabs.

@@ -1,15 +1,17 @@
-//! The circles sidebar: every archived circle with its unread count and sync state; the one
-//! being synced pulses, expired ones are marked and stay readable.
+//! The circles sidebar: the bell and "my questions" on top, then every archived circle with its
+//! unread count and sync state; the one being synced pulses, expired ones are marked and stay
+//! readable.
 
 use crate::api;
 use crate::components::error_text::ErrorText;
+use crate::components::inbox_nav::InboxNav;
 use crate::format;
 use crate::state::{View, ui};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use orrery_ipc::IpcError;
 use orrery_ipc::NoArgs;
-use orrery_ipc::commands::{ArchiveOverview, ArchiveOverviewDto, CircleArgs, MarkCircleRead};
+use orrery_ipc::commands::{ArchiveOverview, CircleArgs, CircleDto, MarkCircleRead};
 use orrery_ipc::id::CircleId;
 use orrery_ipc::media::MediaRef;
 
@@ -19,7 +21,14 @@ const REFRESH_MS: f64 = 1000.0;
 #[component]
 pub fn Sidebar() -> impl IntoView {
     let ui = ui();
-    let overview = RwSignal::new(None::<Result<ArchiveOverviewDto, IpcError>>);
+    let overview = ui.overview;
+    // The list is rebuilt only when the circles change, not when only the bell's count does.
+    let circles: Memo<Option<Result<Vec<CircleDto>, IpcError>>> = Memo::new(move |_| {
+        overview.with(|o| {
+            o.as_ref()
+                .map(|o| o.as_ref().map(|o| o.circles.clone()).map_err(Clone::clone))
+        })
+    });
     let refresh = move || {
         spawn_local(async move {
             let fresh = api::invoke::<ArchiveOverview>(&NoArgs {}).await;
@@ -66,18 +75,18 @@ pub fn Sidebar() -> impl IntoView {
     let syncing_name = move || ui.status.get().and_then(|s| s.circle);
     view! {
         <nav class="sidebar" id="circles" aria-label=move || t().circles_title>
+            <InboxNav />
             <h2>{move || t().circles_title}</h2>
-            {move || match overview.get() {
+            {move || match circles.get() {
                 None => view! { <p class="muted">{t().loading}</p> }.into_any(),
                 Some(Err(err)) => view! { <p class="error"><ErrorText error=err /></p> }.into_any(),
-                Some(Ok(o)) if o.circles.is_empty() => {
+                Some(Ok(circles)) if circles.is_empty() => {
                     view! { <p class="muted" id="no-circles">{t().no_circles}</p> }.into_any()
                 }
-                Some(Ok(o)) => {
+                Some(Ok(circles)) => {
                     view! {
                         <ul class="circles">
-                            {o
-                                .circles
+                            {circles
                                 .into_iter()
                                 .map(|c| {
                                     let id = c.id;

@@ -27,6 +27,10 @@ pub fn StatusBar() -> impl IntoView {
     let label = move || t().words.state(state());
     let progress = move || {
         let s = ui.status.get()?;
+        // The day's request budget is spent: say why nothing syncs (the tray says it too).
+        if s.resting_until_ms.is_some() && s.state != SyncStateDto::Syncing {
+            return Some(t().words.budget_spent.to_owned());
+        }
         (s.state == SyncStateDto::Syncing).then(|| {
             if s.waiting {
                 return t().words.waiting_for_other_sync.to_owned();

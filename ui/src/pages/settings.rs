@@ -1,11 +1,15 @@
 //! Settings: language, theme, sync interval and pacing (with a warning against unsafe
-//! speeds), image cache size, the data and log folders, and the account.
+//! speeds), image cache size, notifications ([`notifications`]), the data and log folders, and
+//! the account.
+
+mod notifications;
 
 use crate::api;
 use crate::i18n::{Locale, Texts};
 use crate::state::{View, ui};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use notifications::NotificationSettings;
 use orrery_ipc::NoArgs;
 use orrery_ipc::commands::{
     AccountMode, FolderArgs, FolderDto, LanguageDto, OpenFolder, SettingsDto, SignOut, ThemeDto,
@@ -104,6 +108,19 @@ pub fn SettingsPage() -> impl IntoView {
                 <p class="warning" id="pacing-warning">{move || t().pacing_warning}</p>
             </Show>
             <NumberSetting
+                id="daily-requests"
+                label=|t| t.daily_requests
+                min=200
+                get=|s| u64::from(s.daily_request_budget)
+                set=|s, n| s.daily_request_budget = u32::try_from(n).unwrap_or(u32::MAX)
+            />
+            <p class="hint" id="requests-today">
+                {move || {
+                    let used = ui.status.get().map_or(0, |s| s.requests_today);
+                    t().requests_today.replace("{n}", &used.to_string())
+                }}
+            </p>
+            <NumberSetting
                 id="image-cache"
                 label=|t| t.image_cache
                 min=64
@@ -111,6 +128,7 @@ pub fn SettingsPage() -> impl IntoView {
                 set=|s, n| s.image_cache_mib = n
                 next_start=true
             />
+            <NotificationSettings />
             <dl>
                 <dt>{move || t().data_dir}</dt>
                 <dd>

@@ -5,6 +5,9 @@
 //! [`SyncMode::Continuous`](super::SyncMode) serves the CLI, which runs until killed; a window
 //! needs more: a member who cancels expects the next run on the interval, and one who presses
 //! "sync now" during the pause expects a run at once.
+//!
+//! Most scheduled runs are light polls ([`Depth::Light`]): an idle circle costs one request.
+//! The first run, every [`FULL_EVERY`]th and every "sync now" look at everything.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -16,7 +19,11 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use zsxq::GroupId;
 
-use super::{SyncEngine, SyncEvent, SyncStatus};
+use super::{Depth, SyncEngine, SyncEvent, SyncStatus};
+
+/// Every this many scheduled runs one is [`Depth::Full`] (the first is); the others are light
+/// polls. At the default 15-minute interval: a full look every hour, a light poll between.
+const FULL_EVERY: u32 = 4;
 use crate::now_ms;
 use crate::store::Store;
 
@@ -115,8 +122,10 @@ async fn run(engine: SyncEngine, shared: Arc<Shared>, status: watch::Sender<Sync
     let mut interval = shared.interval.subscribe();
     let mut budget = shared.budget.subscribe();
     let mut failures = 0_u32;
-    // Whether the member asked for this run ("sync now"), which the budget does not hold back.
+    // Whether the member asked for this run ("sync now"), which the budget does not hold back
+    // and which looks at everything.
     let mut asked = false;
+    let mut runs = 0_u32;
     loop {
         let limit = *budget.borrow_and_update();
         if !asked && let Some(until) = budget_spent(&engine.store, limit).await {
@@ -137,10 +146,16 @@ async fn run(engine: SyncEngine, shared: Arc<Shared>, status: watch::Sender<Sync
                 continue;
             }
         }
+        let depth = if asked || runs.is_multiple_of(FULL_EVERY) {
+            Depth::Full
+        } else {
+            Depth::Light
+        };
         asked = false;
+        runs = runs.wrapping_add(1);
         let token = shared.shutdown.child_token();
         *shared.run.lock().unwrap_or_else(PoisonError::into_inner) = token.clone();
-        let outcome = engine.run_once(&token).await;
+        let outcome = engine.run_with(&token, depth).await;
         // A transient failure (an archive another process keeps busy, a disk that fills and
         // frees) is tried again after a growing wait, never longer than the interval: the
         // rule of `SyncEngine::run` for the CLI, so the app does not sit out a whole interval.
@@ -235,6 +250,15 @@ async fn track(
         }
         let name = |group: &GroupId| names.get(group).cloned();
         status.send_if_modified(|s| apply(s, &event, &name));
+        if matches!(
+            event,
+            SyncEvent::Started { .. } | SyncEvent::Finished { .. }
+        ) {
+            let today = super::budget::local_day(now_ms());
+            if let Ok(used) = store.requests_on(&today).await {
+                status.send_if_modified(|s| std::mem::replace(&mut s.requests_today, used) != used);
+            }
+        }
     }
 }
 

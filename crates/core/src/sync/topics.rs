@@ -86,6 +86,10 @@ fn tally_page(
 /// is not among `ids` has disappeared from the list.
 #[derive(Debug, Default)]
 struct Seen {
+    /// Stop after the first page when it changed nothing ([`Refresh::IfChanged`]).
+    light: bool,
+    /// Set when a light walk stopped early: the circle is idle.
+    quiet: bool,
     ids: HashSet<TopicId>,
     /// The list's cursor after the last page: topics at that millisecond may continue on a
     /// page not fetched. `None` with `to_the_end` when the whole list was walked.
@@ -101,6 +105,17 @@ impl Seen {
         self.bottom = pager.cursor();
         self.to_the_end = pager.is_finished();
     }
+}
+
+/// Which refreshes of archived topics a walk does (the first round of a run does them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Refresh {
+    /// The recent topics, the open questions and the deletion checks.
+    Full,
+    /// Only when the newest page changed something: an idle circle costs one request.
+    IfChanged,
+    /// None (later rounds).
+    Off,
 }
 
 /// At most this many missing topics are asked for by id in one run: more than that missing
@@ -121,7 +136,12 @@ async fn load_cursor(ctx: &Ctx, group: GroupId) -> Result<(SyncCursor, bool), St
 /// until it joins what is archived, re-reads a few recent pages (comment counts and likes move
 /// there) and the open questions (answers arrive there). The refreshes run when `refresh` is
 /// set: in the first round of a run.
-pub(super) async fn new_content(ctx: Ctx, group: GroupId, refresh: bool) -> Result<Progress, Stop> {
+pub(super) async fn new_content(
+    ctx: Ctx,
+    group: GroupId,
+    depth: Refresh,
+) -> Result<Progress, Stop> {
+    let refresh = depth != Refresh::Off;
     ctx.emit(SyncEvent::PhaseStarted {
         group_id: group,
         phase: Phase::New,
@@ -145,7 +165,10 @@ pub(super) async fn new_content(ctx: Ctx, group: GroupId, refresh: bool) -> Resu
     }
     let pager = ctx.pager(group, TopicScope::All);
     let first_sync = cursor.newest.is_none();
-    let mut seen = Seen::default();
+    let mut seen = Seen {
+        light: depth == Refresh::IfChanged,
+        ..Seen::default()
+    };
     walk_down(
         &ctx,
         group,
@@ -156,6 +179,7 @@ pub(super) async fn new_content(ctx: Ctx, group: GroupId, refresh: bool) -> Resu
         &mut tally,
     )
     .await?;
+    let refresh = refresh && !seen.quiet;
     if refresh && !first_sync {
         notice_deletions(&ctx, group, &seen, &mut tally).await?;
     }
@@ -232,6 +256,17 @@ async fn walk_down(
             walked,
         });
         match refresh.as_deref_mut() {
+            Some(seen)
+                if joined
+                    && !first_sync
+                    && seen.light
+                    && walked == batch.topics.len() as u64
+                    && outcome.inserted == 0
+                    && outcome.updated == 0 =>
+            {
+                seen.quiet = true;
+                return Ok(());
+            }
             Some(seen) if joined && !first_sync => {
                 let known = outcome.unchanged + outcome.updated;
                 return refresh_recent(ctx, group, pager, u64::from(known), seen, tally).await;

@@ -5,6 +5,7 @@
 //! * `account`: the account against a real Secret Service and the simulator.
 //! * `damage`: an emptied archive, first runs racing on a new folder.
 //! * `history`: inline comments, edits and deletions on the service, as the archive keeps them.
+//! * `polls`: the background poll: what an idle one costs, and that answers still arrive.
 //! * `reader`: the reading views over synced archives.
 //! * `search`: the search index against a substring scan of the archive.
 //! * `session`: the app's core switching between the demo and the account, with its sync.
@@ -14,6 +15,7 @@
 mod account;
 mod damage;
 mod history;
+mod polls;
 mod reader;
 mod search;
 mod session;

@@ -1,0 +1,85 @@
+//! The top of the sidebar: the bell, with the inbox's unread count, and "my questions".
+
+use crate::format;
+use crate::state::{View, ui};
+use leptos::prelude::*;
+
+#[component]
+pub fn InboxNav() -> impl IntoView {
+    let ui = ui();
+    let t = move || ui.t();
+    let unread = Memo::new(move |_| ui.inbox_unread());
+    // The badge says "99+"; the name read aloud says the exact number.
+    let bell_label = move || match unread.get() {
+        0 => t().inbox_title.to_owned(),
+        n => format::fill(t().inbox_bell_label, &n.to_string()),
+    };
+    let here = move |view: View| move || ui.view.get() == view;
+    let current = move |view: View| move || (ui.view.get() == view).then_some("page");
+    let go = move |view: View| {
+        move |_| {
+            ui.palette.set(false);
+            ui.view.set(view);
+        }
+    };
+    view! {
+        <div class="nav-items">
+            <button
+                id="inbox-bell"
+                class="nav-item"
+                data-enter=""
+                class:selected=here(View::Inbox)
+                aria-current=current(View::Inbox)
+                aria-label=bell_label
+                title=bell_label
+                on:click=go(View::Inbox)
+            >
+                <BellIcon />
+                <span class="nav-label">{move || t().inbox_title}</span>
+                <Show when=move || { unread.get() > 0 }>
+                    <span
+                        class="unread-count"
+                        data-field="inbox-unread"
+                        data-count=move || unread.get().to_string()
+                    >
+                        {move || format::badge(unread.get())}
+                    </span>
+                </Show>
+            </button>
+            <button
+                id="open-my-questions"
+                class="nav-item"
+                data-enter=""
+                class:selected=here(View::MyQuestions)
+                aria-current=current(View::MyQuestions)
+                on:click=go(View::MyQuestions)
+            >
+                <QuestionIcon />
+                <span class="nav-label">{move || t().my_questions_title}</span>
+            </button>
+        </div>
+    }
+}
+
+/// A bell, drawn in the text's colour so both themes show it.
+#[component]
+fn BellIcon() -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9" />
+            <path d="M13.7 21a2 2 0 0 1-3.4 0" />
+        </svg>
+    }
+}
+
+/// A question mark in a circle.
+#[component]
+fn QuestionIcon() -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <circle cx="12" cy="12" r="9.5" />
+            <path d="M9.1 9a3 3 0 0 1 5.8 1c0 2-3 3-3 3" />
+            <path d="M12 17h.01" />
+        </svg>
+    }
+}
