@@ -1,6 +1,8 @@
 //! The background poll against the simulator: what an idle poll costs, and that it still
 //! brings what notifications need.
 
+#![allow(clippy::unwrap_used)] // Test code: a panic is the failure report.
+
 use orrery_core::store::InboxKind;
 use orrery_core::sync::{CancellationToken, Depth, SyncEngine, SyncOptions};
 use orrery_testkit::{client, open_store, sim};
