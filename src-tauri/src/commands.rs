@@ -14,7 +14,7 @@ use orrery_ipc::commands::{
     UrlArgs, WatchOpensArgs, WatchSyncArgs,
 };
 use orrery_ipc::id::{CircleId, TopicId};
-use orrery_ipc::{ErrorCode, IpcError, events};
+use orrery_ipc::{ErrorCode, IpcError, NoArgs, events};
 use std::str::FromStr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use tauri::ipc::JavaScriptChannelId;
@@ -62,6 +62,7 @@ mod shell {
     ) -> Result<SettingsDto, IpcError> {
         let core = app.state::<Orrery>();
         let saved = core.save_settings(args.settings).await?;
+        crate::autostart::apply(app, saved.start_at_login);
         if let Ok(session) = core.session().await {
             let _ = app.emit(events::SYNC_STATUS.name, session.sync_status());
         }
@@ -143,6 +144,15 @@ mod shell {
                 return Ok(());
             }
         }
+    }
+
+    /// Tauri's `close` asks like the window manager does (`CloseRequested`), so the window goes
+    /// to the tray or the app quits exactly as with the close button (`tray::keep_running`).
+    pub async fn close_window(app: &AppHandle, _: Webview, _: NoArgs) -> Result<(), IpcError> {
+        if let Some(window) = app.get_webview_window(events::MAIN_WINDOW) {
+            window.close().map_err(internal)?;
+        }
+        Ok(())
     }
 
     /// Only web links leave the app; anything else is refused here whatever the UI sent.

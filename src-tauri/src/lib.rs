@@ -11,6 +11,7 @@
 
 #[cfg(target_os = "linux")]
 mod appindicator;
+mod autostart;
 mod commands;
 #[cfg(feature = "demo")]
 mod demo;
@@ -39,6 +40,7 @@ pub fn run() {
         // the window is granted none of its permissions.
         .plugin(tauri_plugin_opener::init())
         .plugin(navigation::guard())
+        .plugin(autostart::plugin())
         .register_asynchronous_uri_scheme_protocol(media::SCHEME, media::serve)
         .setup(|app| {
             let data_dir = DataDir::open(DataDir::default_location()?)?;
@@ -50,6 +52,13 @@ pub fn run() {
             app.manage(Orrery::new(data_dir, fallback));
             tray::publish_status(app.handle());
             tray::install(app.handle());
+            // Started at login: the tray only, when there is one to come back through.
+            if autostart::at_login()
+                && tray::present(app.handle())
+                && let Some(window) = app.get_webview_window(orrery_ipc::events::MAIN_WINDOW)
+            {
+                let _ = window.hide();
+            }
             #[cfg(target_os = "linux")]
             render::adapt(app.handle());
             let handle = app.handle().clone();

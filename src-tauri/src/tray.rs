@@ -47,6 +47,11 @@ pub fn install(app: &AppHandle) {
     app.manage(TrayPresent(present));
 }
 
+/// Whether the tray icon is there.
+pub fn present(app: &AppHandle) -> bool {
+    app.try_state::<TrayPresent>().is_some_and(|t| t.0)
+}
+
 /// Closing the window keeps the app running in the tray — syncing and notifying — while
 /// notifications are on and the tray is there; the first time, a notification says so.
 /// Returns whether the close was turned into hiding.

@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use fantoccini::Locator;
 
-use crate::procfs::{descendants, memory_kb};
+use crate::procfs::{cpu_ticks, descendants, memory_kb};
 use crate::support::{App, Launch};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -240,9 +240,60 @@ async fn close_palette(app: &App) -> anyhow::Result<()> {
 
 /// RSS and PSS in MB, and the number of processes, of the app and the WebKit processes below
 /// it (found by the data directory in its environment).
-fn app_memory(app: &App) -> anyhow::Result<(f64, f64, usize)> {
+/// `cargo xtask bench tray [--minutes N]`: the app signed in to a quiet simulator, its first
+/// sync done, the window closed to the tray; every minute for `N` (10) minutes, the CPU time
+/// the app and its WebKit processes used in that minute and their PSS. Measures and prints.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark: `cargo xtask bench tray` runs it"]
+#[allow(clippy::print_stdout)] // The report is the benchmark's output.
+async fn tray_idle_benchmark() -> anyhow::Result<()> {
+    let minutes: u64 = std::env::var("ORRERY_BENCH_MINUTES")
+        .ok()
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(10);
+    let sim = zsxq_sim::serve(zsxq_sim::SimConfig::default(), "127.0.0.1:0".parse()?).await?;
+    let account = serde_json::json!({ "base_url": sim.base_url() }).to_string();
+    let app = App::launch_with(Launch {
+        files: vec![("account.json".into(), account)],
+        keyring: true,
+        tray: true,
+        notifications: true,
+        ..Launch::default()
+    })
+    .await?;
+    app.sign_in(sim.token(), Duration::from_secs(600)).await?;
+    crate::notify::close_to_tray(&app).await?;
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    let pid = app_pid(&app)?;
+    let ticks = |pids: &[u32]| pids.iter().map(|p| cpu_ticks(*p)).sum::<u64>();
+    let mut last = ticks(&descendants(pid));
+    let requests_at_close = sim.requests().total;
+    println!("minute | CPU % of a core | PSS MiB | processes");
+    for minute in 1..=minutes {
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        let pids = descendants(pid);
+        let now = ticks(&pids);
+        let pss: u64 = pids.iter().map(|p| memory_kb(*p).1).sum();
+        // 100 ticks a second: ticks over 60 s is a percentage of one core over 60.
+        println!(
+            "{minute:>6} | {:>15.2} | {:>7.1} | {}",
+            (now - last) as f64 / 60.0,
+            pss as f64 / 1024.0,
+            pids.len()
+        );
+        last = now;
+    }
+    println!(
+        "requests to the service while in the tray: {}",
+        sim.requests().total - requests_at_close
+    );
+    Ok(())
+}
+
+/// The app's process: the `orrery` whose environment names this test's data directory.
+fn app_pid(app: &App) -> anyhow::Result<u32> {
     let needle = format!("ORRERY_DATA_DIR={}", app.data_dir().display());
-    let pid = std::fs::read_dir("/proc")?
+    std::fs::read_dir("/proc")?
         .flatten()
         .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
         .find(|pid| {
@@ -251,7 +302,11 @@ fn app_memory(app: &App) -> anyhow::Result<(f64, f64, usize)> {
                 && std::fs::read_to_string(format!("/proc/{pid}/comm"))
                     .is_ok_and(|c| c.trim() == "orrery")
         })
-        .ok_or_else(|| anyhow::anyhow!("the app's process was not found"))?;
+        .ok_or_else(|| anyhow::anyhow!("the app's process was not found"))
+}
+
+fn app_memory(app: &App) -> anyhow::Result<(f64, f64, usize)> {
+    let pid = app_pid(app)?;
     let pids = descendants(pid);
     let (rss, pss) = pids
         .iter()

@@ -3,6 +3,7 @@
 //! token against a simulator started by the test.
 
 mod bench;
+mod notify;
 #[path = "../../xtask/src/procfs.rs"]
 mod procfs;
 mod support;

@@ -18,6 +18,7 @@
 use crate::tray::TrayHost;
 use anyhow::{Context, bail};
 use fantoccini::{Client, ClientBuilder, Locator};
+use orrery_testkit::notifications::NotificationServer;
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -32,6 +33,8 @@ pub struct App {
     pub home: tempfile::TempDir,
     /// The panel's side of the tray, when [`Launch::tray`] asked for one.
     pub tray: Option<TrayHost>,
+    /// The desktop's notification server, when [`Launch::notifications`] asked for one.
+    pub notifications: Option<NotificationServer>,
     driver: Child,
     bus: Child,
     keyring: Option<Child>,
@@ -81,6 +84,11 @@ impl App {
         } else {
             None
         };
+        let notifications = if options.notifications {
+            Some(NotificationServer::start_at(&bus_address).await?)
+        } else {
+            None
+        };
         let (port, native_port) = (free_port()?, free_port()?);
         let mut driver = Command::new("tauri-driver");
         isolate(&mut driver, home.path());
@@ -118,6 +126,7 @@ impl App {
             client,
             home,
             tray,
+            notifications,
             driver,
             bus,
             keyring: app.keyring.take(),
@@ -250,6 +259,32 @@ impl App {
         Ok(path)
     }
 
+    /// From the demo, signs in with `token` pasted into the sign-in page (the data directory's
+    /// `account.json` names the service), and waits for the first sync to catch up.
+    pub async fn sign_in(&self, token: &str, sync: Duration) -> anyhow::Result<()> {
+        self.wait_text("[data-field=mode]", |t| {
+            ["演示模式", "Demo mode"].contains(&t)
+        })
+        .await?;
+        self.click("#banner button").await?;
+        self.wait_for("#token-input")
+            .await?
+            .send_keys(token)
+            .await?;
+        self.click("#signin-submit").await?;
+        self.wait_text("[data-field=mode]", |t| {
+            ["已登录", "Signed in"].contains(&t)
+        })
+        .await?;
+        self.wait_text_within(
+            sync,
+            "#status-bar[data-state=caught_up] .sync-state",
+            |_| true,
+        )
+        .await?;
+        Ok(())
+    }
+
     /// Ends the session and the driver, the app with them.
     pub async fn close(mut self) -> anyhow::Result<()> {
         let closed = self.client.clone().close().await;
@@ -300,6 +335,9 @@ pub struct Launch {
     pub keyring: bool,
     /// Hosts tray icons on the app's bus, as a desktop panel does ([`TrayHost`]).
     pub tray: bool,
+    /// Serves org.freedesktop.Notifications on the app's bus, recording every notification
+    /// (orrery-testkit's server, as a desktop's notification daemon).
+    pub notifications: bool,
 }
 
 /// Stops tauri-driver and the bus if [`App::launch`] fails half way.

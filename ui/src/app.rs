@@ -20,7 +20,7 @@ use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use orrery_ipc::NoArgs;
-use orrery_ipc::commands::{GetSettings, OpenExternal, ThemeDto, UrlArgs};
+use orrery_ipc::commands::{CloseWindow, GetSettings, OpenExternal, ThemeDto, UrlArgs};
 use wasm_bindgen::JsCast;
 
 #[component]
@@ -128,6 +128,12 @@ fn on_key(ui: Ui, e: &web_sys::KeyboardEvent) {
         Action::Search => {
             e.prevent_default();
             ui.palette.set(true);
+        }
+        Action::Close => {
+            e.prevent_default();
+            spawn_local(async {
+                let _ = api::invoke::<CloseWindow>(&NoArgs {}).await;
+            });
         }
         Action::Back if ui.palette.get_untracked() => ui.palette.set(false),
         Action::Back if ui.view.get_untracked() != View::Reading => ui.view.set(View::Reading),

@@ -13,6 +13,8 @@ pub enum Action {
     Open,
     /// Esc.
     Back,
+    /// Ctrl/Cmd+W: the window closes (to the tray while notifications are on).
+    Close,
 }
 
 /// A key press as the browser reports it.
@@ -40,6 +42,7 @@ pub fn action(press: Press<'_>) -> Option<Action> {
     let command = press.ctrl || press.meta;
     match press.key {
         "k" | "K" if command => Some(Action::Search),
+        "w" | "W" if command => Some(Action::Close),
         "Escape" => Some(Action::Back),
         _ if command => None,
         "ArrowDown" => Some(Action::Next),
@@ -97,6 +100,13 @@ mod tests {
             ..key("k")
         };
         assert_eq!(action(cmd_k), Some(Action::Search));
+        // Ctrl/Cmd+W closes the window even while typing; a plain `w` is typing or nothing.
+        let ctrl_w = Press {
+            ctrl: true,
+            ..typing("w")
+        };
+        assert_eq!(action(ctrl_w), Some(Action::Close));
+        assert_eq!(action(key("w")), None);
     }
 
     /// Enter on the reader's "earlier versions" once opened the timeline's selection and

@@ -19,13 +19,15 @@ use std::time::{Duration, Instant};
 pub fn run(args: &[String]) -> anyhow::Result<()> {
     let Some((what, rest)) = args.split_first() else {
         bail!(
-            "usage: cargo xtask bench <startup [--release] [--runs N] | ui [--release] | search [--sizes N,N] [--queries N]>"
+            "usage: cargo xtask bench <startup [--release] [--runs N] | ui [--release] | search [--sizes N,N] [--queries N] | notify [--events N] | tray [--minutes N]>"
         )
     };
     match what.as_str() {
         "startup" => startup(rest),
         "ui" => ui(rest),
         "search" => crate::bench_search::run(rest),
+        "notify" => notify(rest),
+        "tray" => tray(rest),
         other => bail!("unknown benchmark `{other}`"),
     }
 }
@@ -34,13 +36,17 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
 /// results painted, and memory idle and after scrolling `--rows` topics (1,000), measured by the ignored `ui_benchmark` test of the end-to-end
 /// suite in the real window (see tests/e2e/bench.rs).
 fn ui(args: &[String]) -> anyhow::Result<()> {
+    let env = [
+        ("--dataset", "ORRERY_BENCH_DATASET"),
+        ("--rows", "ORRERY_BENCH_ROWS"),
+    ];
+    e2e_benchmark("bench::ui_benchmark", args, &env)
+}
+
+/// Runs the ignored end-to-end test `name` under Xvfb (`--release` builds it so), passing each
+/// `(flag, variable)` of `env` given in `args` as the variable.
+fn e2e_benchmark(name: &str, args: &[String], env: &[(&str, &str)]) -> anyhow::Result<()> {
     let release = args.iter().any(|a| a == "--release");
-    let value = |flag: &str| {
-        args.iter()
-            .position(|a| a == flag)
-            .and_then(|i| args.get(i + 1))
-            .cloned()
-    };
     crate::setup::run()?;
     crate::tasks::build_ui(release)?;
     let mut test = cmd("cargo");
@@ -48,20 +54,54 @@ fn ui(args: &[String]) -> anyhow::Result<()> {
     if release {
         test.arg("--release");
     }
+    test.args(["--", "--ignored", "--exact", name, "--nocapture"]);
+    for (flag, variable) in env {
+        if let Some(i) = args.iter().position(|a| a == flag) {
+            test.env(
+                variable,
+                args.get(i + 1)
+                    .with_context(|| format!("{flag} needs a value"))?,
+            );
+        }
+    }
+    process::run(&mut crate::tasks::headless(test))
+}
+
+/// `cargo xtask bench notify [--events N]`: event to desktop notification through
+/// `orrery-cli watch --interval 60s`, and requests per idle poll, by the ignored
+/// `notification_benchmark` test of the CLI's suite (a private D-Bus with the test
+/// notification server; see crates/cli/tests/cli/watch.rs). Takes about `3 + N/2` minutes.
+fn notify(args: &[String]) -> anyhow::Result<()> {
+    crate::setup::run()?;
+    let mut test = cmd("cargo");
     test.args([
+        "test",
+        "--package",
+        "orrery-cli",
+        "--test",
+        "cli",
         "--",
         "--ignored",
         "--exact",
-        "bench::ui_benchmark",
-        "--nocapture",
-    ]);
-    if let Some(dataset) = value("--dataset") {
-        test.env("ORRERY_BENCH_DATASET", dataset);
+    ])
+    .args(["watch::notification_benchmark", "--nocapture"]);
+    if let Some(i) = args.iter().position(|a| a == "--events") {
+        test.env(
+            "ORRERY_BENCH_EVENTS",
+            args.get(i + 1).context("--events needs a number")?,
+        );
     }
-    if let Some(rows) = value("--rows") {
-        test.env("ORRERY_BENCH_ROWS", rows);
-    }
-    process::run(&mut crate::tasks::headless(test))
+    process::run(&mut test)
+}
+
+/// `cargo xtask bench tray [--release] [--minutes N]`: CPU time and PSS of the app idle in the
+/// tray, minute by minute, by the ignored `tray_idle_benchmark` test of the end-to-end suite.
+fn tray(args: &[String]) -> anyhow::Result<()> {
+    e2e_benchmark(
+        "bench::tray_idle_benchmark",
+        args,
+        &[("--minutes", "ORRERY_BENCH_MINUTES")],
+    )
 }
 
 fn startup(args: &[String]) -> anyhow::Result<()> {

@@ -53,3 +53,22 @@ pub fn memory_kb(pid: u32) -> (u64, u64) {
     };
     (field("Rss:"), field("Pss:"))
 }
+
+/// CPU time (user + system) `pid` has used, in clock ticks (`/proc/<pid>/stat` fields 14 and
+/// 15; 100 a second on Linux).
+#[allow(dead_code)] // used by the end-to-end tray benchmark only
+pub fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name: state is the 1st, utime the 12th, stime the 13th.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest.split_whitespace().collect())
+        .unwrap_or_default();
+    let field = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    field(11) + field(12)
+}

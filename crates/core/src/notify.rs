@@ -28,7 +28,7 @@ use tokio::sync::{broadcast, watch};
 use zsxq::UserId;
 
 use crate::store::{InboxEvent, InboxKind, Store, StoreError};
-use crate::sync::SyncEvent;
+use crate::sync::{SyncEvent, SyncStatus};
 
 pub use compose::{Parts, Target, Toast};
 pub use desktop::{APP_ID, APP_NAME, Desktop};
@@ -81,7 +81,9 @@ impl Notifier {
         let mut known: Option<UserId> = None;
         loop {
             match events.recv().await {
-                Ok(SyncEvent::Finished { .. }) => {}
+                // A cancelled run (a sign-out, the app quitting) leaves what it archived to the
+                // next run's pass.
+                Ok(SyncEvent::Finished { status }) if status != SyncStatus::Cancelled => {}
                 Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => continue,
                 Err(broadcast::error::RecvError::Closed) => return,
             }

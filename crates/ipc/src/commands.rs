@@ -75,6 +75,9 @@ macro_rules! with_commands {
             /// Streams where clicked notifications lead (the window has come forward); the call
             /// itself only returns when the window is gone.
             shell watch_opens: WatchOpens($crate::commands::WatchOpensArgs) -> ();
+            /// Closes the window as its close button does: to the tray while notifications are on
+            /// (Ctrl/Cmd+W).
+            shell close_window: CloseWindow($crate::NoArgs) -> ();
             /// Opens a web link in the system browser. Only `http` and `https` are accepted.
             shell open_external: OpenExternal($crate::commands::UrlArgs) -> ();
             /// Opens one of the app's folders in the file manager.

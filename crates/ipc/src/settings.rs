@@ -23,6 +23,8 @@ pub struct SettingsDto {
     pub notifications: NotificationsDto,
     /// Requests a day the background sync may send to the service (docs/sync.md).
     pub daily_request_budget: u32,
+    /// Start Orrery (in the tray) when the member logs in to the computer. Opt-in.
+    pub start_at_login: bool,
 }
 
 /// Desktop notifications. Every kind of event still reaches the inbox when its notification is
@@ -114,6 +116,7 @@ impl Default for SettingsDto {
             image_cache_mib: 2048,
             notifications: NotificationsDto::default(),
             daily_request_budget: DEFAULT_DAILY_REQUESTS,
+            start_at_login: false,
         }
     }
 }
@@ -174,7 +177,7 @@ mod tests {
         );
         insta::assert_snapshot!(
             serde_json::to_string(&SettingsDto { language: Some(LanguageDto::ZhCn), ..s }).expect("serializes"),
-            @r#"{"language":"zh-CN","theme":"dark","syncIntervalMin":15,"requestIntervalS":2,"imageCacheMib":2048,"notifications":{"enabled":true,"answers":true,"questionsForMe":true,"replies":true,"mentions":true,"comments":true,"digests":true,"ownerPosts":true,"mutedCircles":[],"followedCircles":[],"quietHours":null},"dailyRequestBudget":5000}"#
+            @r#"{"language":"zh-CN","theme":"dark","syncIntervalMin":15,"requestIntervalS":2,"imageCacheMib":2048,"notifications":{"enabled":true,"answers":true,"questionsForMe":true,"replies":true,"mentions":true,"comments":true,"digests":true,"ownerPosts":true,"mutedCircles":[],"followedCircles":[],"quietHours":null},"dailyRequestBudget":5000,"startAtLogin":false}"#
         );
     }
 

@@ -435,8 +435,14 @@ impl NotificationServer {
     /// Connects to `bus`, serves the interface and owns [`BUS_NAME`]: once this returns, clients'
     /// calls reach the server.
     pub async fn start(bus: &PrivateBus) -> Result<Self, Error> {
+        Self::start_at(bus.address()).await
+    }
+
+    /// [`Self::start`] on the bus at `address` (one the test did not start through
+    /// [`PrivateBus`], such as the end-to-end harness's session bus).
+    pub async fn start_at(address: &str) -> Result<Self, Error> {
         let record = Arc::new(watch::Sender::new(Record::default()));
-        let connection = zbus::connection::Builder::address(bus.address())?
+        let connection = zbus::connection::Builder::address(address)?
             .serve_at(
                 OBJECT_PATH,
                 Notifications {

@@ -322,3 +322,74 @@ fn watch_without_a_notification_service_keeps_the_event_and_goes_on() {
         assert!(got[0].summary.ends_with("有新提问等你回答"), "{got:?}");
     });
 }
+
+/// `cargo xtask bench notify`: event to notification through `orrery-cli watch --interval 60s`
+/// (the notification server's receipt time against the moment the simulator answered), and what
+/// a poll of an idle archive costs, light and full. Measures and prints; judges nothing.
+#[test]
+#[ignore = "a benchmark: `cargo xtask bench notify` runs it"]
+#[allow(clippy::print_stdout)] // The report is the benchmark's output.
+fn notification_benchmark() {
+    let Some(bus) = PrivateBus::start_or_skip("watch::notification_benchmark") else {
+        return;
+    };
+    let events: usize = std::env::var("ORRERY_BENCH_EVENTS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(5);
+    block_on(async {
+        let server = NotificationServer::start(&bus).await.expect("server");
+        let sim = orrery_testkit::sim(Dataset::Demo).await;
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path();
+        login(dir, &sim);
+        settings(dir, json!({}));
+        pass(dir, &sim, &bus, "UTC");
+
+        // Requests per poll of an idle archive: the full run and the light poll `watch` makes
+        // between full ones (three light polls for one full at any interval).
+        let before = sim.requests().total;
+        pass(dir, &sim, &bus, "UTC");
+        let full = sim.requests().total - before;
+        let mut watch = headless(
+            dir,
+            &sim,
+            &["watch", "--interval", "60s", "--no-pacing", "--json"],
+        );
+        watch
+            .env("DBUS_SESSION_BUS_ADDRESS", bus.address())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        let mut child = watch.spawn().expect("watch runs");
+        // Its first pass is full; the next ones light.
+        tokio::time::sleep(Duration::from_secs(65)).await;
+        let idle_from = sim.requests().total;
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        let light = sim.requests().total - idle_from;
+        println!("requests per idle poll (demo, 3 circles): full {full}, light {light}");
+
+        let mut latencies = Vec::new();
+        for n in 0..events {
+            // At a random point of the interval, as events come.
+            let wait = 5 + (n as u64 * 23) % 50;
+            tokio::time::sleep(Duration::from_secs(wait)).await;
+            let seen = server.notifications().len();
+            let at = std::time::Instant::now();
+            happen(&sim, HappeningKind::AnswerMine, None);
+            server
+                .wait_for(seen + 1, Duration::from_secs(180))
+                .await
+                .expect("notified");
+            latencies.push(at.elapsed().as_secs_f64());
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        latencies.sort_by(f64::total_cmp);
+        println!(
+            "event to notification, watch --interval 60s, {events} answers: min {:.1} s, median {:.1} s, max {:.1} s",
+            latencies[0],
+            latencies[latencies.len() / 2],
+            latencies[latencies.len() - 1]
+        );
+    });
+}

@@ -100,6 +100,7 @@ impl Desktop {
             tokio::spawn(async move {
                 handle
                     .wait_for_action_async(|response| {
+                        tracing::debug!(?response, "notification answered");
                         if matches!(response, NotificationResponse::Default)
                             || matches!(response, NotificationResponse::Action(a) if a == "default")
                         {
