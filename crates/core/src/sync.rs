@@ -352,7 +352,7 @@ impl SyncEngine {
         ctx.emit(SyncEvent::Started {
             circles: circles.len(),
         });
-        match mine::answered_questions(&ctx).await {
+        match mine::open_questions(&ctx).await {
             Ok(_) => {}
             Err(Stop::Cancelled) => {
                 return Ok(self
@@ -366,7 +366,7 @@ impl SyncEngine {
             }
             Err(Stop::Store(err)) => return Err(err.into()),
             // The circles' own walks go on; this list is a shortcut, not the only way.
-            Err(other) => tracing::warn!(?other, "the list of my answered questions"),
+            Err(other) => tracing::warn!(?other, "the list of my open questions"),
         }
         let mut rounds = 0_u32;
         let status = loop {

@@ -366,7 +366,10 @@ fn notification_benchmark() {
         let idle_from = sim.requests().total;
         tokio::time::sleep(Duration::from_secs(60)).await;
         let light = sim.requests().total - idle_from;
-        println!("requests per idle poll (demo, 3 circles): full {full}, light {light}");
+        let store = open_store(dir).await;
+        let circles = store.circles().await.expect("circles").len();
+        store.close().await;
+        println!("requests per idle poll (demo, {circles} circles): full {full}, light {light}");
 
         let mut latencies = Vec::new();
         for n in 0..events {

@@ -493,6 +493,25 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The questions the service listed as the member's ([`Store::remember_my_questions`])
+    /// that are still open in the archive (not answered, not expired, not deleted) and were
+    /// asked at or after `since_ms`, newest first: `(topic_id, group_id)`.
+    pub async fn my_open_questions(&self, since_ms: i64) -> Result<Vec<(i64, i64)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT topic_id, group_id FROM topics
+             WHERE kind = 'q&a' AND answered = 0 AND deleted_at_ms IS NULL
+               AND COALESCE(json_extract(raw_json, '$.question.expired'), 0) = 0
+               AND create_time_ms >= ?
+               AND topic_id IN (SELECT topic_id FROM my_questions)
+             ORDER BY create_time_ms DESC, topic_id DESC",
+        )
+        .bind(since_ms)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}
+
 /// The feed position of the inbox, created on its first run at the feed's end.
 async fn position(conn: &mut SqliteConnection) -> Result<(i64, i64), StoreError> {
     sqlx::query(

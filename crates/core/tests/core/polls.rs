@@ -34,8 +34,9 @@ async fn an_idle_light_poll_costs_one_request_per_circle_and_brings_answers() {
     assert_eq!(light, circles + 2, "full run: {full}");
     assert!(full > light);
 
-    // My question answered: the light poll archives the answer (through the account-wide
-    // list, wherever the question is), and the inbox has the event.
+    // Six of my questions answered, newest open ones first (so older and older ones): one
+    // light poll archives every answer — through the list of my open questions, wherever and
+    // however old the question — and the inbox has the events.
     let me = client(&sim)
         .self_user()
         .await
@@ -48,22 +49,28 @@ async fn an_idle_light_poll_costs_one_request_per_circle_and_brings_answers() {
         .derive_inbox(me, &[], orrery_core::now_ms())
         .await
         .unwrap();
-    let answered = sim
-        .happen(Happening {
-            kind: HappeningKind::AnswerMine,
-            group_id: None,
+    let answered: Vec<i64> = (0..6)
+        .map(|_| {
+            sim.happen(Happening {
+                kind: HappeningKind::AnswerMine,
+                group_id: None,
+            })
+            .unwrap()
+            .topic_id
         })
-        .unwrap();
+        .collect();
     engine.run_with(&cancel, Depth::Light).await.unwrap();
     store
         .derive_inbox(me, &[], orrery_core::now_ms())
         .await
         .unwrap();
     let pending = store.pending_events().await.unwrap();
-    assert!(
-        pending
-            .iter()
-            .any(|e| e.kind == InboxKind::Answer && e.topic_id == answered.topic_id),
-        "{pending:#?}"
-    );
+    for topic in answered {
+        assert!(
+            pending
+                .iter()
+                .any(|e| e.kind == InboxKind::Answer && e.topic_id == topic),
+            "{topic}: {pending:#?}"
+        );
+    }
 }
