@@ -104,6 +104,22 @@ async fn an_answer_notifies_and_its_click_opens_the_topic() -> anyhow::Result<()
     ))
     .await?;
     app.screenshot("notification-opened-topic").await?;
+
+    // The inbox has the answer, read now that it was opened; my questions list it answered.
+    app.click("#inbox-bell").await?;
+    app.wait_for(&format!(
+        "[data-page=inbox] [data-inbox-key='answer:{}'][data-read=true]",
+        answered.topic_id
+    ))
+    .await?;
+    app.screenshot("inbox").await?;
+    app.click("#inbox-my-questions").await?;
+    app.wait_for(&format!(
+        "[data-page=my-questions] [data-question-topic='{}'][data-answered=true]",
+        answered.topic_id
+    ))
+    .await?;
+    app.screenshot("my-questions").await?;
     app.close().await
 }
 
