@@ -135,3 +135,48 @@ pub async fn close_to_tray(app: &App) -> anyhow::Result<()> {
     app.client.perform_actions(ctrl_w).await?;
     Ok(())
 }
+
+/// Start at login, switched on and off in Settings: the login item a desktop session reads
+/// (`~/.config/autostart/*.desktop` on Linux) appears, starts the app with `--autostart` (in the
+/// tray), and goes again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn start_at_login_is_a_login_item_that_comes_and_goes() -> anyhow::Result<()> {
+    let app = App::launch().await?;
+    let autostart = app.home_dir().join(".config").join("autostart");
+    let entries = |dir: &std::path::Path| -> Vec<String> {
+        std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+            .collect()
+    };
+    app.click("#open-settings").await?;
+    app.click("#start-at-login").await?;
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let item = loop {
+        if let Some(item) = entries(&autostart).into_iter().next() {
+            break item;
+        }
+        anyhow::ensure!(
+            std::time::Instant::now() < deadline,
+            "no login item in {}",
+            autostart.display()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert!(
+        item.contains("[Desktop Entry]") && item.contains("--autostart"),
+        "{item}"
+    );
+    app.click("#start-at-login").await?;
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !entries(&autostart).is_empty() {
+        anyhow::ensure!(
+            std::time::Instant::now() < deadline,
+            "the login item stayed after switching it off"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    app.close().await
+}

@@ -128,6 +128,19 @@ pub fn SettingsPage() -> impl IntoView {
                 set=|s, n| s.image_cache_mib = n
                 next_start=true
             />
+            <label class="check">
+                <input
+                    type="checkbox"
+                    id="start-at-login"
+                    prop:checked=move || ui.settings.with(|s| s.start_at_login)
+                    on:change=move |e| {
+                        let mut settings = ui.settings.get_untracked();
+                        settings.start_at_login = event_target_checked(&e);
+                        ui.save_settings(settings);
+                    }
+                />
+                <span>{move || t().start_at_login}</span>
+            </label>
             <NotificationSettings />
             <dl>
                 <dt>{move || t().data_dir}</dt>
