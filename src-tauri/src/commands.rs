@@ -13,7 +13,7 @@ use orrery_ipc::commands::{
     FileArgs, FolderArgs, FolderDto, OpenTargetDto, SettingsArgs, SettingsDto, SyncStatusDto,
     UrlArgs, WatchOpensArgs, WatchSyncArgs,
 };
-use orrery_ipc::id::{CircleId, TopicId};
+use orrery_ipc::id::{CircleId, CommentId, TopicId};
 use orrery_ipc::{ErrorCode, IpcError, NoArgs, events};
 use std::str::FromStr;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -132,9 +132,14 @@ mod shell {
             };
             crate::tray::show_window(app);
             let open = match target {
-                Target::Topic { group_id, topic_id } => OpenTargetDto::Topic {
+                Target::Topic {
+                    group_id,
+                    topic_id,
+                    comment_id,
+                } => OpenTargetDto::Topic {
                     circle: CircleId::new(group_id),
                     topic: TopicId::new(topic_id),
+                    comment: comment_id.map(CommentId::new),
                 },
                 Target::Inbox => OpenTargetDto::Inbox,
                 Target::App => continue,

@@ -116,8 +116,12 @@ impl Ui {
     /// forward already).
     pub fn open_target(&self, target: OpenTargetDto) {
         match target {
-            OpenTargetDto::Topic { circle, topic } => {
-                self.open(circle, topic);
+            OpenTargetDto::Topic {
+                circle,
+                topic,
+                comment,
+            } => {
+                self.open_at(circle, topic, comment);
                 self.mark_topic_events_read(topic);
             }
             OpenTargetDto::Inbox => {

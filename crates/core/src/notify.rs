@@ -318,12 +318,31 @@ mod tests {
             zh.target,
             Target::Topic {
                 group_id: 7,
-                topic_id: 1
+                topic_id: 1,
+                comment_id: None
             }
         );
         let en = compose::single(&e, Lang::En);
         assert_eq!(en.summary, "星球7 · Your question was answered");
         assert_eq!(en.body, "Q: 第一行反转\n王星主: 答案 重点");
+        // A reply opens the topic at the reply.
+        let reply = InboxEvent {
+            comment_id: Some(9),
+            comment_author: Some("李\u{202E}四".into()),
+            comment_text: Some("说得对\n第二行".into()),
+            ..event("comment:9", InboxKind::Reply, 7, 1)
+        };
+        let toast = compose::single(&reply, Lang::ZhCn);
+        assert_eq!(toast.summary, "星球7 · 李四 回复了你");
+        assert_eq!(toast.body, "说得对");
+        assert_eq!(
+            toast.target,
+            Target::Topic {
+                group_id: 7,
+                topic_id: 1,
+                comment_id: Some(9)
+            }
+        );
     }
 
     #[test]

@@ -98,7 +98,13 @@ pub struct MyQuestionDto {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", tag = "to")]
 pub enum OpenTargetDto {
-    Topic { circle: CircleId, topic: TopicId },
+    /// A topic; at `comment` for a reply, a comment or a mention in one.
+    Topic {
+        circle: CircleId,
+        topic: TopicId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comment: Option<CommentId>,
+    },
     Inbox,
 }
 
@@ -118,6 +124,7 @@ mod tests {
         let to = OpenTargetDto::Topic {
             circle: CircleId::new(51_111_218_841_124),
             topic: TopicId::new(45_000_000_000_000_123),
+            comment: None,
         };
         insta::assert_snapshot!(
             serde_json::to_string(&to).expect("serializes"),

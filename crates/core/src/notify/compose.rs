@@ -17,8 +17,12 @@ const LINE_CHARS: usize = 80;
 /// Where clicking a notification takes the member.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
-    /// The window at this topic.
-    Topic { group_id: i64, topic_id: i64 },
+    /// The window at this topic (at this comment, for a reply, a comment or a mention in one).
+    Topic {
+        group_id: i64,
+        topic_id: i64,
+        comment_id: Option<i64>,
+    },
     /// The window at the inbox (a notification about several topics).
     Inbox,
     /// The window as it was (a notice about the app itself).
@@ -44,6 +48,7 @@ pub fn single(event: &InboxEvent, lang: Lang) -> Toast {
         target: Target::Topic {
             group_id: event.group_id,
             topic_id: event.topic_id,
+            comment_id: event.comment_id,
         },
         keys: vec![event.key.clone()],
     }
@@ -69,6 +74,7 @@ pub fn circle(events: &[&InboxEvent], lang: Lang) -> Option<Toast> {
             Target::Topic {
                 group_id: first.group_id,
                 topic_id: first.topic_id,
+                comment_id: None,
             }
         } else {
             Target::Inbox
