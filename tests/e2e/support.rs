@@ -115,11 +115,25 @@ impl App {
             "tauri:options".into(),
             serde_json::json!({ "application": env!("CARGO_BIN_EXE_orrery") }),
         );
-        let client = ClientBuilder::rustls()?
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .context("WebDriver session to the app")?;
+        // tauri-driver answers on its port before WebKitWebDriver listens on the native one; a
+        // session asked for in between fails with "webdriver server did not respond" (tauri-driver
+        // could not reach WebKitWebDriver; seen once under load). Nothing was launched then, so
+        // asking again is safe.
+        let mut attempt = 0;
+        let client = loop {
+            attempt += 1;
+            match ClientBuilder::rustls()?
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(client) => break client,
+                Err(err) if attempt < 5 && format!("{err}").contains("did not respond") => {
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+                Err(err) => return Err(err).context("WebDriver session to the app"),
+            }
+        };
         let driver = app.driver.take().context("driver handle")?;
         let bus = app.bus.take().context("bus handle")?;
         Ok(Self {
