@@ -62,7 +62,7 @@ pub async fn watch(dir: &DataDir, args: &WatchArgs) -> anyhow::Result<()> {
     // are light polls (an idle circle costs one request).
     let mut passes = 0_u32;
     loop {
-        if let Some(until) = budget_spent(&session).await? {
+        if let Some(until) = budget::spent(session.store(), session.daily_requests()).await? {
             crate::sync::warn(&format!(
                 "today's request budget ({} requests, Settings) is spent: no sync until local midnight",
                 session.daily_requests().unwrap_or_default()
@@ -115,16 +115,6 @@ pub async fn watch(dir: &DataDir, args: &WatchArgs) -> anyhow::Result<()> {
     }
     session.store().close().await;
     Ok(())
-}
-
-/// When the day's request budget is spent, the local midnight that ends the rest.
-async fn budget_spent(session: &orrery_core::session::Session) -> anyhow::Result<Option<i64>> {
-    let Some(budget) = session.daily_requests() else {
-        return Ok(None);
-    };
-    let now = now_ms();
-    let used = session.store().requests_on(&budget::local_day(now)).await?;
-    Ok((used >= budget).then(|| budget::next_local_midnight(now)))
 }
 
 fn print_pass(pass: &PassReport, json: bool) -> std::io::Result<()> {

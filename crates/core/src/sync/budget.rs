@@ -6,6 +6,19 @@
 
 use chrono::{Days, Local, NaiveTime, TimeZone};
 
+use crate::store::{Store, StoreError};
+
+/// When the day's `budget` (`None`: no limit) is spent by the runs of every process on this
+/// archive, the local midnight that ends the rest.
+pub async fn spent(store: &Store, budget: Option<u64>) -> Result<Option<i64>, StoreError> {
+    let Some(budget) = budget else {
+        return Ok(None);
+    };
+    let now = crate::now_ms();
+    let used = store.requests_on(&local_day(now)).await?;
+    Ok((used >= budget).then(|| next_local_midnight(now)))
+}
+
 /// The local day of `ms`, as the archive keys it (`YYYY-MM-DD`).
 pub fn local_day(ms: i64) -> String {
     Local

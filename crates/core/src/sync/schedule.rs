@@ -204,18 +204,13 @@ async fn run(engine: SyncEngine, shared: Arc<Shared>, status: watch::Sender<Sync
     }
 }
 
-/// When the day's budget is spent, the local midnight the background sync rests until.
+/// [`super::budget::spent`]; an archive that cannot say lets the run go ahead.
 async fn budget_spent(store: &Store, budget: Option<u64>) -> Option<i64> {
-    let budget = budget?;
-    let now = now_ms();
-    let used = match store.requests_on(&super::budget::local_day(now)).await {
-        Ok(used) => used,
-        Err(err) => {
-            tracing::warn!(%err, "the day's requests could not be read; syncing");
-            return None;
-        }
-    };
-    (used >= budget).then(|| super::budget::next_local_midnight(now))
+    super::budget::spent(store, budget)
+        .await
+        .inspect_err(|err| tracing::warn!(%err, "the day's requests could not be read; syncing"))
+        .ok()
+        .flatten()
 }
 
 /// Folds the engine's events into the status.
