@@ -121,7 +121,8 @@ pub struct Session {
     /// The app's scheduled sync, once [`Session::start_schedule`] started it.
     schedule: Option<Schedule>,
     /// The member's id, once known.
-    me: tokio::sync::OnceCell<UserId>,
+    /// Shared with the notifier, so the id is asked for once per session.
+    me: Arc<tokio::sync::OnceCell<UserId>>,
     _keep_alive: Option<Box<dyn Any + Send + Sync>>,
 }
 
@@ -190,7 +191,7 @@ impl Session {
             image_cache_bytes,
             daily_requests,
             schedule: None,
-            me: tokio::sync::OnceCell::new(),
+            me: Arc::default(),
             _keep_alive: keep_alive,
         })
     }
@@ -222,9 +223,11 @@ impl Session {
         if let Some(Notifications { desktop, prefs }) = notifications {
             let notifier = Notifier::new(self.store.clone(), desktop);
             let (account, client) = (self.account.clone(), self.client.clone());
+            let cell = Arc::clone(&self.me);
             let me = async move {
-                me(account.as_ref(), &client)
+                cell.get_or_try_init(|| me(account.as_ref(), &client))
                     .await
+                    .copied()
                     .inspect_err(|err| tracing::warn!(%err, "who is signed in?"))
                     .ok()
             };
