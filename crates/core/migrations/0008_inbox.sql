@@ -26,6 +26,9 @@ CREATE TABLE inbox (
 ) WITHOUT ROWID;
 CREATE INDEX inbox_pending ON inbox (found_ms) WHERE settled_ms IS NULL;
 CREATE INDEX inbox_newest ON inbox (event_ms DESC);
+-- The bell's count, asked with every refresh of the sidebar: a first sync's backlog is read, so
+-- the unread rows are few however large the inbox grows.
+CREATE INDEX inbox_unread ON inbox (event_ms) WHERE read_ms IS NULL;
 
 -- How far the inbox has read the change feed. `baseline_seq`: the feed's end when the inbox
 -- first ran on this archive; what was archived before is history, not news.
