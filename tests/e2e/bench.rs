@@ -252,15 +252,7 @@ async fn tray_idle_benchmark() -> anyhow::Result<()> {
         .and_then(|m| m.parse().ok())
         .unwrap_or(10);
     let sim = zsxq_sim::serve(zsxq_sim::SimConfig::default(), "127.0.0.1:0".parse()?).await?;
-    let account = serde_json::json!({ "base_url": sim.base_url() }).to_string();
-    let app = App::launch_with(Launch {
-        files: vec![("account.json".into(), account)],
-        keyring: true,
-        tray: true,
-        notifications: true,
-        ..Launch::default()
-    })
-    .await?;
+    let app = App::launch_with(Launch::desktop_for(sim.base_url())).await?;
     app.sign_in(sim.token(), Duration::from_secs(600)).await?;
     crate::notify::close_to_tray(&app).await?;
     tokio::time::sleep(Duration::from_secs(10)).await;

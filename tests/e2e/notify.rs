@@ -22,15 +22,7 @@ async fn an_answer_notifies_and_its_click_opens_the_topic() -> anyhow::Result<()
         ..SimConfig::default()
     };
     let sim = zsxq_sim::serve(config, "127.0.0.1:0".parse()?).await?;
-    let account = serde_json::json!({ "base_url": sim.base_url() }).to_string();
-    let app = App::launch_with(Launch {
-        files: vec![("account.json".into(), account)],
-        keyring: true,
-        tray: true,
-        notifications: true,
-        ..Launch::default()
-    })
-    .await?;
+    let app = App::launch_with(Launch::desktop_for(sim.base_url())).await?;
     let server = app
         .notifications
         .as_ref()

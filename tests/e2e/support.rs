@@ -354,6 +354,21 @@ pub struct Launch {
     pub notifications: bool,
 }
 
+impl Launch {
+    /// A desktop session for an account on the simulator at `base_url`: the data directory's
+    /// `account.json` names it, an unlocked keyring, a tray host and a notification daemon.
+    pub fn desktop_for(base_url: &str) -> Self {
+        let account = serde_json::json!({ "base_url": base_url }).to_string();
+        Self {
+            files: vec![("account.json".into(), account)],
+            keyring: true,
+            tray: true,
+            notifications: true,
+            ..Self::default()
+        }
+    }
+}
+
 /// Stops tauri-driver and the bus if [`App::launch`] fails half way.
 struct AppStart {
     bus: Option<Child>,
