@@ -22,7 +22,7 @@ use orrery_core::now_ms;
 use orrery_core::paths::DataDir;
 use orrery_core::settings::{self, Settings};
 use orrery_core::store::InboxEvent;
-use orrery_core::sync::{SyncMode, SyncStatus, budget};
+use orrery_core::sync::{Offline, SyncMode, SyncStatus, budget};
 use orrery_ipc::commands::SYNC_INTERVAL_MIN;
 use serde_json::json;
 
@@ -61,6 +61,7 @@ pub async fn watch(dir: &DataDir, args: &WatchArgs) -> anyhow::Result<()> {
     // Like the app's schedule: the first pass and every fourth look at everything, the others
     // are light polls (an idle circle costs one request).
     let mut passes = 0_u32;
+    let mut offline = Offline::default();
     loop {
         if let Some(until) = budget::spent(session.store(), session.daily_requests()).await? {
             crate::sync::warn(&format!(
@@ -88,8 +89,8 @@ pub async fn watch(dir: &DataDir, args: &WatchArgs) -> anyhow::Result<()> {
         let cancel = handle.cancellation_token();
         let run = follow(handle, events);
         tokio::pin!(run);
-        let report = tokio::select! {
-            report = &mut run => report?,
+        let outcome = tokio::select! {
+            report = &mut run => report,
             () = &mut interrupted => {
                 cancel.cancel();
                 run.await?;
@@ -97,6 +98,25 @@ pub async fn watch(dir: &DataDir, args: &WatchArgs) -> anyhow::Result<()> {
             }
         };
         let _ = indexing.await;
+        // No network: say so once, then wait for it quietly (see orrery_core::sync::Offline).
+        let report = match outcome {
+            Err(err) if err.is_offline() && !args.once => {
+                if !offline.is_offline() {
+                    crate::sync::warn(&format!(
+                        "{err}; waiting for the network (trying again every minute or sooner)"
+                    ));
+                }
+                let wait = offline.wait(&err).min(interval);
+                tokio::select! {
+                    () = tokio::time::sleep(wait) => continue,
+                    () = &mut interrupted => break,
+                }
+            }
+            outcome => outcome?,
+        };
+        if offline.back() {
+            crate::sync::note("the network is back");
+        }
         if report.status == SyncStatus::NeedsLogin {
             account.mark_needs_login();
             return Err(orrery_core::account::AccountError::TokenRejected.into());

@@ -53,6 +53,7 @@ mod html_text;
 mod images;
 mod lock;
 mod mine;
+mod offline;
 mod schedule;
 mod threads;
 mod topics;
@@ -67,6 +68,7 @@ use zsxq::{ApiError, Client, GroupId, Timestamp};
 
 pub use error::SyncError;
 pub use event::{CircleReport, CircleState, Phase, SyncEvent, SyncReport, SyncStatus};
+pub use offline::Offline;
 pub use schedule::Schedule;
 pub use tokio_util::sync::CancellationToken;
 
@@ -270,23 +272,37 @@ impl SyncEngine {
         cancel: &CancellationToken,
     ) -> Result<SyncReport, SyncError> {
         let mut failures = 0_u32;
+        let mut offline = Offline::default();
         loop {
             let depth = match mode {
                 SyncMode::Poll => Depth::Light,
                 SyncMode::Once | SyncMode::Continuous { .. } => Depth::Full,
             };
-            let mut report = match (self.run_with(cancel, depth).await, mode) {
+            let outcome = self.run_with(cancel, depth).await;
+            if !outcome.as_ref().is_err_and(SyncError::is_offline) {
+                offline.back();
+            }
+            let mut report = match (outcome, mode) {
                 (Ok(report), _) => report,
                 (Err(err), SyncMode::Continuous { interval }) if err.is_transient() => {
-                    failures += 1;
-                    let wait = circle::backoff(&self.options, failures).min(interval);
-                    tracing::warn!(%err, retry_in_s = wait.as_secs(), "sync run failed; trying again");
-                    let _ = self.events.send(SyncEvent::Retrying {
-                        group_id: None,
-                        error: err.to_string(),
-                        attempt: failures,
-                        retry_in: wait,
-                    });
+                    // Offline is said once (the first `Retrying`), then waited out quietly.
+                    let (wait, say) = if err.is_offline() {
+                        let first = !offline.is_offline();
+                        (offline.wait(&err).min(interval), first)
+                    } else {
+                        failures += 1;
+                        let wait = circle::backoff(&self.options, failures).min(interval);
+                        tracing::warn!(%err, retry_in_s = wait.as_secs(), "sync run failed; trying again");
+                        (wait, true)
+                    };
+                    if say {
+                        let _ = self.events.send(SyncEvent::Retrying {
+                            group_id: None,
+                            error: err.to_string(),
+                            attempt: failures.max(1),
+                            retry_in: wait,
+                        });
+                    }
                     tokio::select! {
                         () = cancel.cancelled() => return Err(err),
                         () = tokio::time::sleep(wait) => continue,
@@ -413,6 +429,9 @@ impl SyncEngine {
         let list = loop {
             let err = match ctx.guard(self.client.groups()).await {
                 Ok(Ok(response)) => break response.data,
+                // The run's first request is the probe: no connection at all means offline,
+                // and the caller waits for the network rather than this run retrying.
+                Ok(Err(err @ ApiError::Transport { .. })) => return Err(SyncError::Offline(err)),
                 Ok(Err(err)) => err,
                 Err(_) => return Ok(Err(SyncStatus::Cancelled)),
             };

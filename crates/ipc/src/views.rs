@@ -47,6 +47,9 @@ pub enum SyncStateDto {
     NeedsLogin,
     /// The last run stopped on an error; it retries on the interval.
     Failed,
+    /// The service cannot be reached (no network): the sync tries again every minute or
+    /// sooner and goes on by itself once it can.
+    Offline,
 }
 
 /// The sync as the status bar shows it; streamed to the UI on every change. The default is

@@ -80,6 +80,8 @@ words! {
     state_caught_up,
     state_needs_login,
     state_failed,
+    /// The service cannot be reached; the sync goes on by itself when it can.
+    state_offline,
     /// While another process (`orrery-cli`, a second app) syncs the same archive.
     waiting_for_other_sync,
     /// The notification the first time the window is closed while the app goes on in the tray.
@@ -99,6 +101,7 @@ static ZH_CN: Words = Words {
     state_caught_up: "已是最新",
     state_needs_login: "需要重新登录",
     state_failed: "同步出错，稍后重试",
+    state_offline: "离线：网络恢复后自动继续同步",
     waiting_for_other_sync: "等待另一个同步结束（星仪或 orrery-cli）",
     kept_in_tray_title: "星仪仍在托盘中运行",
     kept_in_tray_body: "窗口关闭后，星仪会继续同步，并在你的提问有了回答时通知你。从托盘菜单退出。",
@@ -115,6 +118,7 @@ static EN: Words = Words {
     state_caught_up: "Up to date",
     state_needs_login: "Sign in again",
     state_failed: "Sync failed; retrying later",
+    state_offline: "Offline; syncing resumes when the network is back",
     waiting_for_other_sync: "Waiting for another sync of this archive (Orrery or orrery-cli)",
     kept_in_tray_title: "Orrery keeps running in the tray",
     kept_in_tray_body: "It goes on syncing and tells you when your questions are answered. Quit from the tray menu.",
@@ -130,6 +134,7 @@ impl Words {
             SyncStateDto::CaughtUp => self.state_caught_up,
             SyncStateDto::NeedsLogin => self.state_needs_login,
             SyncStateDto::Failed => self.state_failed,
+            SyncStateDto::Offline => self.state_offline,
         }
     }
 

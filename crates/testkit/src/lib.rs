@@ -6,6 +6,7 @@
 //!   checks as configured); [`client`] / [`client_as`] talk to it through [`unpaced`] settings.
 //! * The archive (feature `store`): [`temp_store`] and [`open_store`] open a real
 //!   `orrery_core::store::Store` in a data folder.
+//! * [`Cable`]: a network between client and simulator that a test unplugs and plugs back.
 //! * [`block_on`]: a multi-threaded runtime for tests that block on a child process while the
 //!   simulator serves.
 //! * [`secret_service`]: a private, unlocked GNOME Keyring on a private D-Bus session, and the
@@ -17,6 +18,7 @@
 //! * [`samples_dir`] and [`seed_dir`]: the real data beside the checkout, which a test must
 //!   never silently do without.
 
+mod cable;
 pub mod needles;
 #[cfg(feature = "notifications")]
 pub mod notifications;
@@ -29,6 +31,7 @@ mod tools;
 
 use std::path::Path;
 
+pub use cable::Cable;
 pub use shared::{samples_dir, seed_dir};
 pub use sim::{STRANGER, client, client_as, sim, sim_as_configured, sim_with, unpaced};
 #[cfg(feature = "store")]

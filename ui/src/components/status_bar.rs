@@ -78,7 +78,9 @@ pub fn StatusBar() -> impl IntoView {
             <span class="sync-state">{label}</span>
             <span class="progress muted" id="sync-progress">{progress}</span>
             <span class="muted" id="last-synced">{last}</span>
-            <Show when=move || !online.get()>
+            // The browser's own "offline"; the sync's (the label) says it already when it
+            // found the service unreachable.
+            <Show when=move || !online.get() && state() != SyncStateDto::Offline>
                 <span class="tag offline" id="offline">{move || t().offline}</span>
             </Show>
             <span class="error" id="sync-error" title=error>{move || error().map(|e| truncate(&e, 80))}</span>
@@ -103,6 +105,7 @@ fn state_name(state: SyncStateDto) -> &'static str {
         SyncStateDto::CaughtUp => "caught_up",
         SyncStateDto::NeedsLogin => "needs_login",
         SyncStateDto::Failed => "failed",
+        SyncStateDto::Offline => "offline",
     }
 }
 

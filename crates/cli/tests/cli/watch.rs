@@ -396,3 +396,71 @@ fn notification_benchmark() {
         );
     });
 }
+
+/// Offline (issue 18): `watch` started without a network says so once, waits for it without a
+/// stream of errors, and when it is back syncs by itself and notifies what happened meanwhile.
+/// `--once` offline is a clear error.
+#[test]
+fn watch_waits_for_the_network_and_then_notifies_what_happened_meanwhile() {
+    let Some(bus) = PrivateBus::start_or_skip(
+        "watch::watch_waits_for_the_network_and_then_notifies_what_happened_meanwhile",
+    ) else {
+        return;
+    };
+    block_on(async {
+        let server = NotificationServer::start(&bus).await.expect("server");
+        let sim = orrery_testkit::sim(Dataset::Demo).await;
+        let cable = orrery_testkit::Cable::to(sim.base_url()).await;
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path();
+        run(headless(
+            dir,
+            &sim,
+            &["login", "--base-url", &cable.base_url()],
+        ));
+        settings(dir, json!({}));
+        pass(dir, &sim, &bus, "UTC");
+
+        cable.unplug().await;
+        let before = sim.requests().total;
+        let once = headless(dir, &sim, &["watch", "--once", "--no-pacing"])
+            .env("DBUS_SESSION_BUS_ADDRESS", bus.address())
+            .output()
+            .expect("watch runs");
+        assert!(!once.status.success());
+        let said = String::from_utf8_lossy(&once.stderr);
+        assert!(said.contains("offline"), "{said}");
+
+        let log = dir.join("watch.stderr");
+        let mut watch = headless(dir, &sim, &["watch", "--interval", "2s", "--no-pacing"]);
+        watch
+            .env("DBUS_SESSION_BUS_ADDRESS", bus.address())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::fs::File::create(&log).expect("log file"));
+        let mut child = watch.spawn().expect("watch runs");
+        let stderr = || std::fs::read_to_string(&log).unwrap_or_default();
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        while !stderr().contains("waiting for the network") {
+            assert!(std::time::Instant::now() < deadline, "{}", stderr());
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let answered = happen(&sim, HappeningKind::AnswerMine, None);
+        // Two tries at least while offline (10 s apart), said once.
+        tokio::time::sleep(Duration::from_secs(12)).await;
+        assert_eq!(sim.requests().total, before, "nothing reached the service");
+        cable.plug().await;
+        let got = server
+            .wait_for(1, Duration::from_secs(90))
+            .await
+            .expect("notified once the network is back");
+        let _ = child.kill();
+        let _ = child.wait();
+        assert!(got[0].body.contains(&first_line(
+            &archived(dir, answered.topic_id).await.0,
+            "/answer/text"
+        )));
+        let said = stderr();
+        assert_eq!(said.matches("waiting for the network").count(), 1, "{said}");
+        assert_eq!(said.matches("the network is back").count(), 1, "{said}");
+    });
+}

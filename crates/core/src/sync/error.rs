@@ -20,6 +20,10 @@ pub enum SyncError {
     /// The list of circles could not be fetched, so there is nothing to sync.
     #[error("could not list the circles: {0}")]
     Circles(#[source] ApiError),
+    /// The service could not be reached for the run's first request (no network, DNS, a
+    /// refused connection): nothing was asked. See [`super::Offline`].
+    #[error("offline: {0}")]
+    Offline(#[source] ApiError),
     /// The lock that keeps to one sync of the archive at a time could not be taken.
     #[error("cannot take the sync lock {}: {source}", path.display())]
     Lock {
@@ -49,14 +53,24 @@ pub(super) enum Stop {
 impl SyncError {
     /// Whether a later run may well succeed without anyone doing anything: another process
     /// holding the archive longer than the busy timeout, a disk that fills and frees, a
-    /// service that could not be reached for the circle list. A continuous sync waits and
-    /// goes on after these; a damaged archive, a newer schema or a crashed task end it.
+    /// service that answered the circle list with a passing failure, no network at all. A
+    /// continuous sync waits and goes on after these; a damaged archive, a newer schema or a
+    /// crashed task end it.
     pub fn is_transient(&self) -> bool {
         match self {
             Self::Store(err) => matches!(err, StoreError::Busy | StoreError::DiskFull),
             Self::Circles(err) => err.retryable(),
+            Self::Offline(_) => true,
             Self::Lock { .. } | Self::Task(_) => false,
         }
+    }
+}
+
+impl SyncError {
+    /// Whether the service could not be reached at all: wait for the network
+    /// ([`super::Offline`]), not on the retry clock.
+    pub fn is_offline(&self) -> bool {
+        matches!(self, Self::Offline(_))
     }
 }
 

@@ -19,7 +19,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use zsxq::GroupId;
 
-use super::{Depth, SyncEngine, SyncEvent, SyncStatus};
+use super::{Depth, Offline, SyncEngine, SyncEvent, SyncStatus};
 
 /// Every this many scheduled runs one is [`Depth::Full`] (the first is); the others are light
 /// polls. At the default 15-minute interval: a full look every hour, a light poll between.
@@ -122,6 +122,7 @@ async fn run(engine: SyncEngine, shared: Arc<Shared>, status: watch::Sender<Sync
     let mut interval = shared.interval.subscribe();
     let mut budget = shared.budget.subscribe();
     let mut failures = 0_u32;
+    let mut offline = Offline::default();
     // Whether the member asked for this run ("sync now"), which the budget does not hold back
     // and which looks at everything.
     let mut asked = false;
@@ -152,7 +153,6 @@ async fn run(engine: SyncEngine, shared: Arc<Shared>, status: watch::Sender<Sync
             Depth::Light
         };
         asked = false;
-        runs = runs.wrapping_add(1);
         let token = shared.shutdown.child_token();
         *shared.run.lock().unwrap_or_else(PoisonError::into_inner) = token.clone();
         let outcome = engine.run_with(&token, depth).await;
@@ -161,11 +161,27 @@ async fn run(engine: SyncEngine, shared: Arc<Shared>, status: watch::Sender<Sync
         // rule of `SyncEngine::run` for the CLI, so the app does not sit out a whole interval.
         let mut retry_in = None;
         let needs_login = match outcome {
+            // No network: not a failure to show in red, and not a run (the next one that
+            // reaches the service keeps the plan of full and light runs).
+            Err(err) if err.is_offline() => {
+                retry_in = Some(offline.wait(&err));
+                status.send_modify(|s| {
+                    s.state = SyncStateDto::Offline;
+                    s.circle = None;
+                    s.waiting = false;
+                    s.error = None;
+                });
+                false
+            }
             Ok(report) => {
+                runs = runs.wrapping_add(1);
                 failures = 0;
+                offline.back();
                 report.status == SyncStatus::NeedsLogin
             }
             Err(err) => {
+                runs = runs.wrapping_add(1);
+                offline.back();
                 tracing::error!(%err, "the sync run stopped");
                 status.send_modify(|s| {
                     s.state = SyncStateDto::Failed;

@@ -500,6 +500,43 @@ async fn the_schedule_tries_a_transient_failure_again_before_the_interval() {
     schedule.shutdown();
 }
 
+/// Offline (issue 18): the schedule says "offline", not "failed", asks nothing while the cable
+/// is out and raises no retry storm, then syncs by itself within the first wait once it is
+/// back — before the hour-long interval.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_the_schedule_waits_for_the_network_quietly_and_goes_on_by_itself() {
+    let sim = sim(Dataset::Generated(300)).await;
+    let cable = orrery_testkit::Cable::to(sim.base_url()).await;
+    cable.unplug().await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = open_store(dir.path()).await;
+    let client = client_as(unpaced(&cable.base_url()), sim.token());
+    let engine = SyncEngine::new(store.clone(), client, SyncOptions::default());
+    let mut events = engine.subscribe();
+    let schedule = engine.schedule(Duration::from_secs(3600));
+    let mut status = schedule.status();
+
+    let offline = until(&mut status, |s| s.state == SyncStateDto::Offline).await;
+    assert_eq!(offline.error, None, "offline is not an error: {offline:?}");
+    assert_eq!(sim.requests().total, 0);
+    cable.plug().await;
+    let done = until(&mut status, |s| s.state == SyncStateDto::CaughtUp).await;
+    assert!(done.error.is_none(), "{done:?}");
+    assert!(!store.circles().await.unwrap().is_empty());
+    schedule.shutdown();
+    // Going offline and coming back was not a failure retried on a clock.
+    while let Ok(event) = events.try_recv() {
+        assert!(
+            !matches!(
+                event,
+                orrery_core::sync::SyncEvent::Retrying { .. }
+                    | orrery_core::sync::SyncEvent::CircleFailed { .. }
+            ),
+            "{event:?}"
+        );
+    }
+}
+
 fn now_ms() -> i64 {
     i64::try_from(
         SystemTime::now()
