@@ -81,19 +81,27 @@ fn try_install(app: &AppHandle) -> bool {
     // release build aborts on a panic: look for the library first.
     #[cfg(target_os = "linux")]
     if !crate::appindicator::present() {
-        tracing::warn!("no tray icon: this desktop has no AppIndicator library");
+        // The end-to-end suite looks for these words (tests/e2e/no_appindicator.rs).
+        tracing::warn!(
+            "no tray icon: this desktop has no AppIndicator library (libayatana-appindicator3 or libappindicator3); starting without one"
+        );
         return false;
     }
     // A library that is there but does not load still panics; builds that unwind catch it.
     let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build(app)));
     match built {
-        Ok(Ok(())) => true,
+        Ok(Ok(())) => {
+            tracing::info!("tray icon installed");
+            true
+        }
         Ok(Err(err)) => {
             tracing::warn!(%err, "no tray icon");
             false
         }
         Err(_) => {
-            tracing::warn!("no tray icon: this desktop has no AppIndicator library");
+            tracing::warn!(
+                "no tray icon: building it panicked (its AppIndicator library did not load)"
+            );
             false
         }
     }

@@ -111,9 +111,13 @@ impl App {
 
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), "wry".into());
+        let application = options
+            .application
+            .as_deref()
+            .unwrap_or(Path::new(env!("CARGO_BIN_EXE_orrery")));
         caps.insert(
             "tauri:options".into(),
-            serde_json::json!({ "application": env!("CARGO_BIN_EXE_orrery") }),
+            serde_json::json!({ "application": application }),
         );
         // tauri-driver answers on its port before WebKitWebDriver listens on the native one; a
         // session asked for in between fails with "webdriver server did not respond" (tauri-driver
@@ -352,6 +356,9 @@ pub struct Launch {
     /// Serves org.freedesktop.Notifications on the app's bus, recording every notification
     /// (orrery-testkit's server, as a desktop's notification daemon).
     pub notifications: bool,
+    /// The program WebKitWebDriver launches in place of the `orrery` binary: a wrapper that
+    /// changes the app's surroundings, then runs the binary with the arguments it was given.
+    pub application: Option<PathBuf>,
 }
 
 impl Launch {
