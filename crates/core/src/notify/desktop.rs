@@ -22,11 +22,21 @@ use super::compose::{Target, Toast};
 
 /// The name notifications are shown under.
 pub const APP_NAME: &str = "Orrery";
-/// The desktop entry (Linux: `orrery.desktop`) and the Windows AppUserModelID, so the system
-/// attributes notifications to the app and not to a terminal or to PowerShell.
+/// The desktop entry (Linux: `orrery.desktop`), so the system attributes notifications to the
+/// app and not to a terminal. On Windows the AppUserModelID is the bundle identifier
+/// ([`crate::paths::APP_IDENTIFIER`]): Tauri's installers stamp it on the shortcuts they make,
+/// and a toast under any other id would be attributed to PowerShell.
 pub const APP_ID: &str = "orrery";
 /// Clicks buffered for a slow listener.
 const CLICK_BUFFER: usize = 16;
+/// Notifications whose click is still waited for, at most: each wait holds a D-Bus connection
+/// until the notification closes, which a desktop that keeps notifications in a tray may never
+/// do. Past this many, the oldest stops being clickable (its topic is in the inbox).
+#[cfg(all(unix, not(target_os = "macos")))]
+const MAX_WAITING: usize = 32;
+/// How long a click is waited for at most, for the same reason.
+#[cfg(all(unix, not(target_os = "macos")))]
+const WAIT_AT_MOST: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
 
 /// Shows notifications and reports clicks. One per process.
 #[derive(Debug)]
@@ -39,6 +49,9 @@ pub struct Desktop {
     markup: Mutex<Option<bool>>,
     /// Whether clicks are waited for: the app handles them; a headless watcher has no window.
     clickable: bool,
+    /// The waits for clicks, oldest first (see [`MAX_WAITING`]).
+    #[cfg(all(unix, not(target_os = "macos")))]
+    waiting: Mutex<std::collections::VecDeque<tokio::task::AbortHandle>>,
 }
 
 impl Desktop {
@@ -50,6 +63,8 @@ impl Desktop {
             failing: AtomicBool::new(false),
             markup: Mutex::new(None),
             clickable,
+            #[cfg(all(unix, not(target_os = "macos")))]
+            waiting: Mutex::default(),
         }
     }
 
@@ -97,18 +112,25 @@ impl Desktop {
         if self.clickable {
             let clicks = self.clicks.clone();
             let target = toast.target;
-            tokio::spawn(async move {
-                handle
-                    .wait_for_action_async(|response| {
-                        tracing::debug!(?response, "notification answered");
-                        if matches!(response, NotificationResponse::Default)
-                            || matches!(response, NotificationResponse::Action(a) if a == "default")
-                        {
-                            let _ = clicks.send(target);
-                        }
-                    })
-                    .await;
+            let wait = tokio::spawn(async move {
+                let answered = handle.wait_for_action_async(|response| {
+                    tracing::debug!(?response, "notification answered");
+                    if matches!(response, NotificationResponse::Default)
+                        || matches!(response, NotificationResponse::Action(a) if a == "default")
+                    {
+                        let _ = clicks.send(target);
+                    }
+                });
+                let _ = tokio::time::timeout(WAIT_AT_MOST, answered).await;
             });
+            let mut waiting = self.waiting.lock().unwrap_or_else(|e| e.into_inner());
+            waiting.retain(|w| !w.is_finished());
+            waiting.push_back(wait.abort_handle());
+            if waiting.len() > MAX_WAITING
+                && let Some(oldest) = waiting.pop_front()
+            {
+                oldest.abort();
+            }
         }
         Ok(())
     }
@@ -120,7 +142,7 @@ impl Desktop {
             .summary(&toast.summary)
             .body(&toast.body);
         #[cfg(target_os = "windows")]
-        note.app_id(APP_ID);
+        note.app_id(crate::paths::APP_IDENTIFIER);
         // Showing blocks on macOS and Windows.
         tokio::task::spawn_blocking(move || note.show().map(drop))
             .await
