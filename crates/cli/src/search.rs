@@ -48,7 +48,15 @@ async fn catch_up(store: &Store, index: &SearchIndex) -> anyhow::Result<()> {
         note("building the search index from the archive…");
     }
     match index.catch_up(store).await {
-        Ok(_) => Ok(()),
+        Ok(report) => {
+            if report.restored {
+                note(&format!(
+                    "the search index was damaged: restored from its last good copy and brought up to date ({} changes replayed)",
+                    report.changes
+                ));
+            }
+            Ok(())
+        }
         // The app (or another CLI) writes the index and keeps it current; search what it has.
         Err(SearchError::Locked) if index.status().ready => Ok(()),
         // A full disk or a damaged file stops the index from moving on, not from answering:
@@ -63,8 +71,9 @@ async fn catch_up(store: &Store, index: &SearchIndex) -> anyhow::Result<()> {
     }
 }
 
-#[allow(clippy::print_stderr)] // progress for a person, never part of the output
-fn note(text: &str) {
+/// A line for a person on stderr (progress, a notice), never part of the output.
+#[allow(clippy::print_stderr)]
+pub(crate) fn note(text: &str) {
     eprintln!("{text}");
 }
 

@@ -365,9 +365,3 @@ fn status_line(text: &str) {
 pub(crate) fn warn(text: &str) {
     eprintln!("warning: {text}");
 }
-
-/// A line for a person that is no warning, on stderr.
-#[allow(clippy::print_stderr)]
-pub(crate) fn note(text: &str) {
-    eprintln!("{text}");
-}

@@ -115,7 +115,7 @@ pub async fn watch(dir: &DataDir, args: &WatchArgs) -> anyhow::Result<()> {
             outcome => outcome?,
         };
         if offline.back() {
-            crate::sync::note("the network is back");
+            crate::search::note("the network is back");
         }
         if report.status == SyncStatus::NeedsLogin {
             account.mark_needs_login();

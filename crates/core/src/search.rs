@@ -37,6 +37,7 @@ mod execute;
 mod follow;
 mod generation;
 mod index;
+mod last_good;
 mod query;
 mod rebuild;
 mod request;

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use super::error::SearchError;
 use super::generation::Generation;
 use super::index::SearchIndex;
+use super::last_good::LAST_GOOD;
 use super::rebuild::{BATCH, blocking};
 use super::status::CatchUpReport;
 use super::unit::{comment_owner, comment_unit, topic_owner, topic_units};
@@ -37,7 +38,12 @@ impl SearchIndex {
         self.acquire()?;
         let latest = store.latest_change_seq().await?;
         let mut report = CatchUpReport::default();
-        let generation = match self.current() {
+        let mut current = self.current();
+        if current.as_ref().is_some_and(|g| g.name == LAST_GOOD) {
+            current = Some(self.restore_last_good().await?);
+            report.restored = true;
+        }
+        let generation = match current {
             Some(g) if g.seq() <= latest && !g.stale => g,
             current => {
                 // Missing, of another version, or ahead of the archive's feed (the archive was
@@ -58,6 +64,9 @@ impl SearchIndex {
         let applied = apply_feed(&generation, store, latest).await?;
         report.changes = applied.changes;
         report.units = applied.units;
+        if report.changes > 0 || report.restored {
+            self.keep_last_good(&generation, report.restored).await;
+        }
         Ok(report)
     }
 }

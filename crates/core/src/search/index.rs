@@ -8,12 +8,13 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use super::error::SearchError;
 use super::generation::{Generation, lock};
+use super::last_good;
 use super::status::RebuildProgress;
 use crate::paths::DataDir;
 
 /// The index's directory inside the data directory.
 pub const SEARCH_DIR: &str = "search";
-pub(super) const CURRENT_FILE: &str = "CURRENT";
+const CURRENT_FILE: &str = "CURRENT";
 const LOCK_FILE: &str = "LOCK";
 
 /// What the clones of one [`SearchIndex`] share.
@@ -26,6 +27,8 @@ pub(super) struct Inner {
     /// `search/LOCK`, held by the one process that writes (see [`SearchIndex::acquire`]).
     lock_file: Mutex<Option<std::fs::File>>,
     pub(super) rebuilding: Mutex<Option<RebuildProgress>>,
+    /// When this process last kept a copy of the live generation ([`last_good`]).
+    pub(super) kept_at: Mutex<Option<std::time::Instant>>,
 }
 
 /// The search index of one data directory. Clones share it; searching never waits for
@@ -58,6 +61,7 @@ impl SearchIndex {
                 writing: tokio::sync::Mutex::new(()),
                 lock_file: Mutex::new(None),
                 rebuilding: Mutex::new(None),
+                kept_at: Mutex::new(None),
             }),
         })
     }
@@ -111,15 +115,39 @@ impl SearchIndex {
 
 /// The generation `root`'s CURRENT file names, if it opens; `None` has the next catch-up
 /// rebuild.
+///
+/// A damaged one (it does not open, or `CURRENT` names nothing) is answered for by the last
+/// good copy ([`last_good`]), which the next catch-up restores and brings up to date.
 fn load_current(root: &Path) -> Option<Arc<Generation>> {
-    let name = current_name(root)?;
-    match Generation::open(root, &name) {
-        Ok(generation) => Some(Arc::new(generation)),
+    let name = current_name(root);
+    let why = match name.as_deref().map(|name| Generation::open(root, name)) {
+        Some(Ok(generation)) => return Some(Arc::new(generation)),
+        Some(Err(e)) => e.to_string(),
+        None => "no generation is named".to_owned(),
+    };
+    match Generation::open(root, last_good::LAST_GOOD) {
+        Ok(kept) => {
+            tracing::warn!(
+                error = %why,
+                seq = kept.seq(),
+                "search index unusable; answering from its last good copy until it is repaired"
+            );
+            Some(Arc::new(kept))
+        }
+        Err(_) if name.is_none() => None,
         Err(e) => {
-            tracing::warn!(error = %e, "search index unusable; it will be rebuilt");
+            tracing::warn!(error = %why, last_good = %e, "search index unusable; it will be rebuilt");
             None
         }
     }
+}
+
+/// Names generation `name` in `root`'s `CURRENT` (a temporary file renamed over it).
+pub(super) fn write_current(root: &Path, name: &str) -> Result<(), SearchError> {
+    let current = root.join(CURRENT_FILE);
+    let temp = root.join(format!("{CURRENT_FILE}.tmp"));
+    std::fs::write(&temp, name).map_err(|e| SearchError::io(&temp, e))?;
+    std::fs::rename(&temp, &current).map_err(|e| SearchError::io(&current, e))
 }
 
 /// The generation `root`'s CURRENT file names, if it names one safely.
@@ -130,8 +158,8 @@ fn current_name(root: &Path) -> Option<String> {
         .filter(|s| !s.is_empty() && !s.contains(['/', '\\']) && s != "..")
 }
 
-/// Removes every directory and file of `root` that is not the live generation or `CURRENT`:
-/// what an interrupted rebuild or a replaced generation left.
+/// Removes every directory and file of `root` that is not the live generation, its last good
+/// copy or `CURRENT`: what an interrupted rebuild or a replaced generation left.
 fn remove_leftovers(root: &Path, keep: Option<&str>) {
     let Ok(entries) = std::fs::read_dir(root) else {
         return;
@@ -139,7 +167,9 @@ fn remove_leftovers(root: &Path, keep: Option<&str>) {
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if name == CURRENT_FILE || name == LOCK_FILE || Some(name.as_ref()) == keep {
+        if [CURRENT_FILE, LOCK_FILE, last_good::LAST_GOOD].contains(&name.as_ref())
+            || Some(name.as_ref()) == keep
+        {
             continue;
         }
         let path = entry.path();

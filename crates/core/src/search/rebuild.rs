@@ -9,7 +9,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use super::catch_up::apply_feed;
 use super::error::SearchError;
 use super::generation::{Generation, lock};
-use super::index::{CURRENT_FILE, SearchIndex};
+use super::index::{SearchIndex, write_current};
+use super::last_good;
 use super::schema::SCHEMA_VERSION;
 use super::status::RebuildProgress;
 use super::unit::{Unit, comment_unit, topic_units};
@@ -21,12 +22,14 @@ pub(super) const BATCH: u32 = 1_000;
 /// thread.
 const REBUILD_HEAP_PER_THREAD: usize = 64 << 20;
 
-/// The suffix of a new generation's name, so it never collides with the older live one.
-fn now_millis() -> u128 {
-    SystemTime::now()
+/// A new generation's name (`v<schema>-<millis>`), so it never collides with the older live
+/// one.
+pub(super) fn new_generation_name() -> String {
+    let millis = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis())
-        .unwrap_or(0)
+        .unwrap_or(0);
+    format!("v{SCHEMA_VERSION}-{millis}")
 }
 
 impl SearchIndex {
@@ -55,17 +58,16 @@ impl SearchIndex {
         apply_feed(&generation, store, until).await?;
         generation.close_writer()?;
 
-        let current_file = self.inner.root.join(CURRENT_FILE);
-        let temp = self.inner.root.join(format!("{CURRENT_FILE}.tmp"));
-        std::fs::write(&temp, &generation.name).map_err(|e| SearchError::io(&temp, e))?;
-        std::fs::rename(&temp, &current_file).map_err(|e| SearchError::io(&current_file, e))?;
+        write_current(&self.inner.root, &generation.name)?;
+        self.keep_last_good(&generation, true).await;
         let old = self
             .inner
             .current
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .replace(generation);
-        if let Some(old) = old {
+        // The last good copy answering for a damaged index stays: it is the next fallback.
+        if let Some(old) = old.filter(|old| old.name != last_good::LAST_GOOD) {
             old.close_writer()?;
             let path = self.inner.root.join(&old.name);
             drop(old);
@@ -82,7 +84,7 @@ impl SearchIndex {
         store: &Store,
         progress: &(dyn Fn(RebuildProgress) + Sync),
     ) -> Result<Generation, SearchError> {
-        let name = format!("v{SCHEMA_VERSION}-{}", now_millis());
+        let name = new_generation_name();
         let generation = Arc::new(Generation::create(&self.inner.root, &name)?);
         // Read before walking: whatever commits during the walk is re-applied afterwards.
         let seq = store.latest_change_seq().await?;

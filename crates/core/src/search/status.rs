@@ -39,6 +39,9 @@ pub struct CatchUpReport {
     pub units: u64,
     /// The index was rebuilt from the archive first.
     pub rebuilt: bool,
+    /// The index was damaged and restored from its last good copy first (then caught up from
+    /// there: `changes` says how far behind the copy was).
+    pub restored: bool,
 }
 
 impl SearchIndex {

@@ -418,10 +418,11 @@ async fn an_index_opened_beside_another_writer_takes_over_when_it_is_gone() {
     assert_eq!(new.status().documents, units.len() as u64);
     let scanned = scan(&units);
     assert_exact(&new, &scanned, &sample_needles(&scanned, 80, 11));
+    // One generation, the live one, beside its last good copy.
     let generations: Vec<_> = std::fs::read_dir(dir.path().join("search"))
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
+        .filter(|p| p.is_dir() && !p.ends_with("last-good"))
         .collect();
     assert_eq!(generations.len(), 1, "{generations:?}");
     let live = std::fs::read_to_string(dir.path().join("search/CURRENT")).unwrap();
@@ -486,12 +487,16 @@ async fn a_rebuild_answers_searches_throughout_and_damage_or_a_replaced_archive_
     assert_eq!(index.status().rebuilding, None);
     let after = index.search(&SearchRequest::new("的 是", 30)).unwrap();
     assert_eq!((after.total, &after.hits), (baseline.total, &baseline.hits));
-    // One generation is left on disk.
-    let generations = std::fs::read_dir(dir.path().join("search"))
+    // One generation is left on disk, beside its last good copy.
+    let mut dirs: Vec<String> = std::fs::read_dir(dir.path().join("search"))
         .unwrap()
-        .filter(|e| e.as_ref().unwrap().path().is_dir())
-        .count();
-    assert_eq!(generations, 1);
+        .map(|e| e.unwrap())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    dirs.sort();
+    assert_eq!(dirs.len(), 2, "{dirs:?}");
+    assert_eq!(dirs[0], "last-good", "{dirs:?}");
     drop(index);
 
     // An index of an older version with the same fields answers until the catch-up rebuilds it.
@@ -516,16 +521,13 @@ async fn a_rebuild_answers_searches_throughout_and_damage_or_a_replaced_archive_
     );
     drop(index);
 
-    // A damaged index is not an error: it is rebuilt on the next catch-up.
+    // A damaged index whose last good copy is damaged too is not an error: it is rebuilt on
+    // the next catch-up.
     let live = std::fs::read_to_string(dir.path().join("search/CURRENT")).unwrap();
-    std::fs::write(
-        dir.path()
-            .join("search")
-            .join(live.trim())
-            .join("meta.json"),
-        "{broken",
-    )
-    .unwrap();
+    for generation in [live.trim(), "last-good"] {
+        let meta = dir.path().join("search").join(generation).join("meta.json");
+        std::fs::write(meta, "{broken").unwrap();
+    }
     let index = SearchIndex::open(&DataDir::open(dir.path()).unwrap()).unwrap();
     assert!(!index.status().ready);
     assert!(index.search(&SearchRequest::new("的", 5)).is_err());
@@ -559,6 +561,54 @@ async fn a_rebuild_answers_searches_throughout_and_damage_or_a_replaced_archive_
     let (store, index) = open(dir.path()).await;
     assert!(index.catch_up(&store).await.unwrap().rebuilt);
     assert_eq!(index.status().documents, units(&store).await.len() as u64);
+}
+
+/// Issue 17: a damaged index answered nothing until it was rebuilt from the whole archive.
+/// Now it answers at once from its last good copy, and the next catch-up restores the copy and
+/// replays the change feed from it: no rebuild, and the index ends exact.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_damaged_index_answers_from_its_last_good_copy_and_catches_up_from_there() {
+    let sim = serve(Dataset::Generated(1_000)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (store, mut index) = open(dir.path()).await;
+    sync(&store, &sim).await;
+    assert!(index.catch_up(&store).await.unwrap().rebuilt);
+
+    // Each round: more is archived and indexed after the copy was kept (a rebuild or a
+    // restore keeps one; a catch-up at most once a minute), then the live generation is
+    // damaged: its `meta.json` emptied, then `CURRENT` emptied.
+    for damage in ["meta.json", "CURRENT"] {
+        let kept_at = index.status().seq;
+        let before = index.search(&SearchRequest::new("的 是", 30)).unwrap();
+        assert!(before.total > 0);
+        sim.advance(300);
+        sync(&store, &sim).await;
+        assert!(!index.catch_up(&store).await.unwrap().rebuilt);
+        assert!(index.status().seq > kept_at);
+        drop(index);
+        let live = std::fs::read_to_string(dir.path().join("search/CURRENT")).unwrap();
+        let file = match damage {
+            "CURRENT" => dir.path().join("search/CURRENT"),
+            _ => dir.path().join("search").join(live.trim()).join(damage),
+        };
+        std::fs::write(&file, "").unwrap();
+
+        index = SearchIndex::open(&DataDir::open(dir.path()).unwrap()).unwrap();
+        let status = index.status();
+        assert!(status.ready, "{damage}: answers from the copy");
+        assert_eq!(status.seq, kept_at, "{damage}");
+        let answered = index.search(&SearchRequest::new("的 是", 30)).unwrap();
+        assert_eq!(answered.total, before.total, "{damage}");
+
+        let report = index.catch_up(&store).await.unwrap();
+        assert!(report.restored && !report.rebuilt, "{damage}: {report:?}");
+        assert!(report.changes > 0, "{damage}: {report:?}");
+        assert_eq!(index.status().seq, store.latest_change_seq().await.unwrap());
+        let units = units(&store).await;
+        assert_eq!(index.status().documents, units.len() as u64, "{damage}");
+        let scanned = scan(&units);
+        assert_exact(&index, &scanned, &sample_needles(&scanned, 60, 11));
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
