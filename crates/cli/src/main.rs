@@ -4,7 +4,8 @@
 //! `--data-dir`, defaulting to the desktop app's own data directory, so both work on one archive.
 //!
 //! Commands: `info`, `inspect` (a saved raw response), `login`/`logout`/`status` (the account,
-//! in [`account`]), `sync` (in [`sync`]), `watch` (in [`watch`]: sync on an interval and notify), `stats` (in [`stats`]), `search` and `reindex` (in
+//! in [`account`]), `sync` (in [`sync`]), `watch` (in [`watch`]: sync on an interval and notify), `brief`
+//! (in [`brief`]: what is unread, ranked by signal), `stats` (in [`stats`]), `search` and `reindex` (in
 //! [`search`]), `show` (in [`show`]: one topic, marked when deleted on the service or edited,
 //! with its earlier texts) and `file` (in [`file`]: an attachment's bytes, on demand). Output for people goes to
 //! stdout, warnings and errors to stderr, logs (`RUST_LOG`) to stderr too. Exit codes: 1 for
@@ -12,6 +13,7 @@
 //! it), 4 when no system keyring is available.
 
 mod account;
+mod brief;
 mod file;
 mod inspect;
 mod search;
@@ -83,7 +85,6 @@ enum Command {
         #[arg(long)]
         once: bool,
     },
-    /// Topics, comments and answered questions per archived circle.
     /// Sync on an interval and notify what is yours: answers to your questions, replies,
     /// @mentions, questions for you (the app's notifications, without the window).
     Watch {
@@ -100,6 +101,24 @@ enum Command {
         #[arg(long)]
         no_pacing: bool,
     },
+    /// What is unread across circles, ranked by signal with the reason for each place, and
+    /// the noise (check-ins, thanks, bare links, duplicates) counted below.
+    Brief {
+        /// How far back: `12h`, `3d` (default 3 days). Unread answers to your questions and
+        /// other events of yours are in it whatever their age.
+        #[arg(long, value_name = "DURATION", value_parser = watch::parse_interval)]
+        since: Option<std::time::Duration>,
+        /// Print one JSON object per line: the ranked items, then the noise.
+        #[arg(long)]
+        json: bool,
+        /// Ranked items shown.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// Then mark everything in the brief read (noise too), with its inbox events.
+        #[arg(long)]
+        mark_all_read: bool,
+    },
+    /// Topics, comments and answered questions per archived circle.
     Stats {
         /// Print one JSON line in the shape of `zsxq-sim truth`.
         #[arg(long)]
@@ -210,6 +229,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 no_pacing,
             };
             block_on(watch::watch(&dir, &args))
+        }
+        Command::Brief {
+            since,
+            json,
+            limit,
+            mark_all_read,
+        } => {
+            let dir = data_dir(cli.data_dir)?;
+            let args = brief::BriefArgs {
+                since,
+                json,
+                limit,
+                mark_all_read,
+            };
+            block_on(brief::brief(&dir, &args))
         }
         Command::Stats { json } => {
             let dir = data_dir(cli.data_dir)?;

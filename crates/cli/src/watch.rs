@@ -192,7 +192,8 @@ pub fn parse_interval(text: &str) -> Result<Duration, String> {
         "s" => n,
         "m" | "min" => n * 60,
         "h" => n * 3600,
-        _ => return Err(format!("{text:?}: the unit must be s, m or h")),
+        "d" => n * 86_400,
+        _ => return Err(format!("{text:?}: the unit must be s, m, h or d")),
     };
     if seconds == 0 {
         return Err("the interval must be longer than zero".to_owned());

@@ -28,9 +28,10 @@
 //! [`reader`] builds what the app's reading screens show (circles with unread counts,
 //! timelines, a topic with its thread, search results) as `orrery-ipc` views with sanitized
 //! HTML; [`sync::Schedule`] runs the app's sync on an interval and on demand; [`settings`]
-//! keeps the member's preferences.
+//! keeps the member's preferences; [`brief`] ranks what is unread across circles by signal.
 
 pub mod account;
+pub mod brief;
 pub mod logging;
 pub mod media;
 pub mod notify;

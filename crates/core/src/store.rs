@@ -25,6 +25,7 @@
 //! ([`Store::search_topics`], [`Store::search_comments`] and their walks). Schema decisions are explained in `docs/archive.md`.
 
 mod articles;
+mod brief;
 mod catalog;
 mod comments;
 mod counts;
@@ -55,6 +56,7 @@ use sqlx::{Sqlite, Transaction};
 use crate::paths::DataDir;
 
 pub use articles::ArticleLink;
+pub use brief::{BriefTopic, Mark};
 pub use catalog::CircleSummary;
 pub use comments::{CommentsOutcome, ThreadToFetch};
 pub use counts::{CircleCounts, Counts};

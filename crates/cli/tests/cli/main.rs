@@ -1,9 +1,11 @@
 //! `orrery-cli` as a user runs it: the real binary, a temporary data directory. The account
 //! commands (`cli/account.rs`) also use zsxq-sim and a private Secret Service; `search` and
 //! `reindex` (`cli/search.rs`) search archives the binary synced from zsxq-sim; `show`
-//! (`cli/show.rs`) prints topics the service edited or deleted after that sync.
+//! (`cli/show.rs`) prints topics the service edited or deleted after that sync; `brief`
+//! (`cli/brief.rs`) ranks what a synced archive holds unread.
 
 mod account;
+mod brief;
 mod chaos;
 mod search;
 mod show;

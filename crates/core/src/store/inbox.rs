@@ -73,7 +73,7 @@ impl InboxKind {
         }
     }
 
-    fn parse(s: &str) -> Result<Self, StoreError> {
+    pub(crate) fn parse(s: &str) -> Result<Self, StoreError> {
         Self::ALL
             .into_iter()
             .find(|kind| kind.as_str() == s)

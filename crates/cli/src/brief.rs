@@ -1,0 +1,179 @@
+//! `brief [--since DURATION] [--json] [--limit N] [--mark-all-read]`: the app's 今日速览 for
+//! scripts and mail digests — everything unread across circles ranked by signal, each with its
+//! reason, and the noise counted below ([`orrery_core::brief`]).
+//!
+//! For people: the ranked items, numbered, with circle, reason, author and a few lines, then one
+//! line counting the noise by kind, in the Settings' language. `--json`: one object per line, the
+//! ranked items then the noise (`"noise"` set), ids as strings like the app's IPC.
+//! `--mark-all-read` marks everything the brief holds read afterwards — noise and items past
+//! `--limit` too — as the app's "mark all as read" does, with their inbox events.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::time::Duration;
+
+use orrery_core::account::AccountSettings;
+use orrery_core::brief::{Brief, BriefItem, DEFAULT_SINCE_MS};
+use orrery_core::now_ms;
+use orrery_core::paths::DataDir;
+use orrery_core::settings::{self, Settings};
+use orrery_core::store::{ARCHIVE_FILE, Store};
+use orrery_ipc::commands::SettingsDto;
+use orrery_ipc::words::Lang;
+use serde_json::json;
+use zsxq::TopicId;
+
+use crate::terminal::{safe, when};
+
+/// The options of `brief`.
+#[derive(Debug, Clone)]
+pub struct BriefArgs {
+    pub since: Option<Duration>,
+    pub json: bool,
+    pub limit: usize,
+    pub mark_all_read: bool,
+}
+
+pub async fn brief(dir: &DataDir, args: &BriefArgs) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        dir.root().join(ARCHIVE_FILE).is_file(),
+        "nothing is archived in {} yet: run `orrery-cli sync` first",
+        dir.root().display()
+    );
+    let prefs = Settings::new(dir).load();
+    let since = args.since.map_or(DEFAULT_SINCE_MS, |d| {
+        i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+    });
+    let store = Store::open(dir).await?;
+    let done = show(dir, &store, &prefs, now_ms().saturating_sub(since), args).await;
+    store.close().await;
+    done
+}
+
+/// Builds the brief, prints it, and marks it read when asked.
+async fn show(
+    dir: &DataDir,
+    store: &Store,
+    prefs: &SettingsDto,
+    since_ms: i64,
+    args: &BriefArgs,
+) -> anyhow::Result<()> {
+    let brief = build(dir, store, prefs, since_ms).await?;
+    print(&brief, args, settings::lang(prefs))?;
+    if args.mark_all_read {
+        let all: Vec<TopicId> = brief
+            .items
+            .iter()
+            .chain(&brief.noise)
+            .map(|i| TopicId::new(i.topic_id))
+            .collect();
+        store.mark_topics_read(&all, now_ms()).await?;
+    }
+    Ok(())
+}
+
+/// The brief, after bringing the inbox up to what the last syncs archived (`sync` alone does
+/// not; the app and `watch` do after every run), when the archive's member is known. Offline:
+/// nothing here asks the service.
+async fn build(
+    dir: &DataDir,
+    store: &Store,
+    prefs: &SettingsDto,
+    since_ms: i64,
+) -> anyhow::Result<Brief> {
+    if let Some(me) = AccountSettings::load(dir)?.and_then(|a| a.user_id) {
+        let followed: Vec<i64> = prefs
+            .notifications
+            .followed_circles
+            .iter()
+            .map(|c| c.get())
+            .collect();
+        store.derive_inbox(me, &followed, now_ms()).await?;
+    }
+    Ok(Brief::build(store, since_ms).await?)
+}
+
+fn print(brief: &Brief, args: &BriefArgs, lang: Lang) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        for item in brief.items.iter().take(args.limit).chain(&brief.noise) {
+            writeln!(out, "{}", item_json(item, lang))?;
+        }
+        return Ok(out.flush()?);
+    }
+    let zh = lang == Lang::ZhCn;
+    writeln!(
+        out,
+        "{} · {} {} · {} {}",
+        if zh { "今日速览" } else { "Catch up" },
+        if zh { "自" } else { "since" },
+        when(brief.since_ms),
+        brief.items.len(),
+        if zh { "条" } else { "items" },
+    )?;
+    for (n, item) in brief.items.iter().take(args.limit).enumerate() {
+        writeln!(
+            out,
+            "\n{:>2}. [{}] {} — {} · {}",
+            n + 1,
+            safe(&item.circle),
+            item.why(lang),
+            safe(
+                item.author
+                    .as_deref()
+                    .unwrap_or(if zh { "匿名" } else { "anonymous" })
+            ),
+            when(item.create_time_ms),
+        )?;
+        if let Some(title) = &item.title {
+            writeln!(out, "    {}", safe(title))?;
+        }
+        for line in &item.extract {
+            writeln!(out, "    {}", safe(line))?;
+        }
+    }
+    let hidden = brief.items.len().saturating_sub(args.limit);
+    if hidden > 0 {
+        let more = if zh {
+            format!("\n… 另有 {hidden} 条")
+        } else {
+            format!("\n… {hidden} more")
+        };
+        writeln!(out, "{more}")?;
+    }
+    if !brief.noise.is_empty() {
+        let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+        for item in &brief.noise {
+            if let Some(noise) = item.noise {
+                *kinds.entry(noise.describe(lang)).or_default() += 1;
+            }
+        }
+        let counted: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} ×{n}")).collect();
+        writeln!(
+            out,
+            "\n{} ({}): {}",
+            if zh { "噪音" } else { "noise" },
+            brief.noise.len(),
+            counted.join(", ")
+        )?;
+    }
+    Ok(out.flush()?)
+}
+
+/// One item as a JSON line; ids as strings (they exceed 2^53).
+fn item_json(item: &BriefItem, lang: Lang) -> serde_json::Value {
+    json!({
+        "topic_id": item.topic_id.to_string(),
+        "circle_id": item.group_id.to_string(),
+        "circle": item.circle,
+        "author": item.author,
+        "kind": item.kind,
+        "title": item.title,
+        "extract": item.extract,
+        "create_time_ms": item.create_time_ms,
+        "points": item.points,
+        "reasons": item.reasons,
+        "why": item.why(lang),
+        "noise": item.noise,
+    })
+}

@@ -1,0 +1,19 @@
+-- The brief (crates/core/src/brief.rs, crates/core/src/store/brief.rs): the member's own marks
+-- on authors and hashtags, and what they saved for later. Local, like read state: nothing here
+-- comes from or goes to the service, and a re-sync never touches it.
+
+-- Follow or mute an author (`kind` 'author', `key` the user id in decimal) or a hashtag
+-- (`kind` 'tag', `key` its name without the #). One stance per author or tag.
+CREATE TABLE brief_marks (
+    kind    TEXT    NOT NULL CHECK (kind IN ('author', 'tag')),
+    key     TEXT    NOT NULL,
+    stance  TEXT    NOT NULL CHECK (stance IN ('follow', 'mute')),
+    set_ms  INTEGER NOT NULL,
+    PRIMARY KEY (kind, key)
+) WITHOUT ROWID;
+
+-- 稍后读 / Saved: topics kept for later, newest saved first.
+CREATE TABLE saved_topics (
+    topic_id  INTEGER PRIMARY KEY,
+    saved_ms  INTEGER NOT NULL
+) WITHOUT ROWID;
