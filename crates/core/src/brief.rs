@@ -38,6 +38,7 @@ pub struct BriefItem {
     pub group_id: i64,
     pub circle: String,
     pub author: Option<String>,
+    pub author_id: Option<i64>,
     /// `talk`, `q&a`, `task`, `solution`.
     pub kind: String,
     pub title: Option<String>,
@@ -47,6 +48,7 @@ pub struct BriefItem {
     pub points: u32,
     pub reasons: Vec<Reason>,
     pub noise: Option<Noise>,
+    pub hashtags: Vec<String>,
 }
 
 /// The brief: signal first, ranked; noise apart.
@@ -98,12 +100,14 @@ fn item(topic: BriefTopic, ranked: Ranked) -> BriefItem {
         extract: extract(&topic.candidate.text),
         circle: topic.circle,
         author: topic.author,
+        author_id: topic.candidate.author_id,
         kind: topic.kind,
         title: topic.title,
         create_time_ms: topic.candidate.create_time_ms,
         points: ranked.points,
         reasons: ranked.reasons,
         noise: ranked.noise,
+        hashtags: topic.candidate.hashtags,
     }
 }
 
@@ -213,6 +217,7 @@ mod tests {
             group_id: 1,
             circle: "读书会".to_owned(),
             author: None,
+            author_id: None,
             kind: "talk".to_owned(),
             title: None,
             extract: Vec::new(),
@@ -228,6 +233,7 @@ mod tests {
                 },
             ],
             noise: None,
+            hashtags: Vec::new(),
         };
         assert_eq!(item.why(Lang::ZhCn), "精华 · 星主 · 32 赞");
         assert_eq!(item.why(Lang::En), "digest · owner · 32 likes");

@@ -1,6 +1,6 @@
 //! What the reading screens show, built from the archive as `orrery-ipc` views: the circles
-//! with unread counts, timeline pages, a topic with its thread and its earlier versions, and
-//! search results. Topics deleted on 知识星球 stay in every view, marked with when a sync
+//! with unread counts, timeline pages, a topic with its thread and its earlier versions,
+//! search results, the inbox and the brief. Topics deleted on 知识星球 stay in every view, marked with when a sync
 //! noticed; only the timeline can be asked to leave them out.
 //!
 //! Every text from the service is rendered here, in the core, through
@@ -9,6 +9,7 @@
 //! presentation data with no behaviour, and mirroring each in a core type would only add a copy
 //! step (docs/decisions.md).
 
+mod brief;
 mod inbox;
 mod search;
 pub(crate) mod text;
@@ -27,6 +28,7 @@ use crate::store::{
     Facet, Store, StoreError, TimelineFilter, TimelineKey, TimelineQuery, TopicSummary,
 };
 
+pub use brief::{brief, saved};
 pub use inbox::{inbox, my_questions};
 pub use search::search_results;
 pub use topic::open_topic;

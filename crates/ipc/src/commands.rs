@@ -5,6 +5,7 @@
 //! type and its result type are written once. Each command takes one argument, `args`, so the
 //! field names the UI sends are the fields of the `Args` struct on both sides.
 
+pub use crate::brief::*;
 use crate::id::{CircleId, FileId, TopicId};
 pub use crate::inbox::*;
 pub use crate::settings::*;
@@ -50,6 +51,16 @@ macro_rules! with_commands {
             core mark_inbox_read: MarkInboxRead($crate::commands::MarkInboxReadArgs) -> ();
             /// Every question the member asked, across circles, answered or waiting.
             core my_questions: MyQuestions($crate::NoArgs) -> $crate::commands::MyQuestionsDto;
+            /// The brief: what is unread across circles, ranked by signal, noise apart.
+            core brief: Brief($crate::commands::BriefArgs) -> $crate::commands::BriefDto;
+            /// Marks topics read with their inbox events ("done" in the brief), or unread again.
+            core mark_topics: MarkTopics($crate::commands::TopicsArgs) -> ();
+            /// Follows or mutes an author or a hashtag in the brief, or takes that back.
+            core brief_mark: BriefMark($crate::commands::BriefMarkArgs) -> ();
+            /// Saves a topic for later (稍后读), or takes it off the list.
+            core save_topic: SaveTopic($crate::commands::SaveTopicArgs) -> ();
+            /// The saved topics, newest saved first.
+            core saved_topics: SavedTopics($crate::NoArgs) -> $crate::commands::SavedDto;
             /// Starts a sync now (or lets the running one go on).
             core sync_now: SyncNow($crate::NoArgs) -> ();
             /// Stops the running sync; the next one starts on the interval or with `SyncNow`.

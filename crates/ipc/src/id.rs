@@ -11,7 +11,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
 
-/// An id of a `K`: [`CircleId`], [`TopicId`], [`CommentId`], [`ImageId`], [`FileId`].
+/// An id of a `K`: [`CircleId`], [`TopicId`], [`CommentId`], [`ImageId`], [`FileId`],
+/// [`UserId`].
 pub struct Id<K> {
     value: i64,
     kind: PhantomData<fn() -> K>,
@@ -29,6 +30,8 @@ pub mod kind {
     pub enum Image {}
     #[derive(Debug)]
     pub enum File {}
+    #[derive(Debug)]
+    pub enum User {}
 }
 
 pub type CircleId = Id<kind::Circle>;
@@ -36,6 +39,7 @@ pub type TopicId = Id<kind::Topic>;
 pub type CommentId = Id<kind::Comment>;
 pub type ImageId = Id<kind::Image>;
 pub type FileId = Id<kind::File>;
+pub type UserId = Id<kind::User>;
 
 impl<K> Id<K> {
     pub const fn new(value: i64) -> Self {

@@ -13,10 +13,11 @@
 //! - [`media::MediaRef`] names what the shell's `media:` protocol serves; [`events`] names the
 //!   app-wide events with their payload types and the windows by label.
 //! - [`commands`] also re-exports the DTOs: the reading views (circles, timeline rows, a topic,
-//!   search results, sync status), the inbox and "my questions", and the settings.
+//!   search results, sync status), the inbox and "my questions", the brief, and the settings.
 //!
 //! The crate depends on serde only.
 
+mod brief;
 pub mod commands;
 mod error;
 pub mod events;

@@ -9,11 +9,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use orrery_ipc::commands::{
-    AppInfoDto, ArchiveOverviewDto, CircleArgs, CircleFiltersDto, InboxArgs, InboxDto,
-    MarkInboxReadArgs, MyQuestionsDto, SearchArgs, SearchResultsDto, SettingsDto, SyncStatusDto,
-    TimelineArgs, TimelinePageDto, TokenArgs, TopicArgs, TopicDto,
+    AppInfoDto, ArchiveOverviewDto, BriefArgs, BriefDto, BriefMarkArgs, BriefMarkDto, CircleArgs,
+    CircleFiltersDto, InboxArgs, InboxDto, MarkInboxReadArgs, MyQuestionsDto, SaveTopicArgs,
+    SavedDto, SearchArgs, SearchResultsDto, SettingsDto, StanceDto, SyncStatusDto, TimelineArgs,
+    TimelinePageDto, TokenArgs, TopicArgs, TopicDto, TopicsArgs,
 };
 use orrery_ipc::media::MediaRef;
+use orrery_ipc::words::Lang;
 use orrery_ipc::{ErrorCode, IpcError, NoArgs};
 use tokio::sync::watch;
 use zsxq::client::AccessToken;
@@ -27,6 +29,7 @@ use crate::paths::DataDir;
 use crate::reader;
 use crate::search::{SearchRequest, SortOrder};
 use crate::settings::{self, Settings};
+use crate::store::Mark;
 
 /// How long start-up waits for the keyring before showing the demo. Unlocking a locked
 /// keyring can prompt; the demo is a better first screen than a frozen one.
@@ -314,6 +317,59 @@ impl Orrery {
         let session = self.session().await?;
         let me = session.me().await.map_err(|err| IpcError::from(&err))?;
         Ok(reader::my_questions(session.store(), me).await?)
+    }
+
+    pub async fn brief(&self, args: BriefArgs) -> Result<BriefDto, IpcError> {
+        let session = self.session().await?;
+        let lang = Lang::from_tag(&args.lang);
+        Ok(reader::brief(session.store(), args.since_hours, lang, now_ms()).await?)
+    }
+
+    pub async fn mark_topics(&self, args: TopicsArgs) -> Result<(), IpcError> {
+        let session = self.session().await?;
+        let topics: Vec<TopicId> = args.topics.iter().map(|t| TopicId::new(t.get())).collect();
+        if args.read {
+            session.store().mark_topics_read(&topics, now_ms()).await?;
+        } else {
+            session
+                .store()
+                .mark_topics_unread(&topics, now_ms())
+                .await?;
+        }
+        Ok(())
+    }
+
+    pub async fn brief_mark(&self, args: BriefMarkArgs) -> Result<(), IpcError> {
+        let session = self.session().await?;
+        let mark = match args.mark {
+            BriefMarkDto::Author { id } => Mark::Author(id.get()),
+            BriefMarkDto::Tag { name } => Mark::Tag(name),
+        };
+        let follow = match args.stance {
+            StanceDto::Follow => Some(true),
+            StanceDto::Mute => Some(false),
+            StanceDto::None => None,
+        };
+        session
+            .store()
+            .set_brief_mark(&mark, follow, now_ms())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn save_topic(&self, args: SaveTopicArgs) -> Result<(), IpcError> {
+        let session = self.session().await?;
+        let topic = TopicId::new(args.topic.get());
+        session
+            .store()
+            .set_saved(topic, args.saved, now_ms())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn saved_topics(&self, _: NoArgs) -> Result<SavedDto, IpcError> {
+        let session = self.session().await?;
+        Ok(reader::saved(session.store()).await?)
     }
 
     pub async fn sync_now(&self, _: NoArgs) -> Result<(), IpcError> {

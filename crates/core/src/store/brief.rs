@@ -9,6 +9,8 @@ use super::inbox::InboxKind;
 use super::{Store, StoreError};
 use crate::brief::{Candidate, Marks, Role, engagement};
 
+/// How recent an inbox read [`Store::mark_topics_unread`] takes back.
+const UNDO_WITHIN_MS: i64 = 60 * 60 * 1000;
 /// Topics per circle the engagement norm is taken over: the newest, enough for a median that
 /// one viral post does not move.
 const NORM_TOPICS: i64 = 300;
@@ -237,6 +239,32 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(done)
+    }
+
+    /// Makes `topics` unread again: the undo of [`Self::mark_topics_read`]. Their inbox events
+    /// read within the last hour are unread again too (what the undo took back; older reads
+    /// were the member's own, elsewhere).
+    pub async fn mark_topics_unread(
+        &self,
+        topics: &[TopicId],
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        let ids = serde_json::to_string(&topics.iter().map(|t| t.get()).collect::<Vec<_>>())?;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM topic_reads WHERE topic_id IN (SELECT value FROM json_each(?1))")
+            .bind(&ids)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE inbox SET read_ms = NULL
+             WHERE read_ms >= ?2 AND topic_id IN (SELECT value FROM json_each(?1))",
+        )
+        .bind(&ids)
+        .bind(now_ms - UNDO_WITHIN_MS)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Saves `topic` for later (`true`) or takes it off the list.

@@ -169,3 +169,89 @@ secret_service_test! {
         });
     }
 }
+
+/// The brief's triage through the window's commands on the demo: done and its undo, save for
+/// later, mute an author and take it back — each visible in the next brief.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_brief_triages_through_the_commands() {
+    use orrery_ipc::commands::{
+        BriefArgs, BriefDto, BriefMarkArgs, BriefMarkDto, SaveTopicArgs, StanceDto, TopicsArgs,
+    };
+
+    let demo = orrery_testkit::sim(Dataset::Demo).await;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let orrery = Orrery::new(
+        DataDir::open(tmp.path()).expect("dir"),
+        Some(fallback(&demo)),
+    );
+    let session = orrery.start().await.expect("the demo opens");
+    until(&session, SyncStateDto::CaughtUp).await;
+    let brief = || async {
+        orrery
+            .brief(BriefArgs {
+                // The demo's whole history: its dates spread over years.
+                since_hours: Some(24 * 365 * 20),
+                lang: "zh-CN".to_owned(),
+            })
+            .await
+            .expect("the brief")
+    };
+    let has = |b: &BriefDto, topic| b.items.iter().any(|i| i.topic == topic);
+    let first = brief().await;
+    assert!(first.items.len() > 10, "{first:#?}");
+    let item = first
+        .items
+        .iter()
+        .find(|i| !i.mine && i.author_id.is_some() && i.why.is_empty())
+        .expect("an ordinary member's post")
+        .clone();
+
+    let mark = |read| TopicsArgs {
+        topics: vec![item.topic],
+        read,
+    };
+    orrery.mark_topics(mark(true)).await.expect("done");
+    assert!(!has(&brief().await, item.topic), "done is gone");
+    orrery.mark_topics(mark(false)).await.expect("undo");
+    assert!(has(&brief().await, item.topic), "undone is back");
+
+    orrery
+        .save_topic(SaveTopicArgs {
+            topic: item.topic,
+            saved: true,
+        })
+        .await
+        .expect("saved");
+    let saved = orrery.saved_topics(NoArgs {}).await.expect("saved list");
+    assert_eq!(saved.topics.len(), 1);
+    assert_eq!(saved.topics[0].id, item.topic);
+    let again = brief().await;
+    assert!(again.items.iter().any(|i| i.topic == item.topic && i.saved));
+
+    let author = BriefMarkDto::Author {
+        id: item.author_id.expect("an author"),
+    };
+    let set = |stance| BriefMarkArgs {
+        mark: author.clone(),
+        stance,
+    };
+    orrery
+        .brief_mark(set(StanceDto::Mute))
+        .await
+        .expect("muted");
+    let muted = brief().await;
+    assert!(!has(&muted, item.topic));
+    let noise = muted
+        .noise
+        .iter()
+        .find(|i| i.topic == item.topic)
+        .expect("in the noise");
+    assert_eq!(noise.noise.as_deref(), Some("muted_author"));
+    assert_eq!(noise.why, "已屏蔽作者");
+    orrery
+        .brief_mark(set(StanceDto::None))
+        .await
+        .expect("unmuted");
+    assert!(has(&brief().await, item.topic));
+    orrery.stop();
+}
