@@ -214,7 +214,7 @@ async fn archive(out: &mut impl Write, dir: &DataDir) -> anyhow::Result<()> {
         writeln!(
             out,
             "  {id} {}: {} topics, {} comments, {} answered; {}",
-            circle.name,
+            safe(&circle.name),
             count.topics,
             count.comments,
             count.answered,

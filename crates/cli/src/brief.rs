@@ -6,9 +6,10 @@
 //! line counting the noise by kind, in the Settings' language. `--json`: one object per line, the
 //! ranked items then the noise (`"noise"` set), ids as strings like the app's IPC.
 //! `--mark-all-read` marks everything the brief holds read afterwards — noise and items past
-//! `--limit` too — as the app's "mark all as read" does, with their inbox events.
+//! `--limit` too, with their inbox events — and its circles read up to now, which the next sync
+//! tells the service's read markers when the Settings allow (docs/brief.md).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::time::Duration;
 
@@ -21,7 +22,7 @@ use orrery_core::store::{ARCHIVE_FILE, Store};
 use orrery_ipc::commands::SettingsDto;
 use orrery_ipc::words::Lang;
 use serde_json::json;
-use zsxq::TopicId;
+use zsxq::{GroupId, TopicId};
 
 use crate::terminal::{safe, when};
 
@@ -61,13 +62,18 @@ async fn show(
     let brief = build(dir, store, prefs, since_ms).await?;
     print(&brief, args, settings::lang(prefs))?;
     if args.mark_all_read {
-        let all: Vec<TopicId> = brief
-            .items
-            .iter()
-            .chain(&brief.noise)
-            .map(|i| TopicId::new(i.topic_id))
-            .collect();
-        store.mark_topics_read(&all, now_ms()).await?;
+        let all: Vec<&BriefItem> = brief.items.iter().chain(&brief.noise).collect();
+        let topics: Vec<TopicId> = all.iter().map(|i| TopicId::new(i.topic_id)).collect();
+        let now = now_ms();
+        store.mark_topics_read(&topics, now).await?;
+        // Caught up with those circles: read up to now, here and (the Settings allowing) on
+        // the service's read markers at the next sync.
+        let circles: BTreeSet<i64> = all.iter().map(|i| i.group_id).collect();
+        for circle in circles {
+            store
+                .mark_circle_read(GroupId::new(circle), now, prefs.send_read_markers)
+                .await?;
+        }
     }
     Ok(())
 }

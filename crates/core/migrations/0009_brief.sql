@@ -17,3 +17,12 @@ CREATE TABLE saved_topics (
     topic_id  INTEGER PRIMARY KEY,
     saved_ms  INTEGER NOT NULL
 ) WITHOUT ROWID;
+
+-- Read markers owed to the service (crates/core/src/sync/markers.rs): when the member marks a
+-- circle read up to a time, the service's own markers (`menus/last_read_time`, shared with the
+-- member's phone) are moved there by the next sync, if the Settings switch allows. One row per
+-- circle, the newest time asked.
+CREATE TABLE read_markers_owed (
+    group_id  INTEGER PRIMARY KEY,
+    until_ms  INTEGER NOT NULL
+) WITHOUT ROWID;

@@ -52,6 +52,7 @@ mod event;
 mod html_text;
 mod images;
 mod lock;
+mod markers;
 mod mine;
 mod offline;
 mod schedule;
@@ -368,6 +369,21 @@ impl SyncEngine {
         ctx.emit(SyncEvent::Started {
             circles: circles.len(),
         });
+        let ids: Vec<GroupId> = circles.iter().map(|c| c.group_id).collect();
+        match markers::pay(&ctx, &ids).await {
+            Ok(_) | Err(Stop::Failed(_) | Stop::Expired) => {}
+            Err(Stop::Cancelled) => {
+                return Ok(self
+                    .finish(&ctx, SyncStatus::Cancelled, Vec::new(), requests_before, 0)
+                    .await);
+            }
+            Err(Stop::NeedsLogin) => {
+                return Ok(self
+                    .finish(&ctx, SyncStatus::NeedsLogin, Vec::new(), requests_before, 0)
+                    .await);
+            }
+            Err(Stop::Store(err)) => return Err(err.into()),
+        }
         match mine::open_questions(&ctx).await {
             Ok(_) => {}
             Err(Stop::Cancelled) => {

@@ -25,6 +25,9 @@ pub struct SettingsDto {
     pub daily_request_budget: u32,
     /// Start Orrery (in the tray) when the member logs in to the computer. Opt-in.
     pub start_at_login: bool,
+    /// Marking a circle read here moves the service's read markers too, so the phone agrees
+    /// (docs/brief.md).
+    pub send_read_markers: bool,
 }
 
 /// Desktop notifications. Every kind of event still reaches the inbox when its notification is
@@ -117,6 +120,7 @@ impl Default for SettingsDto {
             notifications: NotificationsDto::default(),
             daily_request_budget: DEFAULT_DAILY_REQUESTS,
             start_at_login: false,
+            send_read_markers: true,
         }
     }
 }

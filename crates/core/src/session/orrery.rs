@@ -266,7 +266,11 @@ impl Orrery {
     pub async fn mark_circle_read(&self, args: CircleArgs) -> Result<(), IpcError> {
         let session = self.session().await?;
         let group = GroupId::new(args.circle.get());
-        Ok(session.store().mark_circle_read(group, now_ms()).await?)
+        let tell = self.prefs.borrow().send_read_markers;
+        Ok(session
+            .store()
+            .mark_circle_read(group, now_ms(), tell)
+            .await?)
     }
 
     pub async fn open_topic(&self, args: TopicArgs) -> Result<TopicDto, IpcError> {

@@ -30,8 +30,16 @@ impl Store {
     }
 
     /// Marks every topic of `group` posted up to `until_ms` as read. Never moves the mark back,
-    /// so a stale request cannot resurrect what a newer one cleared.
-    pub async fn mark_circle_read(&self, group: GroupId, until_ms: i64) -> Result<(), StoreError> {
+    /// so a stale request cannot resurrect what a newer one cleared. With `owe_marker` (the
+    /// Settings switch), the service's read markers are owed the same time, for the next sync to
+    /// send (`sync::markers`).
+    pub async fn mark_circle_read(
+        &self,
+        group: GroupId,
+        until_ms: i64,
+        owe_marker: bool,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO circle_reads (group_id, read_until_ms) VALUES (?1, ?2)
              ON CONFLICT (group_id) DO UPDATE
@@ -39,8 +47,42 @@ impl Store {
         )
         .bind(group.get())
         .bind(until_ms)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        if owe_marker {
+            sqlx::query(
+                "INSERT INTO read_markers_owed (group_id, until_ms) VALUES (?1, ?2)
+                 ON CONFLICT (group_id) DO UPDATE SET until_ms = MAX(until_ms, excluded.until_ms)",
+            )
+            .bind(group.get())
+            .bind(until_ms)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The read markers owed to the service: per circle, the time it was read up to.
+    pub async fn read_markers_owed(&self) -> Result<Vec<(GroupId, i64)>, StoreError> {
+        let rows: Vec<(i64, i64)> =
+            sqlx::query_as("SELECT group_id, until_ms FROM read_markers_owed ORDER BY group_id")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(g, t)| (GroupId::new(g), t))
+            .collect())
+    }
+
+    /// The service has `group`'s markers at `until_ms`: nothing is owed unless a newer mark
+    /// came meanwhile.
+    pub async fn read_marker_paid(&self, group: GroupId, until_ms: i64) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM read_markers_owed WHERE group_id = ? AND until_ms <= ?")
+            .bind(group.get())
+            .bind(until_ms)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 

@@ -191,7 +191,7 @@ async fn timelines_tabs_filters_and_unread_counts_follow_the_archive() {
     let rows = all_rows(&store, circle.id, TabDto::Latest, None).await;
     assert!(!rows.iter().find(|r| r.id == first.id).unwrap().unread);
     store
-        .mark_circle_read(GroupId::new(circle.id.get()), i64::MAX)
+        .mark_circle_read(GroupId::new(circle.id.get()), i64::MAX, false)
         .await
         .unwrap();
     let after = reader::overview(&store, SyncStateDto::CaughtUp)
@@ -535,6 +535,61 @@ async fn offline_the_schedule_waits_for_the_network_quietly_and_goes_on_by_itsel
             "{event:?}"
         );
     }
+}
+
+/// Issue 21: "mark all as read" goes back to the service's read markers (the phone's unread
+/// counts), paced, at the next sync, when the Settings allow; never moving a marker back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn marking_a_circle_read_moves_the_services_read_markers_at_the_next_sync() {
+    use orrery_core::sync::Depth;
+    use zsxq::{MenuReadTime, MenuReadTimes, Timestamp};
+
+    const PUT: &str = "PUT /v2/groups/{group_id}/menus/last_read_time";
+    let sim = sim(Dataset::Generated(300)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = synced(dir.path(), &sim).await;
+    let group = store.circles().await.unwrap()[0].group_id;
+    let service = client(&sim);
+    let markers = || async { service.last_read_times(group).await.unwrap().data.menus };
+    let before = markers().await;
+    assert!(before.len() >= 2, "{before:?}");
+    // The member's phone has read one tab further than now.
+    let now = now_ms();
+    let ahead = Timestamp::from_unix_millis(now + 86_400_000).unwrap();
+    let phone = MenuReadTimes {
+        menus: vec![MenuReadTime {
+            menu_id: before[0].menu_id,
+            last_read_time: ahead,
+        }],
+    };
+    service.set_last_read_times(group, &phone).await.unwrap();
+    let engine = engine(&store, &sim);
+    let cancel = CancellationToken::new();
+
+    // Marked read with the switch off: nothing is owed, nothing sent.
+    store.mark_circle_read(group, now, false).await.unwrap();
+    engine.run_with(&cancel, Depth::Light).await.unwrap();
+    assert_eq!(sim.requests().route(PUT), 1, "only the phone's");
+
+    // On: the next sync moves every tab behind to the time read, and leaves the one ahead.
+    store.mark_circle_read(group, now, true).await.unwrap();
+    engine.run_with(&cancel, Depth::Light).await.unwrap();
+    for marker in markers().await {
+        let expected = if marker.menu_id == before[0].menu_id {
+            ahead.to_unix_millis()
+        } else {
+            now
+        };
+        assert_eq!(
+            marker.last_read_time.to_unix_millis(),
+            expected,
+            "{marker:?}"
+        );
+    }
+    assert!(store.read_markers_owed().await.unwrap().is_empty());
+    // Paid once.
+    engine.run_with(&cancel, Depth::Light).await.unwrap();
+    assert_eq!(sim.requests().route(PUT), 2);
 }
 
 fn now_ms() -> i64 {
