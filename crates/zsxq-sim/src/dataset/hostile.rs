@@ -9,6 +9,10 @@
 //! [`to_zsxq`] as the other datasets, so payloads inside links, hashtags and mentions are
 //! percent-encoded exactly as the service encodes them. Answers and comments go through the
 //! same writes as a client's, which keep the truth's counters in step.
+//!
+//! Besides the XSS payloads, the names a command-line client prints (the circles', the
+//! signed-in user's and the members') and every topic, answer and comment text carry one of
+//! the [`TERMINAL`] payloads: escape sequences and bidirectional controls a terminal would obey.
 
 use zsxq::rich_text::{Node, to_zsxq};
 use zsxq::{HashtagId, UserId};
@@ -30,6 +34,32 @@ const STEP_MS: i64 = 3 * 3_600_000;
 /// Comments follow their topic ten minutes apart; an answer comes after half an hour.
 const COMMENT_STEP_MS: i64 = 600_000;
 const ANSWER_DELAY_MS: i64 = 1_800_000;
+
+/// Invented, as the service publishes nothing about them: what remote text could do to a
+/// terminal that printed it raw. Window titles and a clipboard write (OSC, ended by BEL, by ST
+/// and by the C1 bytes), a cleared screen and a cursor sent back over earlier lines (CSI, as
+/// `ESC [` and as the C1 byte), a carriage return, backspaces and a DEL that overwrite what
+/// is shown, and the bidirectional overrides, embeddings, marks and isolates that make
+/// `x\u{202E}fdp.exe` read as `xexe.pdf`. Each keeps some visible text around its controls.
+const TERMINAL: &[&str] = &[
+    "\u{1b}]0;安全测试标题\u{7}",
+    "\u{1b}]52;c;ZWNobyBwd25lZA==\u{1b}\\",
+    "\u{1b}[2J\u{1b}[H安全测试清屏",
+    "\u{9b}1A\u{9b}2K安全测试上移",
+    "\r安全测试覆盖\u{8}\u{8}\u{7f}",
+    "x\u{202E}fdp.exe\u{202C}",
+    "\u{202A}安全\u{202B}测试\u{202D}文本\u{202C}\u{200F}\u{061C}",
+    "\u{2066}安全\u{2067}测试\u{2068}文本\u{2069}\u{200E}",
+    "\u{9d}0;安全测试标题\u{9c}\u{1b}P安全测试\u{1b}\\",
+];
+
+/// The terminal payload for the `n`th use, cycling.
+fn terminal(n: usize) -> &'static str {
+    TERMINAL
+        .get(n % TERMINAL.len())
+        .copied()
+        .unwrap_or_default()
+}
 
 /// The payload for the `n`th use; consecutive uses cycle through all of them.
 fn payload(n: usize) -> &'static str {
@@ -93,14 +123,19 @@ const CYCLE: [Shape; 9] = [
 
 pub(super) fn build(world: &mut World) {
     if let Some(me) = world.users.get_mut(SELF_USER as usize) {
-        me.name = format!("{SELF_NAME}{}", payload(2));
+        me.name = format!("{SELF_NAME}{}{}", payload(2), terminal(0));
         me.description = Some(format!("{MARKER}：个人简介{}", payload(1)));
         me.location = Some(payload(3).to_owned());
     }
     let targets = link_targets();
     let mut n = 0;
     for (index, &(theme, topics)) in CIRCLES.iter().enumerate() {
-        let name = format!("安全测试星球{}{}", index + 1, payload(index * 7));
+        let name = format!(
+            "安全测试星球{}{}{}",
+            index + 1,
+            payload(index * 7),
+            terminal(index * 5 + 1)
+        );
         let c = add_circle(world, theme, Some(name), None, topics);
         rename_circle(world, c);
         for j in 0..topics {
@@ -149,7 +184,12 @@ fn rename_circle(world: &mut World, c: usize) {
         .collect();
     for (i, member) in members.into_iter().enumerate() {
         if let Some(user) = world.users.get_mut(member as usize) {
-            user.name = format!("安全测试用户{}{}", user.id % 1000, payload(i));
+            user.name = format!(
+                "安全测试用户{}{}{}",
+                user.id % 1000,
+                payload(i),
+                terminal(i)
+            );
             user.description = i
                 .is_multiple_of(2)
                 .then(|| format!("简介{}", payload(i + 1)));
@@ -242,7 +282,7 @@ fn add_topic(
     let hashtag = n % circle.hashtags.len().max(1);
     meta.hashtag = hashtag as u8;
     let mut nodes = vec![
-        Node::Text(format!("{MARKER} {n}\n")),
+        Node::Text(format!("{MARKER} {n}\n{}\n", terminal(n))),
         Node::Text(payload(n).to_owned()),
         Node::Text("\n".to_owned()),
         Node::Bold(payload(n + 1).to_owned()),
@@ -275,7 +315,11 @@ fn add_topic(
 
     if shape == Shape::Answered || (shape == Shape::Mine && owner != SELF_USER) {
         let text = to_zsxq(&[
-            Node::Text(format!("{MARKER} {n} 回答\n{}", payload(n + 4))),
+            Node::Text(format!(
+                "{MARKER} {n} 回答\n{}{}",
+                terminal(n + 1),
+                payload(n + 4)
+            )),
             Node::Link {
                 href: nth(targets, n + 1),
                 title: payload(n + 5).to_owned(),
@@ -300,7 +344,12 @@ fn add_comments(
         let reply_to = (k % 2 == 1).then(|| comment_id(at, 0));
         let mentioned = world.user(member(k + 2));
         let text = to_zsxq(&[
-            Node::Text(format!("{MARKER} {n}.{}\n{}", k + 1, payload(n + k + 6))),
+            Node::Text(format!(
+                "{MARKER} {n}.{}\n{}{}",
+                k + 1,
+                terminal(n + k + 2),
+                payload(n + k + 6)
+            )),
             Node::Mention {
                 id: Some(UserId::new(mentioned.id)),
                 name: mentioned.name.clone(),
