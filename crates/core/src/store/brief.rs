@@ -219,7 +219,7 @@ impl Store {
         now_ms: i64,
     ) -> Result<u64, StoreError> {
         let ids = serde_json::to_string(&topics.iter().map(|t| t.get()).collect::<Vec<_>>())?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "INSERT OR IGNORE INTO topic_reads (topic_id, read_at_ms)
              SELECT value, ?2 FROM json_each(?1)",
@@ -250,7 +250,7 @@ impl Store {
         now_ms: i64,
     ) -> Result<(), StoreError> {
         let ids = serde_json::to_string(&topics.iter().map(|t| t.get()).collect::<Vec<_>>())?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM topic_reads WHERE topic_id IN (SELECT value FROM json_each(?1))")
             .bind(&ids)
             .execute(&mut *tx)
