@@ -1,8 +1,11 @@
 //! Simulated activity: other members post topics, comment and answer questions (including the
 //! signed-in user's own), and now and then edit or delete a recent topic while owners toggle
 //! digests and pins ([`crate::history`]), either on a timer (`--activity-per-min`) or on demand through
-//! [`crate::SimHandle::advance`]. Event `n` is drawn from (seed, n) and the current state, so
-//! the same history of writes and events gives the same world.
+//! [`crate::SimHandle::advance`]. New talks are noise as often as the dataset's
+//! ([`crate::noise`]: check-ins, thanks, link-only posts, a member's near-duplicate of a talk
+//! they posted within the day); comments and digests go to real topics only. Event `n` is
+//! drawn from (seed, n) and the current state, so the same history of writes and events gives
+//! the same world.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,6 +14,7 @@ use crate::content;
 use crate::dataset::corpus::{COMMENTS, REPLIES};
 use crate::dataset::new_topic_meta;
 use crate::history;
+use crate::noise;
 use crate::rng::{Rng, tag};
 use crate::server::Shared;
 use crate::world::{Kind, SELF_USER, TopicRef, World, comment_id, flag};
@@ -74,7 +78,8 @@ fn after_the_fact(world: &mut World, circle: usize, rng: &mut Rng, now_ms: i64) 
         6..8 if meta.kind == Kind::Talk && content::comments(world, at).is_empty() => {
             history::delete(world, at);
         }
-        8..11 => {
+        // Owners mark real posts, never noise.
+        8..11 if noise::of(at, &meta).is_none() => {
             history::toggle_digest(world, at);
         }
         11 => {
@@ -86,7 +91,7 @@ fn after_the_fact(world: &mut World, circle: usize, rng: &mut Rng, now_ms: i64) 
 
 fn new_topic(world: &mut World, circle: usize, rng: &mut Rng, now_ms: i64) {
     let time = now_ms.max(world.latest_ms(circle) + 1);
-    let mut meta = new_topic_meta(world, circle, rng, time, false, None);
+    let mut meta = new_topic_meta(world, circle, rng, time, false, None, false);
     // Fresh topics have no answer, comments, likes or editorial flags yet.
     meta.flags &= !(flag::ANSWERED | flag::SILENCED | flag::DIGESTED | flag::STICKY);
     meta.derived_comments = 0;
@@ -131,7 +136,18 @@ fn comment_one(world: &mut World, circle: usize, rng: &mut Rng, now_ms: i64) -> 
         return false;
     }
     let author = *rng.pick(&others);
-    let ordinal = len - 1 - rng.below(len.min(50) as u64) as usize;
+    let drawn = len - 1 - rng.below(len.min(50) as u64) as usize;
+    // Nobody answers noise: the comment goes to the nearest real topic before it instead (a
+    // walk, not a draw, so the stream stays as it was).
+    let Some(ordinal) = (0..=drawn).rev().take(50).find(|&o| {
+        let at = TopicRef {
+            circle: circle as u16,
+            ordinal: o as u32,
+        };
+        noise::of(at, &c.topics[o]).is_none()
+    }) else {
+        return false;
+    };
     let at = TopicRef {
         circle: circle as u16,
         ordinal: ordinal as u32,

@@ -56,6 +56,15 @@ pub enum Dataset {
     /// `N` generated topics over three circles, rendered on demand (`generated:N`); up to
     /// millions without holding their content in memory.
     Generated(u64),
+    /// `topics` generated topics over `circles` circles (`generated:N:C`, C from 1 to
+    /// [`MAX_GENERATED_CIRCLES`]), as [`Dataset::Generated`] does over three: the circles take
+    /// the four themes in turn, a theme's second circle named as its second cohort (二期).
+    GeneratedCircles {
+        /// Topics in all circles, split evenly.
+        topics: u64,
+        /// How many circles.
+        circles: u16,
+    },
     /// One topic per line of a JSON Lines file (`jsonl:PATH`): at least `text`; optionally
     /// `group_id`, `topic_id`, `type`, `create_time`, `author`. The rest is generated.
     Jsonl(PathBuf),
@@ -67,10 +76,13 @@ pub enum Dataset {
 /// The largest `generated:N`: ids and comment ids encode the topic's position in 32 bits.
 pub const MAX_GENERATED_TOPICS: u64 = 50_000_000;
 
+/// The most circles of `generated:N:C`.
+pub const MAX_GENERATED_CIRCLES: u16 = 16;
+
 /// Why a dataset name could not be parsed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown dataset “{0}”: expected demo, hostile, generated:N (N ≤ {MAX_GENERATED_TOPICS}) or jsonl:PATH"
+    "unknown dataset “{0}”: expected demo, hostile, generated:N (N ≤ {MAX_GENERATED_TOPICS}), generated:N:C (C circles, 1 ≤ C ≤ {MAX_GENERATED_CIRCLES}) or jsonl:PATH"
 )]
 pub struct DatasetParseError(String);
 
@@ -84,12 +96,23 @@ impl FromStr for Dataset {
             "hostile" => return Ok(Self::Hostile),
             _ => {}
         }
-        if let Some(n) = s.strip_prefix("generated:") {
+        if let Some(rest) = s.strip_prefix("generated:") {
+            let (n, circles) = match rest.split_once(':') {
+                Some((n, circles)) => (n, Some(circles)),
+                None => (rest, None),
+            };
             let n: u64 = n.trim().parse().map_err(|_| err())?;
-            return if n <= MAX_GENERATED_TOPICS {
-                Ok(Self::Generated(n))
-            } else {
-                Err(err())
+            if n > MAX_GENERATED_TOPICS {
+                return Err(err());
+            }
+            return match circles {
+                None => Ok(Self::Generated(n)),
+                Some(circles) => match circles.trim().parse::<u16>() {
+                    Ok(circles @ 1..=MAX_GENERATED_CIRCLES) => {
+                        Ok(Self::GeneratedCircles { topics: n, circles })
+                    }
+                    _ => Err(err()),
+                },
             };
         }
         match s.strip_prefix("jsonl:") {
@@ -104,6 +127,7 @@ impl fmt::Display for Dataset {
         match self {
             Self::Demo => f.write_str("demo"),
             Self::Generated(n) => write!(f, "generated:{n}"),
+            Self::GeneratedCircles { topics, circles } => write!(f, "generated:{topics}:{circles}"),
             Self::Jsonl(path) => write!(f, "jsonl:{}", path.display()),
             Self::Hostile => f.write_str("hostile"),
         }
@@ -265,11 +289,24 @@ mod tests {
 
     #[test]
     fn datasets_parse_and_print_back() {
-        for text in ["demo", "hostile", "generated:1000000", "jsonl:/tmp/x.jsonl"] {
+        for text in [
+            "demo",
+            "hostile",
+            "generated:1000000",
+            "generated:5000:5",
+            "jsonl:/tmp/x.jsonl",
+        ] {
             let dataset: Dataset = text.parse().expect("valid dataset");
             assert_eq!(dataset.to_string(), text);
         }
         assert_eq!("generated:5".parse(), Ok(Dataset::Generated(5)));
+        assert_eq!(
+            "generated:500:5".parse(),
+            Ok(Dataset::GeneratedCircles {
+                topics: 500,
+                circles: 5
+            })
+        );
         for bad in [
             "",
             "Demo",
@@ -277,6 +314,10 @@ mod tests {
             "hostile:1",
             "generated:",
             "generated:x",
+            "generated:5:",
+            "generated:5:0",
+            "generated:5:17",
+            "generated::5",
             "jsonl:",
             "csv:a",
         ] {

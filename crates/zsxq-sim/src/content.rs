@@ -1,6 +1,7 @@
 //! Topic and comment content derived on demand from (seed, circle, ordinal): the same topic
 //! always renders the same text, images and comments, and nothing is generated for topics no
-//! one asks for.
+//! one asks for. Real talks are sentences of their circle's theme; noise (check-ins, thanks,
+//! link-only posts, near-duplicates) is written by [`crate::noise`].
 
 use std::borrow::Cow;
 
@@ -8,6 +9,7 @@ use zsxq::rich_text::{Node, parse, to_zsxq};
 use zsxq::{HashtagId, UserId};
 
 use crate::dataset::corpus::{COMMENTS, REPLIES, THEMES, Theme};
+use crate::noise::Noise;
 use crate::rng::{Rng, tag};
 use crate::world::{Attachments, CommentRec, Kind, NONE, TopicMeta, TopicRef, World, flag};
 
@@ -31,13 +33,24 @@ fn topic_rng(world: &World, at: TopicRef) -> Rng {
     ])
 }
 
-fn draw_traits(rng: &mut Rng, meta: &TopicMeta, by_owner: bool) -> Traits {
+fn draw_traits(rng: &mut Rng, meta: &TopicMeta, by_owner: bool, noise: Option<Noise>) -> Traits {
     let images = rng.below(100);
     let file = rng.below(100);
     let article = rng.below(100);
     let (link, mention, bold) = (rng.percent(15), rng.percent(15), rng.percent(25));
     if meta.has(flag::STORED) {
         return Traits::default();
+    }
+    match noise {
+        // Invented: a check-in often shows the day's page or run, other noise nothing.
+        Some(Noise::CheckIn) => {
+            return Traits {
+                images: u8::from(images < 35),
+                ..Traits::default()
+            };
+        }
+        Some(_) => return Traits::default(),
+        None => {}
     }
     match meta.kind {
         Kind::Talk => Traits {
@@ -97,7 +110,12 @@ pub(crate) fn traits(world: &World, at: TopicRef, meta: &TopicMeta) -> Traits {
         .circles
         .get(usize::from(at.circle))
         .is_some_and(|c| c.owner == meta.author);
-    draw_traits(&mut topic_rng(world, at), meta, by_owner)
+    draw_traits(
+        &mut topic_rng(world, at),
+        meta,
+        by_owner,
+        crate::noise::of(at, meta),
+    )
 }
 
 /// A topic's derived body.
@@ -126,7 +144,8 @@ fn derive_posted(world: &World, at: TopicRef, meta: &TopicMeta) -> Content {
     let circle = world.circles.get(usize::from(at.circle));
     let by_owner = circle.is_some_and(|c| c.owner == meta.author);
     let mut rng = topic_rng(world, at);
-    let traits = draw_traits(&mut rng, meta, by_owner);
+    let noise = crate::noise::of(at, meta);
+    let traits = draw_traits(&mut rng, meta, by_owner, noise);
     let question = rng.below(theme.questions.len() as u64) as usize;
     let answer = theme.answers[question % theme.answers.len()];
     let file_name = traits.file.then(|| Cow::Borrowed(*rng.pick(theme.files)));
@@ -143,6 +162,31 @@ fn derive_posted(world: &World, at: TopicRef, meta: &TopicMeta) -> Content {
             traits: stored_traits(attachments),
             file_name: attachments.file_name.clone().map(Cow::Owned),
             article_title: article.map(|a| Cow::Owned(a.title.clone())),
+            answer,
+        };
+    }
+
+    if let Some(noise) = noise {
+        // A near-duplicate repeats its original as posted; the original is a real talk.
+        let original = match noise {
+            Noise::NearDuplicate(ordinal) => {
+                let source = TopicRef {
+                    circle: at.circle,
+                    ordinal,
+                };
+                world
+                    .meta(source)
+                    .filter(|m| crate::noise::of(source, m).is_none())
+                    .map(|m| derive_posted(world, source, m).text)
+            }
+            _ => None,
+        };
+        return Content {
+            text: crate::noise::text(world, at, meta, noise, theme, &mut rng, original),
+            excerpt: None,
+            traits,
+            file_name: None,
+            article_title: None,
             answer,
         };
     }

@@ -4,6 +4,11 @@
 //! answered, a reply to my comment, a mention of me, a question waiting for my answer, a new
 //! post, a new digest — instead of running random activity until one turns up.
 //!
+//! A busy day ([`busy_day`]: [`crate::SimHandle::busy_day`], or `POST /__sim/act` with
+//! `{"kind": "busy_day", …}`) is the big one: hundreds of topics over the last 24 hours in
+//! several circles, real posts and noise mixed, answered with the ground truth of what each
+//! new topic is, for testing a daily brief's ranking against it.
+//!
 //! Every happening goes through [`crate::writes`] and [`crate::history`], like activity, so the
 //! counters and the truth stay in step. It acts on a circle's newest topics only
 //! ([`RECENT_TOPICS`]): a client's incremental sync re-reads just the newest ~60 topics of a
@@ -22,6 +27,8 @@ use crate::world::{
     Kind, MAX_COMMENTS_PER_TOPIC, NONE, SELF_USER, TopicRef, World, comment_id, flag, questionee,
 };
 use crate::writes;
+
+pub(crate) mod busy_day;
 
 /// What is to happen; "me" is the signed-in user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -144,6 +151,25 @@ const MENTIONS: &[(&str, &str)] = &[
     ("同意楼主，", " 之前也说过类似的观点。"),
     ("", " 来打卡了，一起坚持！"),
 ];
+
+/// A comment @mentioning me: one of [`MENTIONS`] around the service's entity markup, title
+/// percent-encoded (PROTOCOL.md §8).
+fn mention_of_me(world: &World, rng: &mut Rng) -> String {
+    let (before, after) = *rng.pick(MENTIONS);
+    let me = world.user(SELF_USER);
+    let nodes: Vec<Node> = [
+        (!before.is_empty()).then(|| Node::Text(before.to_owned())),
+        Some(Node::Mention {
+            id: Some(UserId::new(me.id)),
+            name: me.name.clone(),
+        }),
+        (!after.is_empty()).then(|| Node::Text(after.to_owned())),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    to_zsxq(&nodes)
+}
 
 /// Makes `happening` happen at `now_ms`.
 pub(crate) fn happen(
@@ -339,21 +365,8 @@ fn mention_me(world: &mut World, c: usize, now_ms: i64) -> Option<Happened> {
     }
     let mut rng = rng(world, HappeningKind::MentionMe, c);
     let author = *rng.pick(&others);
-    let (before, after) = *rng.pick(MENTIONS);
-    let me = world.user(SELF_USER);
-    // The service's entity markup, title percent-encoded (PROTOCOL.md §8).
-    let nodes: Vec<Node> = [
-        (!before.is_empty()).then(|| Node::Text(before.to_owned())),
-        Some(Node::Mention {
-            id: Some(UserId::new(me.id)),
-            name: me.name.clone(),
-        }),
-        (!after.is_empty()).then(|| Node::Text(after.to_owned())),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    let rec = writes::post_comment(world, at, author, to_zsxq(&nodes), None, now_ms).ok()?;
+    let text = mention_of_me(world, &mut rng);
+    let rec = writes::post_comment(world, at, author, text, None, now_ms).ok()?;
     Some(Happened {
         topic_id: world.topic_id(at),
         comment_id: Some(comment_id(at, rec.index)),

@@ -22,8 +22,9 @@ enum Command {
     /// Serve a dataset until killed. Besides the API, `GET /__sim/stats` counts requests and
     /// `POST /__sim/act` changes the world on purpose: `{"edit"|"delete"|"toggle_digest"|
     /// "toggle_sticky": TOPIC_ID}`, `{"events": N}`, or `{"kind": K, "group_id": GID}` with K
-    /// one of answer_mine, reply_to_me, mention_me, question_for_me, topic, digest (see the
-    /// crate's routes module).
+    /// one of answer_mine, reply_to_me, mention_me, question_for_me, topic, digest, or
+    /// `{"kind": "busy_day", "circles": C, "topics": N}`, which answers with what each new
+    /// topic is (see the crate's routes module).
     Serve(ServeArgs),
     /// Print the dataset's truth (topics, comments, answered questions per circle) as JSON.
     Truth(DatasetArgs),
@@ -31,7 +32,8 @@ enum Command {
 
 #[derive(Debug, Args)]
 struct DatasetArgs {
-    /// `demo`, `hostile` (XSS payloads everywhere), `generated:N` or `jsonl:PATH`.
+    /// `demo`, `hostile` (XSS payloads everywhere), `generated:N`, `generated:N:C` (over C
+    /// circles) or `jsonl:PATH`.
     #[arg(long, default_value = "demo")]
     dataset: Dataset,
     /// Seed of every generated value.

@@ -214,7 +214,9 @@ impl Renderer<'_> {
         }
         out.insert("rewards_count".into(), json!(0));
         out.insert("comments_count".into(), json!(comments.len()));
-        let readers = 40 + likes * 7 + hash(&[world.seed, topic_id as u64]) % 300;
+        let standing = crate::engagement::standing(circle, at, meta);
+        let salt = hash(&[world.seed, topic_id as u64]);
+        let readers = crate::engagement::readers(standing, likes, comments.len() as u64, salt);
         out.insert("reading_count".into(), json!(readers + readers / 3));
         out.insert("readers_count".into(), json!(readers));
         out.insert(

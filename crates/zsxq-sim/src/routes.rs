@@ -10,7 +10,14 @@
 //!   ([`crate::HappeningKind`]), which makes that event happen now and answers
 //!   `{"topic_id": …}` plus `"comment_id"` for `reply_to_me` and `mention_me`; an unknown
 //!   group answers HTTP 404, a kind no circle fits HTTP 409, a malformed body HTTP 400 (all
-//!   with the failure envelope).
+//!   with the failure envelope); or
+//! * a busy day ([`crate::BusyDay`]): `{"kind": "busy_day", "circles": C, "topics": N}` (both
+//!   optional: 5 and 500), answered with its truth ([`crate::BusyDayTruth`]):
+//!   `{"group_ids": […], "answers_to_me": [ID…], "questions_for_me": […], "digests": […],
+//!   "owner_posts": […], "owner_answers": […], "noise": [{"topic_id": ID, "kind":
+//!   "check_in"|"thanks"|"link_only"|"near_duplicate"}…], "other": […], "replies_to_me":
+//!   [{"topic_id": ID, "comment_id": ID}…], "mentions_of_me": […]}`; a malformed body HTTP
+//!   400.
 
 mod bodies;
 mod groups;
@@ -197,8 +204,24 @@ async fn sim_stats(State(app): App) -> Response {
 }
 
 /// Sim-only: a deliberate edit, deletion, toggle or burst of activity ([`crate::history::Act`]),
-/// or, for a body with a `kind`, one happening ([`crate::happen::Happening`]).
-async fn sim_act(State(app): App, axum::Json(body): axum::Json<Value>) -> Response {
+/// or, for a body with a `kind`, one happening ([`crate::happen::Happening`]) or a busy day
+/// ([`crate::BusyDay`]).
+async fn sim_act(State(app): App, axum::Json(mut body): axum::Json<Value>) -> Response {
+    if body.get("kind").and_then(Value::as_str) == Some("busy_day") {
+        if let Some(fields) = body.as_object_mut() {
+            fields.remove("kind");
+        }
+        return match serde_json::from_value::<crate::BusyDay>(body) {
+            Ok(busy) => json_response(StatusCode::OK, &app.busy_day(busy)),
+            Err(error) => http_fail(
+                StatusCode::BAD_REQUEST,
+                CODE_BAD_PARAMETER,
+                &format!(
+                    "not a busy day ({{\"kind\": \"busy_day\", \"circles\": …, \"topics\": …}}): {error}"
+                ),
+            ),
+        };
+    }
     if body.get("kind").is_some() {
         let happening = match serde_json::from_value::<crate::happen::Happening>(body) {
             Ok(happening) => happening,

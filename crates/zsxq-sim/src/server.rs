@@ -194,6 +194,12 @@ impl Shared {
         crate::happen::happen(&mut self.world_mut(), happening, now_ms())
     }
 
+    /// Makes a busy day happen, ending now (`/__sim/act` with `"kind": "busy_day"`,
+    /// [`SimHandle::busy_day`]).
+    pub(crate) fn busy_day(&self, busy: crate::BusyDay) -> crate::BusyDayTruth {
+        crate::happen::busy_day::busy_day(&mut self.world_mut(), busy, now_ms())
+    }
+
     pub(crate) fn stats(&self) -> RequestStats {
         lock(&self.stats).clone()
     }
@@ -324,6 +330,17 @@ impl SimHandle {
     /// `{"kind": …, "group_id": …}`.
     pub fn happen(&self, happening: crate::Happening) -> Option<crate::Happened> {
         self.shared.happen(happening).ok()
+    }
+
+    /// Makes a busy day happen: `busy.topics` new topics spread over the last 24 hours (of the
+    /// wall clock, like every topic time) in the first `busy.circles` circles — owners' and
+    /// guests' posts, digests, members' talks and questions (some for me, a few of mine
+    /// answered), noise — and some comments replying to me or mentioning me. Answers with
+    /// what each new topic is ([`crate::BusyDayTruth`]); the topics are served and counted in
+    /// [`Self::truth`] like any other. The same as `POST /__sim/act` with
+    /// `{"kind": "busy_day", "circles": …, "topics": …}`.
+    pub fn busy_day(&self, busy: crate::BusyDay) -> crate::BusyDayTruth {
+        self.shared.busy_day(busy)
     }
 
     /// Replaces the fault configuration for the requests that follow.

@@ -63,7 +63,7 @@ pub(crate) struct TopicMeta {
     /// User index of the talk/task/solution owner or of the asker.
     pub(crate) author: u32,
     /// A task's solution count; a solution's task ordinal; a question's questionee (see
-    /// [`questionee`]).
+    /// [`questionee`]); a talk's noise (see [`crate::noise`]).
     pub(crate) aux: u32,
     pub(crate) likes: u32,
     /// Comments (and replies) derived from the seed; posted ones are in [`World::posted`].
@@ -571,7 +571,10 @@ impl World {
         if meta.kind == Kind::Solution {
             match c.topics.get_mut(meta.aux as usize) {
                 Some(task) if task.kind == Kind::Task => task.aux += 1,
-                _ => meta.kind = Kind::Talk,
+                _ => {
+                    meta.kind = Kind::Talk;
+                    meta.aux = crate::noise::REAL;
+                }
             }
         }
         c.topics.push(meta);

@@ -429,3 +429,82 @@ pub(crate) const NOTICES: &[&str] = &[
     "🎉 恭喜！你的星球荣登「畅销榜」TOP 20\n\n榜单每小时更新，保持在榜状态可持续获得专属权益。",
     "📮 本周有 3 位新成员加入了你的星球，记得去欢迎他们。",
 ];
+
+/// Invented: what a member writes when checking in (打卡), after the day's number. Each is long
+/// enough that a check-in meets its project's `min_words_count` of 20.
+pub(crate) const CHECKIN_NOTES: &[&str] = &[
+    "今天读完第三章，做了两页读书笔记。",
+    "早起背单词三十分钟，坚持就是胜利。",
+    "跑步五公里，配速比昨天快了一点点。",
+    "复盘了本周计划，完成了七成左右。",
+    "看完一节课，整理了一张思维导图。",
+    "今天写了八百字，虽然不多但没有断。",
+    "读了星主推荐的文章，摘抄了三段话。",
+    "练习了一个小时，明天继续，不偷懒。",
+    "今天状态一般，但还是按计划完成了。",
+    "整理了这周的笔记，发现还有两处没懂。",
+];
+
+/// Invented: how a check-in opens, around the day's number `{n}` (a running count per
+/// member), before one of [`CHECKIN_NOTES`].
+pub(crate) const CHECKIN_FORMATS: &[(&str, &str)] = &[
+    ("打卡 Day ", "："),
+    ("第", "天打卡："),
+    ("Day ", " 打卡，"),
+    ("【打卡】第", "天，"),
+];
+
+/// Invented: one-line thanks, posted as topics of their own.
+pub(crate) const THANKS: &[&str] = &[
+    "谢谢分享！",
+    "感谢星主 🙏",
+    "学习了，感谢",
+    "收藏了",
+    "Thanks!",
+    "感谢分享，受益匪浅",
+    "谢谢星主的分享！",
+    "学到了[强]",
+    "已收藏，感谢",
+    "感谢感谢 🙏🙏",
+];
+
+/// Invented: what a link-only post says around its link (before, after): mostly nothing.
+pub(crate) const LINK_WORDS: &[(&str, &str)] = &[
+    ("", ""),
+    ("", ""),
+    ("转发 ", ""),
+    ("", " mark"),
+    ("mark ", ""),
+    ("转发：", ""),
+];
+
+/// Invented: pages members share without a word, besides their circle's own links.
+pub(crate) const SHARED_LINKS: &[(&str, &str)] = &[
+    (
+        "https://mp.weixin.qq.com/s/9x2KfQeLr7TnW3aYbD1c5A",
+        "一篇值得反复读的长文",
+    ),
+    (
+        "https://www.zhihu.com/question/318460672",
+        "知乎：有哪些相见恨晚的学习方法？",
+    ),
+    (
+        "https://www.bilibili.com/video/BV1Xx411c7mD",
+        "【合集】一小时讲清楚",
+    ),
+    ("https://github.com/trending", "GitHub Trending"),
+    ("https://sspai.com/post/73145", "少数派：我的效率工具清单"),
+];
+
+/// Invented: the small edit of a near-duplicate post (prefix, suffix), as when a member posts
+/// the same text again to fix a typo or because the first one seemed lost.
+pub(crate) const DUPLICATE_EDITS: &[(&str, &str)] = &[
+    ("", "！"),
+    ("", "～"),
+    ("", " 🙏"),
+    ("", "😂"),
+    ("", "。"),
+    ("", "（重发，上一条格式乱了）"),
+    ("补发：", ""),
+    ("更正一下：", ""),
+];

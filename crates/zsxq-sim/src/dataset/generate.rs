@@ -8,9 +8,11 @@ use super::corpus::{
     GIVEN_NAMES, LOCATIONS, MEMBER_DESCRIPTIONS, NICKNAME_SUFFIXES, SELF_DESCRIPTION,
     SELF_LOCATION, SELF_NAME, SURNAMES, THEMES,
 };
+use crate::engagement;
 use crate::rng::{Rng, hash, tag};
 use crate::world::{
-    Circle, ColumnRec, HashtagRec, Kind, MenuRec, NONE, SELF_USER, TopicMeta, Totals, World, flag,
+    Circle, ColumnRec, HashtagRec, Kind, MenuRec, NONE, SELF_USER, TopicMeta, TopicRef, Totals,
+    World, flag,
 };
 
 /// By default the newest generated topic is just before 2025-12-10T16:00:00.000+0800, so the
@@ -191,7 +193,7 @@ pub(crate) fn fill_timeline(world: &mut World, c: usize, n: u64) {
             // (types, counts, comments) is the same either way.
             time += 1;
         }
-        let meta = new_topic_meta(world, c, &mut rng, time, j == 0, last_task);
+        let meta = new_topic_meta(world, c, &mut rng, time, j == 0, last_task, false);
         let at = world.push_topic(c, meta);
         if world.meta(at).is_some_and(|m| m.kind == Kind::Task) {
             last_task = Some(at.ordinal);
@@ -199,8 +201,10 @@ pub(crate) fn fill_timeline(world: &mut World, c: usize, n: u64) {
     }
 }
 
-/// Draws the metadata of a new topic of circle `c`: its type, author, flags and counts. The
-/// first topic of a generated circle is the owner's pinned welcome post.
+/// Draws the metadata of the next topic of circle `c`: its type, author, flags, noise
+/// ([`crate::noise::assign`], unless `given_text`: a `jsonl:` line's text is what it is) and
+/// engagement ([`crate::engagement`]). The first topic of a generated circle is the owner's
+/// pinned welcome post.
 pub(crate) fn new_topic_meta(
     world: &World,
     c: usize,
@@ -208,6 +212,7 @@ pub(crate) fn new_topic_meta(
     time_ms: i64,
     welcome: bool,
     last_task: Option<u32>,
+    given_text: bool,
 ) -> TopicMeta {
     let Some(circle) = world.circles.get(c) else {
         return blank(time_ms, SELF_USER);
@@ -294,14 +299,20 @@ pub(crate) fn new_topic_meta(
             meta.aux = last_task.unwrap_or(0);
         }
     }
-    let spread = rng.below(40) + 1;
-    meta.likes = rng.below(spread) as u32;
-    meta.derived_comments = match rng.below(100) {
-        0..50 => 0,
-        50..80 => rng.range(1, 3),
-        80..95 => rng.range(4, 12),
-        _ => rng.range(13, 70),
-    } as u16;
+    let draws = engagement::Draws::take(rng);
+    // Noise and engagement come from hashes and the draws just taken, so the stream that
+    // follows is the same whatever they make of this topic.
+    let ordinal = circle.topics.len() as u32;
+    if !given_text {
+        crate::noise::assign(world, c, ordinal, &mut meta);
+    }
+    let at = TopicRef {
+        circle: c as u16,
+        ordinal,
+    };
+    let standing = engagement::standing(circle, at, &meta);
+    meta.likes = draws.likes(standing);
+    meta.derived_comments = draws.comments(standing);
     meta
 }
 

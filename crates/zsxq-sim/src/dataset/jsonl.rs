@@ -91,7 +91,7 @@ fn load_circle(world: &mut World, c: usize, lines: Vec<Line>, authors: &mut Hash
     let mut rng = Rng::keyed(&[world.seed, tag::TIMELINE, c as u64]);
     let mut last_task = None;
     for (time, _, line) in timed {
-        let mut meta = new_topic_meta(world, c, &mut rng, time, false, last_task);
+        let mut meta = new_topic_meta(world, c, &mut rng, time, false, last_task, true);
         meta.kind = match line.kind.as_deref() {
             Some("q&a") => Kind::Question,
             Some("task") => Kind::Task,

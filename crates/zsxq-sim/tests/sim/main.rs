@@ -1,6 +1,7 @@
 //! The simulator over real HTTP: shapes decoded with the `zsxq` models, paging semantics, the
 //! truth, writes, activity, faults, datasets and the binary.
 
+mod busy_day;
 mod endpoints;
 mod happenings;
 mod headers;
