@@ -6,7 +6,7 @@
 //! line counting the noise by kind, in the Settings' language. `--json`: one object per line, the
 //! ranked items then the noise (`"noise"` set), ids as strings like the app's IPC.
 //! `--mark-all-read` marks everything the brief holds read afterwards — noise and items past
-//! `--limit` too, with their inbox events — and its circles read up to now, which the next sync
+//! `--limit` too, with their inbox events — and its circles read, which the next sync
 //! tells the service's read markers when the Settings allow (docs/brief.md).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -64,14 +64,13 @@ async fn show(
     if args.mark_all_read {
         let all: Vec<&BriefItem> = brief.items.iter().chain(&brief.noise).collect();
         let topics: Vec<TopicId> = all.iter().map(|i| TopicId::new(i.topic_id)).collect();
-        let now = now_ms();
-        store.mark_topics_read(&topics, now).await?;
-        // Caught up with those circles: read up to now, here and (the Settings allowing) on
-        // the service's read markers at the next sync.
+        store.mark_topics_read(&topics, now_ms()).await?;
+        // Caught up with those circles: read up to their newest archived topic, here and (the
+        // Settings allowing) on the service's read markers at the next sync.
         let circles: BTreeSet<i64> = all.iter().map(|i| i.group_id).collect();
         for circle in circles {
             store
-                .mark_circle_read(GroupId::new(circle), now, prefs.send_read_markers)
+                .mark_circle_read(GroupId::new(circle), prefs.send_read_markers)
                 .await?;
         }
     }

@@ -39,7 +39,7 @@ const NEAR_DUPLICATE: f64 = 0.8;
 /// Words that make a check-in of a short post.
 const CHECK_IN_WORDS: [&str; 3] = ["打卡", "签到", "check-in"];
 /// Words of thanks and of "saved it".
-const THANKS_WORDS: [&str; 16] = [
+const THANKS_WORDS: [&str; 18] = [
     "谢谢分享",
     "感谢分享",
     "谢谢星主",
@@ -50,6 +50,8 @@ const THANKS_WORDS: [&str; 16] = [
     "感谢",
     "多谢",
     "学习了",
+    "学到了",
+    "受益匪浅",
     "收藏了",
     "收藏",
     "受教了",
@@ -61,21 +63,25 @@ const THANKS_WORDS: [&str; 16] = [
 const LINK_WORDS: [&str; 6] = ["转发", "分享", "链接", "repost", "mark", "via"];
 
 /// The noise rule `text` falls under, if any. `checkin` says whether the service filed the
-/// topic under a check-in project.
-pub fn classify(text: &str, checkin: bool) -> Option<Noise> {
-    let text = text.trim();
-    let lower = text.to_lowercase();
-    let chars = text.chars().count();
-    if chars <= CHECK_IN_MAX_CHARS
-        && (checkin || CHECK_IN_WORDS.iter().any(|w| lower.contains(w)) || numbered_day(&lower))
+/// topic under a check-in project; `outside_links` is, for a text with link entities, the text
+/// without them (a link's title is the page's words, not the member's).
+pub fn classify(text: &str, checkin: bool, outside_links: Option<&str>) -> Option<Noise> {
+    // The member's own words: a linked page's title ("每日一写打卡规则") is not them.
+    let own = outside_links.unwrap_or(text).trim().to_lowercase();
+    if text.trim().chars().count() <= CHECK_IN_MAX_CHARS
+        && (checkin || CHECK_IN_WORDS.iter().any(|w| own.contains(w)) || numbered_day(&own))
     {
         return Some(Noise::CheckIn);
     }
-    if has_link(&lower) && leftover(&without_links(&lower), &LINK_WORDS) <= LEFTOVER_MAX_CHARS {
+    let bare_link = match outside_links {
+        Some(_) => leftover(&own, &LINK_WORDS) <= LEFTOVER_MAX_CHARS,
+        None => has_link(&own) && leftover(&without_links(&own), &LINK_WORDS) <= LEFTOVER_MAX_CHARS,
+    };
+    if bare_link {
         return Some(Noise::LinkOnly);
     }
-    if THANKS_WORDS.iter().any(|w| lower.contains(w))
-        && leftover(&lower, &THANKS_WORDS) <= LEFTOVER_MAX_CHARS
+    if THANKS_WORDS.iter().any(|w| own.contains(w))
+        && leftover(&own, &THANKS_WORDS) <= LEFTOVER_MAX_CHARS
     {
         return Some(Noise::Thanks);
     }
@@ -125,13 +131,38 @@ fn without_links(lower: &str) -> String {
 }
 
 /// How many letters, digits and Chinese characters are left once `words` are taken out:
-/// punctuation, emoji and spaces do not count.
+/// punctuation, emoji (WeChat's `[强]` codes too) and spaces do not count.
 fn leftover(lower: &str, words: &[&str]) -> usize {
     let mut rest = lower.to_owned();
     for word in words {
         rest = rest.replace(word, " ");
     }
-    rest.chars().filter(|c| c.is_alphanumeric()).count()
+    without_sticker_codes(&rest)
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .count()
+}
+
+/// `text` without WeChat's sticker codes: `[强]`, `[抱拳]`, `[玫瑰]` — up to four characters in
+/// square brackets, which the apps show as an emoji.
+fn without_sticker_codes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('[') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find(']') {
+            Some(close) if (1..=4).contains(&after[..close].chars().count()) => {
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('[');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Character trigrams of `text`'s letters, digits and Chinese characters.
@@ -169,11 +200,11 @@ mod tests {
             "第二十一天，继续跑步 5 公里",
             "签到",
         ] {
-            assert_eq!(classify(text, false), Some(Noise::CheckIn), "{text}");
+            assert_eq!(classify(text, false, None), Some(Noise::CheckIn), "{text}");
         }
         // Filed under the project, short: a check-in whatever its words.
         assert_eq!(
-            classify("今天读了 20 页《穷查理宝典》", true),
+            classify("今天读了 20 页《穷查理宝典》", true, None),
             Some(Noise::CheckIn)
         );
         // Long: someone wrote it, whatever it mentions or is filed under.
@@ -181,11 +212,11 @@ mod tests {
             "打卡第 3 天的心得：{}",
             "复利的本质是时间和耐心，".repeat(15)
         );
-        assert_eq!(classify(&long, false), None);
-        assert_eq!(classify(&long, true), None);
+        assert_eq!(classify(&long, false, None), None);
+        assert_eq!(classify(&long, true, None), None);
         // "day" in a word is not a numbered day.
         assert_eq!(
-            classify("Today 3 things about options pricing", false),
+            classify("Today 3 things about options pricing", false, None),
             None
         );
     }
@@ -199,14 +230,16 @@ mod tests {
             "收藏了",
             "Thanks!",
             "thank you 🙏🙏",
+            "学到了[强][抱拳]",
+            "感谢分享，受益匪浅",
         ] {
-            assert_eq!(classify(text, false), Some(Noise::Thanks), "{text}");
+            assert_eq!(classify(text, false, None), Some(Noise::Thanks), "{text}");
         }
         for text in [
             "谢谢分享！我补充一点：估值要看现金流，不能只看市盈率。",
             "感谢星主的解答，那么第二个问题是什么意思呢？",
         ] {
-            assert_eq!(classify(text, false), None, "{text}");
+            assert_eq!(classify(text, false, None), None, "{text}");
         }
     }
 
@@ -218,10 +251,25 @@ mod tests {
             "mark https://example.com",
             "分享链接：https://example.com/x",
         ] {
-            assert_eq!(classify(text, false), Some(Noise::LinkOnly), "{text}");
+            assert_eq!(classify(text, false, None), Some(Noise::LinkOnly), "{text}");
         }
         let thought = "这篇讲 A 股分红的文章值得一读，尤其是第三部分 https://example.com/x";
-        assert_eq!(classify(thought, false), None);
+        assert_eq!(classify(thought, false, None), None);
+        // A link entity shows its title in the plain text: judged without it.
+        let titled = "一篇值得反复读的长文";
+        assert_eq!(classify(titled, false, Some(" ")), Some(Noise::LinkOnly));
+        assert_eq!(
+            classify(titled, false, Some("转发：")),
+            Some(Noise::LinkOnly)
+        );
+        let said = "这篇讲分红的文章值得一读，尤其是第三部分";
+        assert_eq!(classify(said, false, Some(said)), None);
+        // Nor is the page's title the member's check-in.
+        let rules = "mark ✅ 每日一写打卡规则";
+        assert_eq!(
+            classify(rules, false, Some("mark ✅")),
+            Some(Noise::LinkOnly)
+        );
     }
 
     #[test]

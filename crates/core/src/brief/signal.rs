@@ -1,11 +1,12 @@
 //! The ranking: points for each signal a topic carries, each with the reason that says why,
 //! and noise pushed below everything else.
 //!
-//! Points, most first (docs/brief.md has the table and why):
-//! what concerns the member (an answer to their question 1000, a question for them 900, a
-//! reply or an @mention 800, a comment on their post 700); 精华 300; a post by the owner 250 or
-//! a guest 180; a followed author 200; a question the owner answered 150; a followed hashtag
-//! 120; engagement well above the circle's own norm up to 200. Ties go to the newer topic.
+//! What concerns the member comes first, in tiers whatever else a topic carries: answers to
+//! their questions, then questions for them, then replies and @mentions, then comments on their
+//! posts. Within a tier, and below the tiers, points (docs/brief.md has the table and why): 精华
+//! 400; a post by the owner 300 or a guest 250; a followed author 200; a question the owner
+//! answered 150; a followed hashtag 120; engagement well above the circle's own norm up to 100,
+//! so a popular member's post never passes the owner's. Ties go to the newer topic.
 //!
 //! Noise ([`super::noise`]) is judged only for topics that carry no signal of the first kinds
 //! (nothing of the member's, no 精华, not the owner's or a guest's, not a followed author):
@@ -40,6 +41,9 @@ pub struct Candidate {
     pub text: String,
     /// Filed under the circle's check-in project.
     pub checkin: bool,
+    /// For a topic whose text links somewhere: its text without the links (their titles
+    /// included), which says whether it is more than a shared link.
+    pub outside_links: Option<String>,
     pub create_time_ms: i64,
     pub digest: bool,
     /// A question the owner or a guest answered.
@@ -103,20 +107,41 @@ pub fn engagement(likes: u32, comments: u32) -> f64 {
 const POPULAR_TIMES: f64 = 2.0;
 /// ...and at least this much in absolute terms (two likes in a quiet circle are not news).
 const POPULAR_AT_LEAST: f64 = 5.0;
+/// Engagement is worth at most this: less than any role or follow, so the crowd's taste
+/// orders what the member has no other reason to read, and never passes the owner.
+const POPULAR_AT_MOST: f64 = 100.0;
 
-fn mine_points(kind: InboxKind) -> u32 {
+/// The tier of what concerns the member (lower first); `None` for everything else.
+fn mine_tier(kind: InboxKind) -> Option<u8> {
     match kind {
-        InboxKind::Answer => 1000,
-        InboxKind::QuestionForMe => 900,
-        InboxKind::Reply | InboxKind::Mention => 800,
-        InboxKind::Comment => 700,
+        InboxKind::Answer => Some(0),
+        InboxKind::QuestionForMe => Some(1),
+        InboxKind::Reply | InboxKind::Mention => Some(2),
+        InboxKind::Comment => Some(3),
         // In a followed circle: the digest and owner signals below carry these.
-        InboxKind::Digest | InboxKind::OwnerPost => 0,
+        InboxKind::Digest | InboxKind::OwnerPost => None,
     }
 }
 
-/// Ranks `candidates`: signal first, most points first, then newer first; noise last, newer
-/// first. `norms` is each circle's typical [`engagement`] (see `Store::engagement_norms`).
+/// Whether `reason` keeps a topic out of the text rules' noise: what concerns the member, 精华,
+/// the owner's and guests' posts, a followed author.
+fn protects(reason: &Reason) -> bool {
+    matches!(
+        reason,
+        Reason::Mine { .. }
+            | Reason::Digest
+            | Reason::ByOwner
+            | Reason::ByGuest
+            | Reason::FollowedAuthor
+    )
+}
+
+/// Below every tier of [`mine_tier`].
+const NOT_MINE: u8 = u8::MAX;
+
+/// Ranks `candidates`: what concerns the member first by tier, then most points, then newer
+/// first; noise last, the same way. `norms` is each circle's typical [`engagement`] (see
+/// `Store::engagement_norms`).
 pub fn rank(candidates: &[Candidate], norms: &HashMap<i64, f64>, marks: &Marks) -> Vec<Ranked> {
     let mut ranked: Vec<(Ranked, i64)> = candidates
         .iter()
@@ -128,18 +153,18 @@ pub fn rank(candidates: &[Candidate], norms: &HashMap<i64, f64>, marks: &Marks) 
         })
         .collect();
     mark_near_duplicates(candidates, &mut ranked);
-    ranked.sort_by(|(a, at), (b, bt)| {
+    ranked.sort_by_key(|(r, at)| {
+        let tier = r.reasons.iter().find_map(|reason| match reason {
+            Reason::Mine { event } => mine_tier(*event),
+            _ => None,
+        });
         (
-            a.noise.is_some(),
-            std::cmp::Reverse(a.points),
+            r.noise.is_some(),
+            tier.unwrap_or(NOT_MINE),
+            std::cmp::Reverse(r.points),
             std::cmp::Reverse(*at),
+            std::cmp::Reverse(r.topic_id),
         )
-            .cmp(&(
-                b.noise.is_some(),
-                std::cmp::Reverse(b.points),
-                std::cmp::Reverse(*bt),
-            ))
-            .then(b.topic_id.cmp(&a.topic_id))
     });
     ranked.into_iter().map(|(r, _)| r).collect()
 }
@@ -147,19 +172,17 @@ pub fn rank(candidates: &[Candidate], norms: &HashMap<i64, f64>, marks: &Marks) 
 fn score(c: &Candidate, norm: Option<f64>, marks: &Marks) -> Ranked {
     let mut reasons = Vec::new();
     let mut points = 0;
-    if let Some(event) = c.mine {
-        points += mine_points(event);
-        if mine_points(event) > 0 {
-            reasons.push(Reason::Mine { event });
-        }
+    let mine = c.mine.filter(|&event| mine_tier(event).is_some());
+    if let Some(event) = mine {
+        reasons.push(Reason::Mine { event });
     }
     let followed = c
         .author_id
         .is_some_and(|a| marks.follow_authors.contains(&a));
     let signals = [
-        (c.digest, 300, Reason::Digest),
-        (c.role == Role::Owner, 250, Reason::ByOwner),
-        (c.role == Role::Guest, 180, Reason::ByGuest),
+        (c.digest, 400, Reason::Digest),
+        (c.role == Role::Owner, 300, Reason::ByOwner),
+        (c.role == Role::Guest, 250, Reason::ByGuest),
         (followed, 200, Reason::FollowedAuthor),
         (c.answered_by_owner, 150, Reason::AnsweredByOwner),
     ];
@@ -176,27 +199,25 @@ fn score(c: &Candidate, norm: Option<f64>, marks: &Marks) -> Ranked {
     let engaged = engagement(c.likes, c.comments);
     let times = engaged / norm.unwrap_or(0.0).max(1.0);
     if times >= POPULAR_TIMES && engaged >= POPULAR_AT_LEAST {
-        points += (40.0 * times).min(200.0) as u32;
+        points += (40.0 * times).min(POPULAR_AT_MOST) as u32;
         reasons.push(Reason::Popular {
             likes: c.likes,
             comments: c.comments,
             times: times.round() as u32,
         });
     }
-    // What concerns the member is never noise; the first-kind signals protect from the text
-    // rules, not from the member's own mutes.
-    let protected = c.mine.is_some_and(|e| mine_points(e) > 0);
-    let signal = c.digest || c.role != Role::Member || followed;
-    let noise = if protected {
+    // What concerns the member is never noise; the other signals that protect do so from the
+    // text rules, not from the member's own mutes.
+    let noise = if mine.is_some() {
         None
     } else if c.author_id.is_some_and(|a| marks.mute_authors.contains(&a)) {
         Some(Noise::MutedAuthor)
     } else if c.hashtags.iter().any(|t| marks.mute_tags.contains(t)) {
         Some(Noise::MutedTag)
-    } else if signal {
+    } else if reasons.iter().any(protects) {
         None
     } else {
-        noise::classify(&c.text, c.checkin)
+        noise::classify(&c.text, c.checkin, c.outside_links.as_deref())
     };
     Ranked {
         topic_id: c.topic_id,
@@ -207,7 +228,8 @@ fn score(c: &Candidate, norm: Option<f64>, marks: &Marks) -> Ranked {
 }
 
 /// Marks as [`Noise::NearDuplicate`] each topic almost the same as an older one by the same
-/// author in the same circle, unless it carries signal of its own.
+/// author in the same circle, unless it carries a signal that [`protects`] it (likes do not:
+/// the member has the original).
 fn mark_near_duplicates(candidates: &[Candidate], ranked: &mut [(Ranked, i64)]) {
     let mut by_author: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
     for (i, c) in candidates.iter().enumerate() {
@@ -223,7 +245,7 @@ fn mark_near_duplicates(candidates: &[Candidate], ranked: &mut [(Ranked, i64)]) 
             .collect();
         for later in 1..posts.len() {
             let (ranked_later, _) = &mut ranked[posts[later]];
-            if ranked_later.noise.is_some() || !ranked_later.reasons.is_empty() {
+            if ranked_later.noise.is_some() || ranked_later.reasons.iter().any(protects) {
                 continue;
             }
             if (0..later)
@@ -247,6 +269,7 @@ mod tests {
             role: Role::Member,
             text: text.to_owned(),
             checkin: false,
+            outside_links: None,
             create_time_ms: topic_id * 1000,
             digest: false,
             answered_by_owner: false,
@@ -297,6 +320,31 @@ mod tests {
         );
         assert_eq!(ranked[2].reasons, [Reason::Digest]);
         assert!(ranked.iter().all(|r| r.noise.is_none()));
+    }
+
+    #[test]
+    fn an_answer_to_my_question_outranks_a_reply_on_the_owners_popular_digest() {
+        let answer = Candidate {
+            mine: Some(InboxKind::Answer),
+            ..talk(1, "问：定投要不要止盈？答：看目标。")
+        };
+        let reply = Candidate {
+            mine: Some(InboxKind::Reply),
+            digest: true,
+            role: Role::Owner,
+            likes: 300,
+            ..talk(2, "星主的精华长文，下面有人回复了你。")
+        };
+        let ranked = rank(
+            &[reply, answer],
+            &HashMap::from([(1, 5.0)]),
+            &Marks::default(),
+        );
+        assert_eq!(order(&ranked), [1, 2]);
+        assert!(
+            ranked[1].points > ranked[0].points,
+            "points alone would not"
+        );
     }
 
     #[test]

@@ -267,10 +267,8 @@ impl Orrery {
         let session = self.session().await?;
         let group = GroupId::new(args.circle.get());
         let tell = self.prefs.borrow().send_read_markers;
-        Ok(session
-            .store()
-            .mark_circle_read(group, now_ms(), tell)
-            .await?)
+        session.store().mark_circle_read(group, tell).await?;
+        Ok(())
     }
 
     pub async fn open_topic(&self, args: TopicArgs) -> Result<TopicDto, IpcError> {

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use zsxq::TopicId;
+use zsxq::rich_text::{Node, parse, to_plain_text};
 
 use super::inbox::InboxKind;
 use super::{Store, StoreError};
@@ -35,6 +36,8 @@ struct Row {
     role: String,
     text: String,
     checkin: bool,
+    /// The talk's rich text, when it has a link entity.
+    linked_text: Option<String>,
     create_time_ms: i64,
     digest: bool,
     answered_by_owner: bool,
@@ -94,6 +97,8 @@ impl Store {
                          ELSE 'member' END AS role,
                     t.plain_text AS text,
                     COALESCE(json_type(t.raw_json, '$.checkin') = 'object', 0) AS checkin,
+                    CASE WHEN instr(json_extract(t.raw_json, '$.talk.text'), 'type=\"web\"') > 0
+                         THEN json_extract(t.raw_json, '$.talk.text') END AS linked_text,
                     t.create_time_ms, t.digested AS digest,
                     (t.kind = 'q&a' AND t.answered = 1
                         AND (t.answerer_id = p.owner
@@ -298,6 +303,15 @@ impl Store {
     }
 }
 
+/// The plain text of rich `text` without its link entities.
+fn outside_links(text: &str) -> String {
+    let nodes: Vec<Node> = parse(text)
+        .into_iter()
+        .filter(|node| !matches!(node, Node::Link { .. }))
+        .collect();
+    to_plain_text(&nodes)
+}
+
 fn count(n: i64) -> u32 {
     u32::try_from(n.max(0)).unwrap_or(u32::MAX)
 }
@@ -320,6 +334,7 @@ fn brief_topic(row: Row) -> Result<BriefTopic, StoreError> {
             role,
             text: row.text,
             checkin: row.checkin,
+            outside_links: row.linked_text.as_deref().map(outside_links),
             create_time_ms: row.create_time_ms,
             digest: row.digest,
             answered_by_owner: row.answered_by_owner,

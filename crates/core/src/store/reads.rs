@@ -29,17 +29,26 @@ impl Store {
         Ok(())
     }
 
-    /// Marks every topic of `group` posted up to `until_ms` as read. Never moves the mark back,
-    /// so a stale request cannot resurrect what a newer one cleared. With `owe_marker` (the
-    /// Settings switch), the service's read markers are owed the same time, for the next sync to
-    /// send (`sync::markers`).
+    /// Marks every archived topic of `group` read: up to the newest one's time, not up to now,
+    /// so a topic posted meanwhile and archived by a later sync is still news. Never moves the
+    /// mark back, so a stale request cannot resurrect what a newer one cleared. With
+    /// `owe_marker` (the Settings switch), the service's read markers are owed the same time,
+    /// for the next sync to send (`sync::markers`). Returns the time, `None` for a circle
+    /// without topics.
     pub async fn mark_circle_read(
         &self,
         group: GroupId,
-        until_ms: i64,
         owe_marker: bool,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Option<i64>, StoreError> {
         let mut tx = self.begin_write().await?;
+        let newest: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(create_time_ms) FROM topics WHERE group_id = ?")
+                .bind(group.get())
+                .fetch_one(&mut *tx)
+                .await?;
+        let Some(until_ms) = newest else {
+            return Ok(None);
+        };
         sqlx::query(
             "INSERT INTO circle_reads (group_id, read_until_ms) VALUES (?1, ?2)
              ON CONFLICT (group_id) DO UPDATE
@@ -60,7 +69,7 @@ impl Store {
             .await?;
         }
         tx.commit().await?;
-        Ok(())
+        Ok(Some(until_ms))
     }
 
     /// The read markers owed to the service: per circle, the time it was read up to.

@@ -3,6 +3,7 @@
 //! `orrery-testkit`.
 //!
 //! * `account`: the account against a real Secret Service and the simulator.
+//! * `brief`: the brief's ranking against the simulator's truth of a busy day.
 //! * `damage`: an emptied archive, first runs racing on a new folder.
 //! * `history`: inline comments, edits and deletions on the service, as the archive keeps them.
 //! * `polls`: the background poll: what an idle one costs, and that answers still arrive.
@@ -13,6 +14,7 @@
 //! * `sync_limits`: the media cache and the sync against huge downloads (size caps).
 
 mod account;
+mod brief;
 mod damage;
 mod history;
 mod polls;

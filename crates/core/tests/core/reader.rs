@@ -191,7 +191,7 @@ async fn timelines_tabs_filters_and_unread_counts_follow_the_archive() {
     let rows = all_rows(&store, circle.id, TabDto::Latest, None).await;
     assert!(!rows.iter().find(|r| r.id == first.id).unwrap().unread);
     store
-        .mark_circle_read(GroupId::new(circle.id.get()), i64::MAX, false)
+        .mark_circle_read(GroupId::new(circle.id.get()), false)
         .await
         .unwrap();
     let after = reader::overview(&store, SyncStateDto::CaughtUp)
@@ -567,18 +567,20 @@ async fn marking_a_circle_read_moves_the_services_read_markers_at_the_next_sync(
     let cancel = CancellationToken::new();
 
     // Marked read with the switch off: nothing is owed, nothing sent.
-    store.mark_circle_read(group, now, false).await.unwrap();
+    store.mark_circle_read(group, false).await.unwrap();
     engine.run_with(&cancel, Depth::Light).await.unwrap();
     assert_eq!(sim.requests().route(PUT), 1, "only the phone's");
 
-    // On: the next sync moves every tab behind to the time read, and leaves the one ahead.
-    store.mark_circle_read(group, now, true).await.unwrap();
+    // On: the next sync moves every tab behind to the time read (the newest archived topic's),
+    // and leaves the one ahead.
+    let read = store.mark_circle_read(group, true).await.unwrap().unwrap();
+    assert!(read <= now);
     engine.run_with(&cancel, Depth::Light).await.unwrap();
     for marker in markers().await {
         let expected = if marker.menu_id == before[0].menu_id {
             ahead.to_unix_millis()
         } else {
-            now
+            read.max(marker_before(&before, marker.menu_id))
         };
         assert_eq!(
             marker.last_read_time.to_unix_millis(),
@@ -590,6 +592,14 @@ async fn marking_a_circle_read_moves_the_services_read_markers_at_the_next_sync(
     // Paid once.
     engine.run_with(&cancel, Depth::Light).await.unwrap();
     assert_eq!(sim.requests().route(PUT), 2);
+}
+
+/// A tab's marker in `markers` (unix ms); 0 when absent.
+fn marker_before(markers: &[zsxq::MenuReadTime], menu: zsxq::MenuId) -> i64 {
+    markers
+        .iter()
+        .find(|m| m.menu_id == menu)
+        .map_or(0, |m| m.last_read_time.to_unix_millis())
 }
 
 fn now_ms() -> i64 {
