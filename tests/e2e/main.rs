@@ -3,6 +3,7 @@
 //! token against a simulator started by the test.
 
 mod bench;
+mod brief;
 mod no_appindicator;
 mod notify;
 #[path = "../../xtask/src/procfs.rs"]

@@ -8,9 +8,11 @@ use crate::components::top_bar::{Banner, TopBar};
 use crate::components::warmup::SearchWarmup;
 use crate::i18n::Locale;
 use crate::keys::{self, Action, Press};
+use crate::pages::brief::BriefPage;
 use crate::pages::inbox::InboxPage;
 use crate::pages::my_questions::MyQuestionsPage;
 use crate::pages::reader::Reader;
+use crate::pages::saved::SavedPage;
 use crate::pages::search::{SearchMode, SearchPanel};
 use crate::pages::settings::SettingsPage;
 use crate::pages::signin::SignIn;
@@ -80,6 +82,8 @@ pub fn App() -> impl IntoView {
                     View::SignIn => view! { <SignIn /> }.into_any(),
                     View::Inbox => view! { <InboxPage /> }.into_any(),
                     View::MyQuestions => view! { <MyQuestionsPage /> }.into_any(),
+                    View::Brief => view! { <BriefPage /> }.into_any(),
+                    View::Saved => view! { <SavedPage /> }.into_any(),
                 }}
             </div>
             <StatusBar />

@@ -2,6 +2,7 @@
 //! and none imports a page or the root.
 
 pub mod attachment;
+pub mod brief_item;
 pub mod chips;
 pub mod error_text;
 pub mod inbox_nav;

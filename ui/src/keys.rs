@@ -9,8 +9,18 @@ pub enum Action {
     Next,
     /// `k` or ↑.
     Previous,
-    /// Enter.
+    /// Enter, or `o` (the brief's).
     Open,
+    /// `e`: the brief's "done" (read, off the list).
+    Done,
+    /// `s`: save for later, or take off the saved list.
+    Save,
+    /// `m`: mute the author.
+    Mute,
+    /// `f`: follow the author.
+    Follow,
+    /// `u`: undo the last of these.
+    Undo,
     /// Esc.
     Back,
     /// Ctrl/Cmd+W: the window closes (to the tray while notifications are on).
@@ -52,6 +62,12 @@ pub fn action(press: Press<'_>) -> Option<Action> {
         "/" => Some(Action::Search),
         "j" => Some(Action::Next),
         "k" => Some(Action::Previous),
+        "o" => Some(Action::Open),
+        "e" => Some(Action::Done),
+        "s" => Some(Action::Save),
+        "m" => Some(Action::Mute),
+        "f" => Some(Action::Follow),
+        "u" => Some(Action::Undo),
         _ => None,
     }
 }
@@ -77,6 +93,39 @@ mod tests {
         assert_eq!(action(key("Escape")), Some(Action::Back));
         assert_eq!(action(key("/")), Some(Action::Search));
         assert_eq!(action(key("x")), None);
+    }
+
+    /// The brief's triage letters, which stay typing in a field and are the input method's
+    /// while it composes.
+    #[test]
+    fn triage_letters_outside_text_fields() {
+        for (k, expected) in [
+            ("o", Action::Open),
+            ("e", Action::Done),
+            ("s", Action::Save),
+            ("m", Action::Mute),
+            ("f", Action::Follow),
+            ("u", Action::Undo),
+        ] {
+            assert_eq!(action(key(k)), Some(expected), "{k}");
+            let typing = Press {
+                typing: true,
+                ..key(k)
+            };
+            assert_eq!(action(typing), None, "{k} while typing");
+            let composing = Press {
+                composing: true,
+                ..key(k)
+            };
+            assert_eq!(action(composing), None, "{k} while composing");
+            let ctrl = Press {
+                ctrl: true,
+                ..key(k)
+            };
+            assert_eq!(action(ctrl), None, "Ctrl+{k} is the system's");
+        }
+        // Capitals are not shortcuts (Shift+S is not "save").
+        assert_eq!(action(key("E")), None);
     }
 
     #[test]

@@ -2,9 +2,11 @@
 //! serves as the palette). Pages compose components and the state below them; the app's root
 //! picks one.
 
+pub mod brief;
 pub mod inbox;
 pub mod my_questions;
 pub mod reader;
+pub mod saved;
 pub mod search;
 pub mod settings;
 pub mod signin;

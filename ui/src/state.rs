@@ -9,7 +9,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use orrery_ipc::commands::{
     AppInfo, AppInfoDto, ArchiveOverviewDto, Inbox, InboxArgs, MarkInboxRead, MarkInboxReadArgs,
-    OpenTargetDto, SaveSettings, SettingsArgs, SettingsDto, SyncStatusDto, TabDto,
+    MarkTopics, OpenTargetDto, SaveSettings, SettingsArgs, SettingsDto, SyncStatusDto, TabDto,
+    TopicsArgs,
 };
 use orrery_ipc::id::{CircleId, CommentId, TopicId};
 use orrery_ipc::{IpcError, NoArgs};
@@ -25,6 +26,10 @@ pub enum View {
     Inbox,
     /// Every question the member asked.
     MyQuestions,
+    /// 今日速览 / Catch up: the unread across circles, ranked, with keyboard triage.
+    Brief,
+    /// 稍后读 / Saved: the topics saved for later.
+    Saved,
 }
 
 /// What the screens share, as signals (cheap to copy into every closure).
@@ -56,6 +61,9 @@ pub struct Ui {
     pub overview: RwSignal<Option<Result<ArchiveOverviewDto, IpcError>>>,
     /// The last keyboard action, for the list that has the focus to act on.
     pub key: RwSignal<Option<(Action, u32)>>,
+    /// The brief lists its items circle by circle rather than in one ranking (kept while the
+    /// window is open).
+    pub brief_grouped: RwSignal<bool>,
 }
 
 impl Ui {
@@ -79,6 +87,7 @@ impl Ui {
             counts_changed: RwSignal::new(0),
             overview: RwSignal::new(None),
             key: RwSignal::new(None),
+            brief_grouped: RwSignal::new(false),
         }
     }
 
@@ -161,6 +170,14 @@ impl Ui {
             }
             ui.counts_may_have_changed();
         });
+    }
+
+    /// Marks `topics` read with their inbox events ("done" in the brief), or unread again (its
+    /// undo), then refreshes the sidebar's counts and the bell, which both follow from it.
+    pub async fn mark_topics(self, topics: Vec<TopicId>, read: bool) -> Result<(), IpcError> {
+        let result = api::invoke::<MarkTopics>(&TopicsArgs { topics, read }).await;
+        self.counts_may_have_changed();
+        result
     }
 
     /// Marks read the unread events about `topic`: a notification opened it, and the target

@@ -1,4 +1,5 @@
-//! The top of the sidebar: the bell, with the inbox's unread count, and "my questions".
+//! The top of the sidebar: 今日速览 / Catch up, the bell with the inbox's unread count, "my
+//! questions", and 稍后读 / Saved.
 
 use crate::format;
 use crate::state::{View, ui};
@@ -24,6 +25,17 @@ pub fn InboxNav() -> impl IntoView {
     };
     view! {
         <div class="nav-items">
+            <button
+                id="open-brief"
+                class="nav-item"
+                data-enter=""
+                class:selected=here(View::Brief)
+                aria-current=current(View::Brief)
+                on:click=go(View::Brief)
+            >
+                <SunIcon />
+                <span class="nav-label">{move || t().brief_title}</span>
+            </button>
             <button
                 id="inbox-bell"
                 class="nav-item"
@@ -57,6 +69,17 @@ pub fn InboxNav() -> impl IntoView {
                 <QuestionIcon />
                 <span class="nav-label">{move || t().my_questions_title}</span>
             </button>
+            <button
+                id="open-saved"
+                class="nav-item"
+                data-enter=""
+                class:selected=here(View::Saved)
+                aria-current=current(View::Saved)
+                on:click=go(View::Saved)
+            >
+                <BookmarkIcon />
+                <span class="nav-label">{move || t().saved_title}</span>
+            </button>
         </div>
     }
 }
@@ -80,6 +103,32 @@ fn QuestionIcon() -> impl IntoView {
             <circle cx="12" cy="12" r="9.5" />
             <path d="M9.1 9a3 3 0 0 1 5.8 1c0 2-3 3-3 3" />
             <path d="M12 17h.01" />
+        </svg>
+    }
+}
+
+/// A sun over the horizon: the day's catch-up.
+#[component]
+fn SunIcon() -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <path d="M17 18a5 5 0 0 0-10 0" />
+            <path d="M12 2v7" />
+            <path d="m4.22 10.22 1.42 1.42" />
+            <path d="M1 18h2" />
+            <path d="M21 18h2" />
+            <path d="m18.36 11.64 1.42-1.42" />
+            <path d="M23 22H1" />
+        </svg>
+    }
+}
+
+/// A bookmark: saved for later.
+#[component]
+fn BookmarkIcon() -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <path d="M19 21l-7-5-7 5V5a2 2 0 0 1 2-2h10a2 2 0 0 1 2 2z" />
         </svg>
     }
 }
