@@ -6,10 +6,11 @@
 //! line counting the noise by kind, in the Settings' language. `--json`: one object per line, the
 //! ranked items then the noise (`"noise"` set), ids as strings like the app's IPC.
 //! `--mark-all-read` marks everything the brief holds read afterwards — noise and items past
-//! `--limit` too, with their inbox events — and its circles read, which the next sync
-//! tells the service's read markers when the Settings allow (docs/brief.md).
+//! `--limit` too, with their inbox events — as the window's "mark all as read" does; a circle
+//! then read without a gap further than before moves the service's read markers at the next
+//! sync, when the Settings allow (docs/brief.md).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::time::Duration;
 
@@ -22,7 +23,7 @@ use orrery_core::store::{ARCHIVE_FILE, Store};
 use orrery_ipc::commands::SettingsDto;
 use orrery_ipc::words::Lang;
 use serde_json::json;
-use zsxq::{GroupId, TopicId};
+use zsxq::TopicId;
 
 use crate::terminal::{safe, when};
 
@@ -62,17 +63,15 @@ async fn show(
     let brief = build(dir, store, prefs, since_ms).await?;
     print(&brief, args, settings::lang(prefs))?;
     if args.mark_all_read {
-        let all: Vec<&BriefItem> = brief.items.iter().chain(&brief.noise).collect();
-        let topics: Vec<TopicId> = all.iter().map(|i| TopicId::new(i.topic_id)).collect();
-        store.mark_topics_read(&topics, now_ms()).await?;
-        // Caught up with those circles: read up to their newest archived topic, here and (the
-        // Settings allowing) on the service's read markers at the next sync.
-        let circles: BTreeSet<i64> = all.iter().map(|i| i.group_id).collect();
-        for circle in circles {
-            store
-                .mark_circle_read(GroupId::new(circle), prefs.send_read_markers)
-                .await?;
-        }
+        let all: Vec<TopicId> = brief
+            .items
+            .iter()
+            .chain(&brief.noise)
+            .map(|i| TopicId::new(i.topic_id))
+            .collect();
+        store
+            .mark_topics_read(&all, now_ms(), prefs.send_read_markers)
+            .await?;
     }
     Ok(())
 }

@@ -18,11 +18,14 @@ CREATE TABLE saved_topics (
     saved_ms  INTEGER NOT NULL
 ) WITHOUT ROWID;
 
--- Read markers owed to the service (crates/core/src/sync/markers.rs): when the member marks a
--- circle read up to a time, the service's own markers (`menus/last_read_time`, shared with the
--- member's phone) are moved there by the next sync, if the Settings switch allows. One row per
--- circle, the newest time asked.
+-- What the service's read markers (`read_markers`, as last fetched) are owed
+-- (crates/core/src/sync/markers.rs): when the member has read a
+-- circle up to a time (marked it read, or read everything before that time one by one), the
+-- service's own markers (`menus/last_read_time`, shared with the member's phone) are moved there
+-- by the next sync, if the Settings switch allows. `until_ms`: the newest time owed;
+-- `paid_ms`: the newest the service was told.
 CREATE TABLE read_markers_owed (
     group_id  INTEGER PRIMARY KEY,
-    until_ms  INTEGER NOT NULL
+    until_ms  INTEGER NOT NULL,
+    paid_ms   INTEGER
 ) WITHOUT ROWID;

@@ -331,7 +331,11 @@ impl Orrery {
         let session = self.session().await?;
         let topics: Vec<TopicId> = args.topics.iter().map(|t| TopicId::new(t.get())).collect();
         if args.read {
-            session.store().mark_topics_read(&topics, now_ms()).await?;
+            let tell = self.prefs.borrow().send_read_markers;
+            session
+                .store()
+                .mark_topics_read(&topics, now_ms(), tell)
+                .await?;
         } else {
             session
                 .store()

@@ -217,11 +217,14 @@ impl Store {
     }
 
     /// Marks `topics` read, with every unread inbox event on them: what "done" in the brief
-    /// means. Returns how many topics were unread.
+    /// means. With `owe_markers` (the Settings switch), each of their circles read without a
+    /// gap further than before owes the service its read markers up to there
+    /// (`reads::read_frontier`). Returns how many topics were unread.
     pub async fn mark_topics_read(
         &self,
         topics: &[TopicId],
         now_ms: i64,
+        owe_markers: bool,
     ) -> Result<u64, StoreError> {
         let ids = serde_json::to_string(&topics.iter().map(|t| t.get()).collect::<Vec<_>>())?;
         let mut tx = self.begin_write().await?;
@@ -242,6 +245,20 @@ impl Store {
         .bind(now_ms)
         .execute(&mut *tx)
         .await?;
+        if owe_markers {
+            let groups: Vec<i64> = sqlx::query_scalar(
+                "SELECT DISTINCT group_id FROM topics
+                 WHERE topic_id IN (SELECT value FROM json_each(?1))",
+            )
+            .bind(&ids)
+            .fetch_all(&mut *tx)
+            .await?;
+            for group in groups {
+                if let Some(frontier) = super::reads::read_frontier(&mut tx, group).await? {
+                    super::reads::owe(&mut tx, group, frontier).await?;
+                }
+            }
+        }
         tx.commit().await?;
         Ok(done)
     }

@@ -32,9 +32,8 @@ impl Store {
     /// Marks every archived topic of `group` read: up to the newest one's time, not up to now,
     /// so a topic posted meanwhile and archived by a later sync is still news. Never moves the
     /// mark back, so a stale request cannot resurrect what a newer one cleared. With
-    /// `owe_marker` (the Settings switch), the service's read markers are owed the same time,
-    /// for the next sync to send (`sync::markers`). Returns the time, `None` for a circle
-    /// without topics.
+    /// `owe_marker` (the Settings switch), the service's read markers are owed that time.
+    /// Returns the time, `None` for a circle without topics.
     pub async fn mark_circle_read(
         &self,
         group: GroupId,
@@ -59,39 +58,35 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if owe_marker {
-            sqlx::query(
-                "INSERT INTO read_markers_owed (group_id, until_ms) VALUES (?1, ?2)
-                 ON CONFLICT (group_id) DO UPDATE SET until_ms = MAX(until_ms, excluded.until_ms)",
-            )
-            .bind(group.get())
-            .bind(until_ms)
-            .execute(&mut *tx)
-            .await?;
+            owe(&mut tx, group.get(), until_ms).await?;
         }
         tx.commit().await?;
         Ok(Some(until_ms))
     }
 
-    /// The read markers owed to the service: per circle, the time it was read up to.
+    /// The read markers owed to the service and not paid yet: per circle, the time read up to.
     pub async fn read_markers_owed(&self) -> Result<Vec<(GroupId, i64)>, StoreError> {
-        let rows: Vec<(i64, i64)> =
-            sqlx::query_as("SELECT group_id, until_ms FROM read_markers_owed ORDER BY group_id")
-                .fetch_all(&self.pool)
-                .await?;
+        let rows: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT group_id, until_ms FROM read_markers_owed
+             WHERE paid_ms IS NULL OR paid_ms < until_ms ORDER BY group_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows
             .into_iter()
             .map(|(g, t)| (GroupId::new(g), t))
             .collect())
     }
 
-    /// The service has `group`'s markers at `until_ms`: nothing is owed unless a newer mark
-    /// came meanwhile.
+    /// The service has `group`'s markers at `until_ms`.
     pub async fn read_marker_paid(&self, group: GroupId, until_ms: i64) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM read_markers_owed WHERE group_id = ? AND until_ms <= ?")
-            .bind(group.get())
-            .bind(until_ms)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "UPDATE read_markers_owed SET paid_ms = MAX(COALESCE(paid_ms, ?2), ?2) WHERE group_id = ?1",
+        )
+        .bind(group.get())
+        .bind(until_ms)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
@@ -137,4 +132,43 @@ impl Store {
         .await?;
         Ok(rows.into_iter().map(|(id,)| TopicId::new(id)).collect())
     }
+}
+
+/// How far `group` is read without a gap: just before its oldest unread topic, or its newest
+/// topic when none is unread; `None` for a circle without topics. What the service's read
+/// marker may say: a member who read a few posts out of order has not read what lies before.
+pub(super) async fn read_frontier(
+    conn: &mut sqlx::SqliteConnection,
+    group: i64,
+) -> Result<Option<i64>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT COALESCE(
+             (SELECT MIN(t.create_time_ms) - 1 FROM topics t
+              WHERE t.group_id = ?1
+                AND t.create_time_ms > COALESCE(
+                    (SELECT read_until_ms FROM circle_reads WHERE group_id = ?1), -1)
+                AND NOT EXISTS (SELECT 1 FROM topic_reads r WHERE r.topic_id = t.topic_id)),
+             (SELECT MAX(create_time_ms) FROM topics WHERE group_id = ?1))",
+    )
+    .bind(group)
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+/// Owes the service `group`'s read markers up to `until_ms`, if that is newer than what is
+/// owed already; the next sync pays it (`sync::markers`).
+pub(super) async fn owe(
+    conn: &mut sqlx::SqliteConnection,
+    group: i64,
+    until_ms: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO read_markers_owed (group_id, until_ms) VALUES (?1, ?2)
+         ON CONFLICT (group_id) DO UPDATE SET until_ms = MAX(until_ms, excluded.until_ms)",
+    )
+    .bind(group)
+    .bind(until_ms)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }

@@ -592,6 +592,40 @@ async fn marking_a_circle_read_moves_the_services_read_markers_at_the_next_sync(
     // Paid once.
     engine.run_with(&cancel, Depth::Light).await.unwrap();
     assert_eq!(sim.requests().route(PUT), 2);
+
+    // Another circle read topic by topic (the brief's "done"): the marker may only say what is
+    // read without a gap — up to just before the oldest still unread, then everything.
+    let other = store.circles().await.unwrap()[1].group_id;
+    let mut unread: Vec<(i64, i64)> = store
+        .brief_topics(i64::MIN, 100_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|t| t.candidate.group_id == other.get())
+        .map(|t| (t.candidate.create_time_ms, t.candidate.topic_id))
+        .collect();
+    unread.sort_unstable();
+    let (oldest, rest) = unread.split_first().unwrap();
+    let ids =
+        |of: &[(i64, i64)]| -> Vec<TopicId> { of.iter().map(|t| TopicId::new(t.1)).collect() };
+    store.mark_topics_read(&ids(rest), now, true).await.unwrap();
+    let owed = store.read_markers_owed().await.unwrap();
+    assert_eq!(owed, [(other, oldest.0 - 1)]);
+    store
+        .mark_topics_read(&ids(&[*oldest]), now, true)
+        .await
+        .unwrap();
+    let newest = unread.last().unwrap().0;
+    assert_eq!(store.read_markers_owed().await.unwrap(), [(other, newest)]);
+    engine.run_with(&cancel, Depth::Light).await.unwrap();
+    let markers = service.last_read_times(other).await.unwrap().data.menus;
+    assert!(
+        markers
+            .iter()
+            .all(|m| m.last_read_time.to_unix_millis() >= newest),
+        "{markers:?}"
+    );
+    assert!(store.read_markers_owed().await.unwrap().is_empty());
 }
 
 /// A tab's marker in `markers` (unix ms); 0 when absent.
