@@ -233,6 +233,8 @@ texts! {
     daily_requests,
     /// Start at login (in the tray).
     start_at_login,
+    /// Marking read here moves the service's read markers too (the phone agrees).
+    send_read_markers,
     /// Under it: today's use, `{n}` requests.
     requests_today,
     pacing_warning,
@@ -468,6 +470,7 @@ static ZH_CN: Texts = Texts {
     request_interval: "请求间隔（秒）",
     daily_requests: "每日请求上限（后台同步）",
     start_at_login: "登录电脑时启动星仪（在托盘中后台同步）",
+    send_read_markers: "在这里标为已读时，同步到知识星球（手机上的未读数随之更新）",
     requests_today: "今天已发出 {n} 个请求。用完后，后台同步会等到午夜；“立即同步”仍可用。",
     pacing_warning: "请求过快可能导致知识星球封禁你的账号，建议不低于 2 秒。",
     image_cache: "图片缓存上限（MiB）",
@@ -678,6 +681,7 @@ static EN: Texts = Texts {
     request_interval: "Seconds between requests",
     daily_requests: "Daily request budget (background sync)",
     start_at_login: "Start Orrery when I log in (in the tray, syncing)",
+    send_read_markers: "Tell ZSXQ what I mark read here (the phone's unread counts follow)",
     requests_today: "{n} requests sent today. Once the budget is spent, background sync waits for midnight; Sync now still works.",
     pacing_warning: "Faster requests risk a ban of your ZSXQ account; keep at least 2 seconds.",
     image_cache: "Image cache limit (MiB)",

@@ -141,6 +141,19 @@ pub fn SettingsPage() -> impl IntoView {
                 />
                 <span>{move || t().start_at_login}</span>
             </label>
+            <label class="check">
+                <input
+                    type="checkbox"
+                    id="send-read-markers"
+                    prop:checked=move || ui.settings.with(|s| s.send_read_markers)
+                    on:change=move |e| {
+                        let mut settings = ui.settings.get_untracked();
+                        settings.send_read_markers = event_target_checked(&e);
+                        ui.save_settings(settings);
+                    }
+                />
+                <span>{move || t().send_read_markers}</span>
+            </label>
             <NotificationSettings />
             <dl>
                 <dt>{move || t().data_dir}</dt>

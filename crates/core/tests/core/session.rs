@@ -212,6 +212,12 @@ async fn the_brief_triages_through_the_commands() {
     };
     orrery.mark_topics(mark(true)).await.expect("done");
     assert!(!has(&brief().await, item.topic), "done is gone");
+    // The Settings' default tells the service: its circle's read markers are owed.
+    let owed = session.store().read_markers_owed().await.expect("owed");
+    assert!(
+        owed.iter().any(|(g, _)| g.get() == item.circle.get()),
+        "{owed:?}"
+    );
     orrery.mark_topics(mark(false)).await.expect("undo");
     assert!(has(&brief().await, item.topic), "undone is back");
 
