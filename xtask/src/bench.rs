@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 pub fn run(args: &[String]) -> anyhow::Result<()> {
     let Some((what, rest)) = args.split_first() else {
         bail!(
-            "usage: cargo xtask bench <startup [--release] [--runs N] | ui [--release] | search [--sizes N,N] [--queries N] | notify [--events N] | tray [--minutes N]>"
+            "usage: cargo xtask bench <startup [--release] [--runs N] | ui [--release] | search [--sizes N,N] [--queries N] | notify [--events N] | tray [--minutes N] | brief [--topics N]>"
         )
     };
     match what.as_str() {
@@ -28,6 +28,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         "search" => crate::bench_search::run(rest),
         "notify" => notify(rest),
         "tray" => tray(rest),
+        "brief" => brief(rest),
         other => bail!("unknown benchmark `{other}`"),
     }
 }
@@ -89,6 +90,35 @@ fn notify(args: &[String]) -> anyhow::Result<()> {
         test.env(
             "ORRERY_BENCH_EVENTS",
             args.get(i + 1).context("--events needs a number")?,
+        );
+    }
+    process::run(&mut test)
+}
+
+/// `cargo xtask bench brief [--topics N]`: on a busy day of 500 topics in five circles, what the
+/// brief's first screen holds against the raw text, and the time to build it on an archive of
+/// `N` topics (100,000) against every circle's first timeline page; the ignored
+/// `brief_benchmark` test of the core's suite, in release mode.
+fn brief(args: &[String]) -> anyhow::Result<()> {
+    crate::setup::run()?;
+    let mut test = cmd("cargo");
+    test.args([
+        "test",
+        "--release",
+        "--package",
+        "orrery-core",
+        "--test",
+        "core",
+        "--",
+        "--ignored",
+        "--exact",
+        "brief::brief_benchmark",
+        "--nocapture",
+    ]);
+    if let Some(i) = args.iter().position(|a| a == "--topics") {
+        test.env(
+            "ORRERY_BENCH_TOPICS",
+            args.get(i + 1).context("--topics needs a number")?,
         );
     }
     process::run(&mut test)
