@@ -213,6 +213,16 @@ async fn the_brief_ranks_the_unread_and_triages_by_keyboard() -> anyhow::Result<
     app.click("#brief-group").await?;
     app.wait_js(STEP, "!document.querySelector('#brief-items .brief-group')")
         .await?;
+
+    // The saved topic, opened from the saved page: the reader's 稍后读 button says it is saved,
+    // and takes it off the list.
+    app.click("#open-saved").await?;
+    app.click(&format!("[data-page=saved] .row[data-topic-id='{second}']"))
+        .await?;
+    app.click("#save-topic[data-saved=true]").await?;
+    app.wait_for("#save-topic[data-saved=false]").await?;
+    app.click("#open-saved").await?;
+    app.wait_for("#saved-empty").await?;
     app.close().await
 }
 

@@ -201,6 +201,9 @@ pub struct TopicDto {
     /// The texts the topic had before its edits, oldest first; empty if the archive never
     /// saw it change. Whether it was deleted on 知识星球 is `row.deleted_at_ms`.
     pub revisions: Vec<RevisionDto>,
+    /// On the member's 稍后读 / Saved list.
+    #[serde(default)]
+    pub saved: bool,
 }
 
 /// An earlier text of an edited topic, as the archive kept it.

@@ -12,9 +12,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use orrery_ipc::IpcError;
 use orrery_ipc::commands::{
-    CommentDto, ImageDto, OpenTopic, PartDto, PartRole, RevisionDto, TopicArgs, TopicDto,
+    CommentDto, ImageDto, OpenTopic, PartDto, PartRole, RevisionDto, SaveTopic, SaveTopicArgs,
+    TopicArgs, TopicDto,
 };
-use orrery_ipc::id::{CommentId, ImageId};
+use orrery_ipc::id::{CommentId, ImageId, TopicId};
 use orrery_ipc::media::MediaRef;
 use wasm_bindgen::JsCast;
 
@@ -64,6 +65,34 @@ pub fn Reader() -> impl IntoView {
     }
 }
 
+/// 稍后读 / Saved: puts the topic on the saved list or takes it off.
+#[component]
+fn SaveButton(topic: TopicId, saved: bool) -> impl IntoView {
+    let ui = ui();
+    let t = move || ui.t();
+    let saved = RwSignal::new(saved);
+    let toggle = move |_| {
+        let want = !saved.get_untracked();
+        spawn_local(async move {
+            let done = api::invoke::<SaveTopic>(&SaveTopicArgs { topic, saved: want }).await;
+            if done.is_ok() {
+                saved.set(want);
+            }
+        });
+    };
+    view! {
+        <button
+            class="ghost"
+            id="save-topic"
+            data-saved=move || saved.get().to_string()
+            aria-pressed=move || saved.get().to_string()
+            on:click=toggle
+        >
+            {move || if saved.get() { t().brief_unsave } else { t().brief_save }}
+        </button>
+    }
+}
+
 #[component]
 fn TopicView(topic: TopicDto, viewer: RwSignal<Option<ImageId>>) -> impl IntoView {
     let ui = ui();
@@ -99,6 +128,8 @@ fn TopicView(topic: TopicDto, viewer: RwSignal<Option<ImageId>>) -> impl IntoVie
                         " "
                         <span class="tag edited" title=edited_title>{move || t().edited}</span>
                     </Show>
+                    " "
+                    <SaveButton topic=row.id saved=topic.saved />
                 </p>
                 <h2 class="topic-title">{row.title.clone()}</h2>
             </header>

@@ -78,6 +78,7 @@ pub async fn open_topic(
         comments,
         modified_ms: found.summary.modify_time.map(|t| t.to_unix_millis()),
         revisions,
+        saved: store.is_saved(topic).await?,
     }))
 }
 

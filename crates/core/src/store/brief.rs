@@ -309,6 +309,16 @@ impl Store {
         Ok(())
     }
 
+    /// Whether `topic` is on the saved list.
+    pub async fn is_saved(&self, topic: TopicId) -> Result<bool, StoreError> {
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT topic_id FROM saved_topics WHERE topic_id = ?")
+                .bind(topic.get())
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(found.is_some())
+    }
+
     /// The saved topics, newest saved first.
     pub async fn saved_topics(&self) -> Result<Vec<TopicId>, StoreError> {
         let ids: Vec<i64> = sqlx::query_scalar(

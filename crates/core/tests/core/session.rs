@@ -233,6 +233,16 @@ async fn the_brief_triages_through_the_commands() {
     assert_eq!(saved.topics[0].id, item.topic);
     let again = brief().await;
     assert!(again.items.iter().any(|i| i.topic == item.topic && i.saved));
+    // The reader says so too (its 稍后读 button).
+    let opened = orrery
+        .open_topic(orrery_ipc::commands::TopicArgs { topic: item.topic })
+        .await
+        .expect("opens");
+    assert!(opened.saved);
+    orrery
+        .mark_topics(mark(false))
+        .await
+        .expect("unread again after opening");
 
     let author = BriefMarkDto::Author {
         id: item.author_id.expect("an author"),
