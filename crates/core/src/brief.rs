@@ -49,6 +49,8 @@ pub struct BriefItem {
     pub reasons: Vec<Reason>,
     pub noise: Option<Noise>,
     pub hashtags: Vec<String>,
+    /// Its first cached images, for a strip.
+    pub images: Vec<i64>,
 }
 
 /// The brief: signal first, ranked; noise apart.
@@ -108,6 +110,7 @@ fn item(topic: BriefTopic, ranked: Ranked) -> BriefItem {
         reasons: ranked.reasons,
         noise: ranked.noise,
         hashtags: topic.candidate.hashtags,
+        images: topic.images,
     }
 }
 
@@ -234,6 +237,7 @@ mod tests {
             ],
             noise: None,
             hashtags: Vec::new(),
+            images: Vec::new(),
         };
         assert_eq!(item.why(Lang::ZhCn), "精华 · 星主 · 32 赞");
         assert_eq!(item.why(Lang::En), "digest · owner · 32 likes");

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::id::{CircleId, TopicId, UserId};
+use crate::id::{CircleId, ImageId, TopicId, UserId};
 use crate::views::TopicRowDto;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,6 +52,9 @@ pub struct BriefItemDto {
     pub noise: Option<String>,
     /// Its hashtags, for follow and mute.
     pub tags: Vec<String>,
+    /// Its first cached images, shown as a small strip (`media:` image refs).
+    #[serde(default)]
+    pub images: Vec<ImageId>,
     pub saved: bool,
 }
 

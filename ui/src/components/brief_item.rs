@@ -1,14 +1,16 @@
 //! One item of the brief: circle, kind, author and age on top, the reason it is listed (the
 //! core's words, in the UI's language), the title and up to three lines of it; what concerns
-//! the member stands out. Under the pointer or the keyboard it offers the triage's actions,
+//! the member stands out; its first cached images make a small strip. Under the pointer or the keyboard it offers the triage's actions,
 //! each titled with its key. A noise item is the same row without them.
 
+use crate::api;
 use crate::format::{self, tz_offset_min};
 use crate::keys::Action;
 use crate::state::ui;
 use leptos::prelude::*;
 use orrery_ipc::commands::BriefItemDto;
 use orrery_ipc::id::TopicId;
+use orrery_ipc::media::MediaRef;
 
 /// Item `item`, listed at `index` (`None` in the noise), whose keyboard selection is
 /// `selected`; `act` takes an action on a topic (open, done, save, mute, follow).
@@ -34,6 +36,7 @@ pub fn BriefItem(
         mine,
         noise,
         saved,
+        images,
         ..
     } = item;
     let in_noise = noise.is_some();
@@ -61,6 +64,16 @@ pub fn BriefItem(
         .take(3)
         .map(|line| view! { <bdi class="list-line brief-extract muted" data-field="extract">{line}</bdi> })
         .collect_view();
+    let strip = (!images.is_empty()).then(|| {
+        view! {
+            <span class="brief-images" data-field="images">
+                {images
+                    .into_iter()
+                    .map(|id| view! { <img src=api::media_url(MediaRef::Image(id)) alt="" loading="lazy" /> })
+                    .collect_view()}
+            </span>
+        }
+    });
     let select = move || {
         if let Some(at) = index.get_untracked() {
             selected.set(at);
@@ -133,6 +146,7 @@ pub fn BriefItem(
                 {(!why.trim().is_empty()).then(|| view! { <span class="list-line brief-why" data-field="why">{why}</span> })}
                 {title}
                 {extract}
+                {strip}
             </button>
             {actions}
         </li>

@@ -57,6 +57,7 @@ fn item_dto(item: BriefItem, lang: Lang, saved: &HashSet<i64>) -> BriefItemDto {
         extract: item.extract,
         at_ms: item.create_time_ms,
         tags: item.hashtags,
+        images: item.images.into_iter().map(ipc::ImageId::new).collect(),
     }
 }
 

@@ -10,6 +10,8 @@ use super::inbox::InboxKind;
 use super::{Store, StoreError};
 use crate::brief::{Candidate, Marks, Role, engagement};
 
+/// Images of a topic the brief shows at most, as a strip.
+const STRIP_IMAGES: i64 = 4;
 /// How recent an inbox read [`Store::mark_topics_unread`] takes back.
 const UNDO_WITHIN_MS: i64 = 60 * 60 * 1000;
 /// Topics per circle the engagement norm is taken over: the newest, enough for a median that
@@ -25,6 +27,9 @@ pub struct BriefTopic {
     /// The service's kind: `talk`, `q&a`, `task`, `solution`.
     pub kind: String,
     pub title: Option<String>,
+    /// Its first few images that are cached (the brief's strip; uncached ones cannot show
+    /// offline).
+    pub images: Vec<i64>,
 }
 
 /// A row of [`Store::brief_topics`], in the `SELECT`'s order.
@@ -45,6 +50,8 @@ struct Row {
     comments: i64,
     mine: Option<String>,
     hashtags: String,
+    /// Its first cached images, a JSON array of ids.
+    images: String,
     circle: String,
     author: Option<String>,
     kind: String,
@@ -108,6 +115,11 @@ impl Store {
                     (SELECT m.kind FROM mine m WHERE m.topic_id = t.topic_id) AS mine,
                     (SELECT json_group_array(h.name) FROM topic_hashtags h
                      WHERE h.topic_id = t.topic_id) AS hashtags,
+                    (SELECT json_group_array(image_id) FROM
+                        (SELECT i.image_id FROM images i
+                         WHERE i.topic_id = t.topic_id AND i.comment_id IS NULL
+                           AND i.local_path IS NOT NULL
+                         ORDER BY i.part, i.position LIMIT ?3)) AS images,
                     g.name AS circle, u.name AS author, t.kind, t.title
              FROM topics t
              JOIN circles g ON g.group_id = t.group_id
@@ -123,6 +135,7 @@ impl Store {
         )
         .bind(since_ms)
         .bind(i64::from(limit))
+        .bind(STRIP_IMAGES)
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(brief_topic).collect()
@@ -374,5 +387,6 @@ fn brief_topic(row: Row) -> Result<BriefTopic, StoreError> {
         author: row.author,
         kind: row.kind,
         title: row.title,
+        images: serde_json::from_str(&row.images)?,
     })
 }

@@ -97,6 +97,27 @@ async fn after_a_busy_day_what_must_be_seen_ranks_above_the_noise() {
         );
     }
 
+    // Items show their first cached images (a strip), at most four, the topic's own.
+    let with_images: Vec<_> = brief
+        .items
+        .iter()
+        .filter(|i| !i.images.is_empty())
+        .collect();
+    assert!(!with_images.is_empty());
+    for item in with_images {
+        assert!(item.images.len() <= 4);
+        let cached = store
+            .cached_images_of(zsxq::TopicId::new(item.topic_id))
+            .await
+            .unwrap();
+        assert!(
+            item.images
+                .iter()
+                .all(|i| cached.contains(&zsxq::ImageId::new(*i))),
+            "{item:?}"
+        );
+    }
+
     // Every must-see item is ranked, none is noise; answers to my questions come first.
     for topic in truth.must_see() {
         assert!(ranked.contains_key(&topic), "must-see {topic} is noise");
