@@ -2,6 +2,10 @@
 -- on authors and hashtags, and what they saved for later. Local, like read state: nothing here
 -- comes from or goes to the service, and a re-sync never touches it.
 
+-- The brief's window (topics posted since a time, across circles); the timeline's index is
+-- per circle.
+CREATE INDEX topics_created ON topics (create_time_ms);
+
 -- Follow or mute an author (`kind` 'author', `key` the user id in decimal) or a hashtag
 -- (`kind` 'tag', `key` its name without the #). One stance per author or tag.
 CREATE TABLE brief_marks (

@@ -97,6 +97,13 @@ impl Store {
                  SELECT g.group_id, json_extract(g.raw_json, '$.owner.user_id') AS owner,
                         COALESCE(json_extract(g.raw_json, '$.guest_ids'), '[]') AS guests
                  FROM circles g
+             ),
+             -- The window by `topics_created`, and what concerns the member: an index range
+             -- and a short list, where one OR over both would read every topic.
+             candidates AS (
+                 SELECT topic_id FROM topics WHERE create_time_ms >= ?1
+                 UNION
+                 SELECT topic_id FROM mine
              )
              SELECT t.topic_id, t.group_id, t.author_id,
                     CASE WHEN t.author_id = p.owner THEN 'owner'
@@ -121,7 +128,8 @@ impl Store {
                            AND i.local_path IS NOT NULL
                          ORDER BY i.part, i.position LIMIT ?3)) AS images,
                     g.name AS circle, u.name AS author, t.kind, t.title
-             FROM topics t
+             FROM candidates k
+             JOIN topics t ON t.topic_id = k.topic_id
              JOIN circles g ON g.group_id = t.group_id
              JOIN people p ON p.group_id = t.group_id
              LEFT JOIN users u ON u.user_id = t.author_id
