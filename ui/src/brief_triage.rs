@@ -333,6 +333,7 @@ mod tests {
             mine: false,
             noise: None,
             tags: Vec::new(),
+            images: Vec::new(),
             saved: false,
         }
     }
