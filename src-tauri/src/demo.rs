@@ -11,12 +11,15 @@ use orrery_core::now_ms;
 use orrery_core::paths::DataDir;
 use orrery_core::session::{Fallback, Service};
 use zsxq::client::AccessToken;
-use zsxq_sim::{Dataset, SimConfig};
+use zsxq_sim::{BusyDay, Dataset, SimConfig};
 
 /// Between two syncs of the demo, whose simulated circles get new posts every few seconds.
 const DEMO_INTERVAL: Duration = Duration::from_secs(20);
 /// New topics, comments and answers per minute in the demo's circles.
 const DEMO_ACTIVITY_PER_MIN: f64 = 6.0;
+/// Topics of the demo's last day (its busy day).
+const DEMO_DAY_TOPICS: usize = 160;
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 /// Selects the demo's dataset (`demo`, `generated:N`, `hostile`…): the end-to-end tests use
 /// it to run the real app on hostile content. Unset means the built-in demo circles.
 pub const DEMO_DATASET_ENV: &str = "ORRERY_DEMO_DATASET";
@@ -39,17 +42,28 @@ async fn start(data_dir: DataDir) -> Result<Service, String> {
     } else {
         0.0
     };
+    // The built-in demo's history ends a day ago and a busy day fills the last 24 hours, so
+    // the brief (今日速览) has a day to rank: the owners' posts, 精华, questions, and the
+    // check-ins and thank-yous it sets apart.
+    let busy = dataset == Dataset::Demo;
+    let newest_ms = if busy { now_ms() - DAY_MS } else { now_ms() };
     let sim = zsxq_sim::serve(
         SimConfig {
             dataset,
             activity_per_min,
-            newest_ms: Some(now_ms()),
+            newest_ms: Some(newest_ms),
             ..SimConfig::default()
         },
         SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
     )
     .await
     .map_err(|err| format!("starting the demo circles: {err}"))?;
+    if busy {
+        sim.busy_day(BusyDay {
+            circles: 4,
+            topics: DEMO_DAY_TOPICS,
+        });
+    }
     let dir = DataDir::open(data_dir.root().join("demo")).map_err(|err| err.to_string())?;
     let token = AccessToken::new(sim.token()).map_err(|err| err.to_string())?;
     tracing::info!(base_url = sim.base_url(), "demo circles running");
