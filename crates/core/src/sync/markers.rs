@@ -1,16 +1,17 @@
-//! Read state back to the service: when the member marks a circle read up to a time (the
-//! sidebar's "mark all as read", the brief's), the service's own read markers for that circle
-//! (`menus/last_read_time`, which the member's phone shows as unread counts) are moved there.
+//! Read state back to the service: when the member has read a circle up to a time (marked it
+//! read, or marked topics done until nothing before that time is unread), the service's own read
+//! markers for that circle (`menus/last_read_time`, which the member's phone shows as unread
+//! counts) are moved there.
 //!
 //! The store keeps what is owed (`read_markers_owed`), written beside the local mark when the
-//! Settings switch (`send_read_markers`, on by default) is on; each run pays it before the
-//! circles' walks: per circle one `GET` of the markers and, where a tab's marker is older than
-//! the time owed, one `PUT` moving those tabs forward. Markers never move back: a tab the
-//! member read further on their phone keeps its time. Reading single topics owes nothing: a
-//! marker is a time, and a member who read a few posts out of order has not read everything
-//! before them. Requests are paced like every other.
+//! Settings switch (`send_read_markers`, on by default) is on (`Store::mark_circle_read`,
+//! `Store::mark_topics_read`); each run pays it before the circles' walks: per circle one `GET`
+//! of the markers and, where a tab's marker is older than the time owed, one `PUT` moving those
+//! tabs forward. Markers never move back: a tab the member read further on their phone keeps
+//! its time. Each request is tried once (the client's own retries aside): a failure keeps the
+//! debt for the next run rather than holding this one up. Requests are paced like every other.
 
-use zsxq::{GroupId, MenuReadTimes, Timestamp};
+use zsxq::{ApiError, GroupId, MenuReadTimes, Timestamp};
 
 use super::circle::Ctx;
 use super::error::Stop;
@@ -35,6 +36,7 @@ pub(super) async fn pay(ctx: &Ctx, circles: &[GroupId]) -> Result<u32, Stop> {
                 tracing::warn!(%group, %err, "read markers not sent; tried again next run");
                 continue;
             }
+            Err(Stop::Expired) => continue,
             Err(other) => return Err(other),
         }
         ctx.store.read_marker_paid(group, until_ms).await?;
@@ -45,13 +47,11 @@ pub(super) async fn pay(ctx: &Ctx, circles: &[GroupId]) -> Result<u32, Stop> {
 /// Moves `group`'s tabs whose marker is older than `until` there; `false` when none was.
 async fn pay_one(ctx: &Ctx, group: GroupId, until: Timestamp) -> Result<bool, Stop> {
     let until_ms = until.to_unix_millis();
-    let mut attempt = 0;
-    let markers = loop {
-        match ctx.guard(ctx.client.last_read_times(group)).await? {
-            Ok(markers) => break markers.data,
-            Err(err) => ctx.recover(Some(group), err, &mut attempt).await?,
-        }
-    };
+    let markers = ctx
+        .guard(ctx.client.last_read_times(group))
+        .await?
+        .map_err(stop)?
+        .data;
     let behind: Vec<_> = markers
         .menus
         .into_iter()
@@ -65,14 +65,18 @@ async fn pay_one(ctx: &Ctx, group: GroupId, until: Timestamp) -> Result<bool, St
         return Ok(false);
     }
     let moved = MenuReadTimes { menus: behind };
-    let mut attempt = 0;
-    loop {
-        match ctx
-            .guard(ctx.client.set_last_read_times(group, &moved))
-            .await?
-        {
-            Ok(_) => return Ok(true),
-            Err(err) => ctx.recover(Some(group), err, &mut attempt).await?,
-        }
+    ctx.guard(ctx.client.set_last_read_times(group, &moved))
+        .await?
+        .map_err(stop)?;
+    Ok(true)
+}
+
+/// What a failed request means here: a lapsed sign-in stops the run, an ended membership or
+/// anything else only this circle's markers.
+fn stop(err: ApiError) -> Stop {
+    match err {
+        ApiError::Unauthorized => Stop::NeedsLogin,
+        ApiError::MembershipExpired => Stop::Expired,
+        other => Stop::Failed(other),
     }
 }
