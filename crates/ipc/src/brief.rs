@@ -90,6 +90,23 @@ pub struct BriefMarkArgs {
     pub stance: StanceDto,
 }
 
+/// The member's follows and mutes, as Settings lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BriefMarksDto {
+    /// Authors first, then hashtags; each by name.
+    pub marks: Vec<BriefMarkEntryDto>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BriefMarkEntryDto {
+    pub mark: BriefMarkDto,
+    /// The author's name as archived (empty when unknown), or the hashtag.
+    pub name: String,
+    pub stance: StanceDto,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SaveTopicArgs {

@@ -57,6 +57,8 @@ macro_rules! with_commands {
             core mark_topics: MarkTopics($crate::commands::TopicsArgs) -> ();
             /// Follows or mutes an author or a hashtag in the brief, or takes that back.
             core brief_mark: BriefMark($crate::commands::BriefMarkArgs) -> ();
+            /// The authors and hashtags followed or muted, for Settings.
+            core brief_marks: BriefMarks($crate::NoArgs) -> $crate::commands::BriefMarksDto;
             /// Saves a topic for later (稍后读), or takes it off the list.
             core save_topic: SaveTopic($crate::commands::SaveTopicArgs) -> ();
             /// The saved topics, newest saved first.

@@ -2,11 +2,13 @@
 //! speeds), image cache size, notifications ([`notifications`]), the data and log folders, and
 //! the account.
 
+mod brief_marks;
 mod notifications;
 
 use crate::api;
 use crate::i18n::{Locale, Texts};
 use crate::state::{View, ui};
+use brief_marks::BriefMarkSettings;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use notifications::NotificationSettings;
@@ -155,6 +157,7 @@ pub fn SettingsPage() -> impl IntoView {
                 <span>{move || t().send_read_markers}</span>
             </label>
             <NotificationSettings />
+            <BriefMarkSettings />
             <dl>
                 <dt>{move || t().data_dir}</dt>
                 <dd>

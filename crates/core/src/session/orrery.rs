@@ -9,10 +9,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use orrery_ipc::commands::{
-    AppInfoDto, ArchiveOverviewDto, BriefArgs, BriefDto, BriefMarkArgs, BriefMarkDto, CircleArgs,
-    CircleFiltersDto, InboxArgs, InboxDto, MarkInboxReadArgs, MyQuestionsDto, SaveTopicArgs,
-    SavedDto, SearchArgs, SearchResultsDto, SettingsDto, StanceDto, SyncStatusDto, TimelineArgs,
-    TimelinePageDto, TokenArgs, TopicArgs, TopicDto, TopicsArgs,
+    AppInfoDto, ArchiveOverviewDto, BriefArgs, BriefDto, BriefMarkArgs, BriefMarkDto,
+    BriefMarkEntryDto, BriefMarksDto, CircleArgs, CircleFiltersDto, InboxArgs, InboxDto,
+    MarkInboxReadArgs, MyQuestionsDto, SaveTopicArgs, SavedDto, SearchArgs, SearchResultsDto,
+    SettingsDto, StanceDto, SyncStatusDto, TimelineArgs, TimelinePageDto, TokenArgs, TopicArgs,
+    TopicDto, TopicsArgs,
 };
 use orrery_ipc::media::MediaRef;
 use orrery_ipc::words::Lang;
@@ -361,6 +362,30 @@ impl Orrery {
             .set_brief_mark(&mark, follow, now_ms())
             .await?;
         Ok(())
+    }
+
+    pub async fn brief_marks(&self, _: NoArgs) -> Result<BriefMarksDto, IpcError> {
+        let session = self.session().await?;
+        let marks = session.store().brief_marks_named().await?;
+        Ok(BriefMarksDto {
+            marks: marks
+                .into_iter()
+                .map(|(mark, name, follow)| BriefMarkEntryDto {
+                    mark: match mark {
+                        Mark::Author(id) => BriefMarkDto::Author {
+                            id: orrery_ipc::id::UserId::new(id),
+                        },
+                        Mark::Tag(name) => BriefMarkDto::Tag { name },
+                    },
+                    name,
+                    stance: if follow {
+                        StanceDto::Follow
+                    } else {
+                        StanceDto::Mute
+                    },
+                })
+                .collect(),
+        })
     }
 
     pub async fn save_topic(&self, args: SaveTopicArgs) -> Result<(), IpcError> {

@@ -204,6 +204,31 @@ impl Store {
         Ok(marks)
     }
 
+    /// Every follow and mute with a name to show: `(mark, name, follow)`, authors first by
+    /// name, then hashtags.
+    pub async fn brief_marks_named(&self) -> Result<Vec<(Mark, String, bool)>, StoreError> {
+        let rows: Vec<(String, String, String, Option<String>)> = sqlx::query_as(
+            "SELECT m.kind, m.key, m.stance, u.name FROM brief_marks m
+             LEFT JOIN users u ON m.kind = 'author' AND u.user_id = CAST(m.key AS INTEGER)
+             ORDER BY m.kind, COALESCE(u.name, m.key), m.key",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(kind, key, stance, name)| {
+                let mark = if kind == "author" {
+                    Mark::Author(
+                        key.parse()
+                            .map_err(|_| StoreError::invalid("author", &key))?,
+                    )
+                } else {
+                    Mark::Tag(key.clone())
+                };
+                Ok((mark, name.unwrap_or(key), stance == "follow"))
+            })
+            .collect()
+    }
+
     /// Follows (`Some(true)`), mutes (`Some(false)`) or clears (`None`) `mark`.
     pub async fn set_brief_mark(
         &self,

@@ -264,10 +264,24 @@ async fn the_brief_triages_through_the_commands() {
         .expect("in the noise");
     assert_eq!(noise.noise.as_deref(), Some("muted_author"));
     assert_eq!(noise.why, "已屏蔽作者");
+    // Settings lists the mute, by the author's name, and takes it back from there.
+    let marks = orrery.brief_marks(NoArgs {}).await.expect("marks").marks;
+    assert_eq!(marks.len(), 1, "{marks:?}");
+    assert_eq!(marks[0].mark, author);
+    assert_eq!(marks[0].stance, StanceDto::Mute);
+    assert_eq!(Some(marks[0].name.as_str()), item.author.as_deref());
     orrery
         .brief_mark(set(StanceDto::None))
         .await
         .expect("unmuted");
+    assert!(
+        orrery
+            .brief_marks(NoArgs {})
+            .await
+            .expect("marks")
+            .marks
+            .is_empty()
+    );
     assert!(has(&brief().await, item.topic));
     orrery.stop();
 }
