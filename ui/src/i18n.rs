@@ -730,7 +730,7 @@ static EN: Texts = Texts {
     brief_marks_muted: "muted",
     brief_marks_remove: "Remove",
     brief_marks_empty: "No author or hashtag followed or muted yet (in Catch up, f follows and m mutes an author).",
-    brief_marks_tag_placeholder: "A hashtag, e.g. 读书",
+    brief_marks_tag_placeholder: "A hashtag, e.g. reading",
     brief_marks_follow_tag: "Follow hashtag",
     brief_marks_mute_tag: "Mute hashtag",
     brief_count: "{n} worth a look",
