@@ -10,8 +10,8 @@
 use orrery_core::notify::Target;
 use orrery_core::session::Orrery;
 use orrery_ipc::commands::{
-    FileArgs, FolderArgs, FolderDto, OpenTargetDto, SettingsArgs, SettingsDto, SyncStatusDto,
-    UrlArgs, WatchOpensArgs, WatchSyncArgs,
+    ExportArgs, ExportDoneDto, ExportProgressDto, FileArgs, FolderArgs, FolderDto, OpenTargetDto,
+    SettingsArgs, SettingsDto, SyncStatusDto, UrlArgs, WatchOpensArgs, WatchSyncArgs,
 };
 use orrery_ipc::id::{CircleId, CommentId, TopicId};
 use orrery_ipc::{ErrorCode, IpcError, NoArgs, events};
@@ -89,6 +89,40 @@ mod shell {
             tracing::warn!(%err, "the saved file could not be shown in the file manager");
         }
         Ok(saved.display().to_string())
+    }
+
+    /// Into `Documents/Orrery/` (`~/Documents` when no documents folder is configured),
+    /// progress on the window's channel, then shown in the file manager like a download.
+    pub async fn export(
+        app: &AppHandle,
+        webview: Webview,
+        args: ExportArgs,
+    ) -> Result<ExportDoneDto, IpcError> {
+        let channel = JavaScriptChannelId::from_str(&args.on_progress.0)
+            .map_err(|_| IpcError::new(ErrorCode::InvalidInput, "not a channel"))?
+            .channel_on::<_, ExportProgressDto>(webview);
+        let documents = app
+            .path()
+            .document_dir()
+            .or_else(|_| app.path().home_dir().map(|home| home.join("Documents")))
+            .map_err(internal)?;
+        // A message per 1 % is plenty for a progress bar, and spares the bridge 10,000.
+        let mut progress = |p: ExportProgressDto| {
+            let step = (p.total / 100).max(1);
+            if p.done.is_multiple_of(step) || p.done == p.total {
+                let _ = channel.send(p);
+            }
+        };
+        let (out, done) = app
+            .state::<Orrery>()
+            .export(args.scope, args.format, &documents, &mut progress)
+            .await?;
+        if !done.cancelled
+            && let Err(err) = app.opener().reveal_item_in_dir(&out)
+        {
+            tracing::warn!(%err, "the export could not be shown in the file manager");
+        }
+        Ok(done)
     }
 
     /// Streams the status to the window's channel on every change, across sign-in and

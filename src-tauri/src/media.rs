@@ -5,6 +5,7 @@
 //!
 //! Nothing but the cache is reachable through it: the path names an id, never a file.
 
+use orrery_core::media::image_type;
 use orrery_core::session::Orrery;
 use orrery_ipc::media::MediaRef;
 use tauri::http::{Request, Response, StatusCode, header};
@@ -52,49 +53,15 @@ async fn image(core: &Orrery, path: &str) -> Response<Vec<u8>> {
     }
 }
 
-/// The image type from its first bytes; the cache keeps no type, and the service's `format`
-/// field is not always there. Anything unknown is served as opaque bytes, never as markup.
+/// The image type from its first bytes ([`image_type`]): the cache keeps no type, and the
+/// service's `format` field is not always there. Anything unknown (an SVG, which could carry
+/// script, included) is served as opaque bytes, never as markup.
 fn sniff(bytes: &[u8]) -> &'static str {
-    match bytes {
-        [0x89, b'P', b'N', b'G', ..] => "image/png",
-        [0xFF, 0xD8, 0xFF, ..] => "image/jpeg",
-        [b'G', b'I', b'F', b'8', ..] => "image/gif",
-        [
-            b'R',
-            b'I',
-            b'F',
-            b'F',
-            _,
-            _,
-            _,
-            _,
-            b'W',
-            b'E',
-            b'B',
-            b'P',
-            ..,
-        ] => "image/webp",
-        _ => "application/octet-stream",
-    }
+    image_type(bytes).map_or("application/octet-stream", |(mime, _)| mime)
 }
 
 fn status(code: StatusCode) -> Response<Vec<u8>> {
     let mut response = Response::new(Vec::new());
     *response.status_mut() = code;
     response
-}
-
-#[cfg(test)]
-mod tests {
-    use super::sniff;
-
-    #[test]
-    fn images_are_typed_by_their_bytes_and_svg_is_not_an_image() {
-        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), "image/png");
-        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), "image/jpeg");
-        assert_eq!(sniff(b"GIF89a"), "image/gif");
-        assert_eq!(sniff(b"RIFF\0\0\0\0WEBPVP8 "), "image/webp");
-        // An SVG could carry script; it is never served as one.
-        assert_eq!(sniff(b"<svg onload=alert(1)>"), "application/octet-stream");
-    }
 }

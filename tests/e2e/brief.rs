@@ -221,6 +221,18 @@ async fn the_brief_ranks_the_unread_and_triages_by_keyboard() -> anyhow::Result<
         .await?;
     app.click("#save-topic[data-saved=true]").await?;
     app.wait_for("#save-topic[data-saved=false]").await?;
+    // The reader follows or mutes the author for the brief: one stance at a time, and the
+    // pressed one, pressed again, takes it back (nothing is left set for the steps below).
+    let author = "#reader-marks [data-brief-mark^='author:']";
+    let pressed =
+        |action: &str, on: bool| format!("{author} [data-action={action}][aria-pressed={on}]");
+    app.click(&pressed("follow", false)).await?;
+    app.wait_for(&pressed("follow", true)).await?;
+    app.click(&pressed("mute", false)).await?;
+    app.wait_for(&pressed("mute", true)).await?;
+    app.wait_for(&pressed("follow", false)).await?;
+    app.click(&pressed("mute", true)).await?;
+    app.wait_for(&pressed("mute", false)).await?;
     app.click("#open-saved").await?;
     app.wait_for("#saved-empty").await?;
 
@@ -228,6 +240,9 @@ async fn the_brief_ranks_the_unread_and_triages_by_keyboard() -> anyhow::Result<
     // followed there by name.
     app.click("#open-brief").await?;
     app.wait_for("#brief-items [data-brief-topic]").await?;
+    // An item's buttons show on the selected item (new topics may have moved it meanwhile).
+    let at = attr(&app, &in_list(&muted), "data-index").await?.parse()?;
+    select(&app, at).await?;
     app.click(&format!(
         "#brief-items [data-brief-topic='{muted}'] [data-act=mute]"
     ))

@@ -4,6 +4,7 @@
 
 mod bench;
 mod brief;
+mod export;
 mod no_appindicator;
 mod notify;
 #[path = "../../xtask/src/procfs.rs"]

@@ -3,11 +3,13 @@
 //! [`invoke`] takes an `orrery-ipc` [`Command`], so a command's name, arguments and result type
 //! come from the contract the shell implements. Every failure, from the shell or from the bridge
 //! itself, arrives as an [`IpcError`]. [`watch_sync`] and [`watch_opens`] open the channels
-//! the shell streams the sync status and clicked notifications over; [`media_url`] names
-//! cached media.
+//! the shell streams the sync status and clicked notifications over, [`export`] one for an
+//! export's progress; [`media_url`] names cached media.
 
 use orrery_ipc::commands::{
-    ChannelRef, OpenTargetDto, SyncStatusDto, WatchOpens, WatchOpensArgs, WatchSync, WatchSyncArgs,
+    ChannelRef, Export, ExportArgs, ExportDoneDto, ExportFormatDto, ExportProgressDto,
+    ExportScopeDto, OpenTargetDto, SyncStatusDto, WatchOpens, WatchOpensArgs, WatchSync,
+    WatchSyncArgs,
 };
 use orrery_ipc::media::MediaRef;
 use orrery_ipc::{Command, ErrorCode, IpcError};
@@ -65,6 +67,20 @@ pub fn watch_opens(on_open: impl Fn(OpenTargetDto) + 'static) -> Result<(), IpcE
     };
     follow::<WatchOpens>(args, "notification clicks");
     Ok(())
+}
+
+/// Runs an export, calling `on_progress` as it goes; answers what was written where.
+pub async fn export(
+    scope: ExportScopeDto,
+    format: ExportFormatDto,
+    on_progress: impl Fn(ExportProgressDto) + 'static,
+) -> Result<ExportDoneDto, IpcError> {
+    let args = ExportArgs {
+        scope,
+        format,
+        on_progress: channel(on_progress)?,
+    };
+    invoke::<Export>(&args).await
 }
 
 /// A channel from the shell that calls `on_message` with each message it decodes as `T`.

@@ -5,6 +5,7 @@ pub mod attachment;
 pub mod brief_item;
 pub mod chips;
 pub mod error_text;
+pub mod export_dialog;
 pub mod inbox_nav;
 pub mod list_keys;
 pub mod search_hit;

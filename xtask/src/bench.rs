@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 pub fn run(args: &[String]) -> anyhow::Result<()> {
     let Some((what, rest)) = args.split_first() else {
         bail!(
-            "usage: cargo xtask bench <startup [--release] [--runs N] | ui [--release] | search [--sizes N,N] [--queries N] | notify [--events N] | tray [--minutes N] | brief [--topics N]>"
+            "usage: cargo xtask bench <startup [--release] [--runs N] | ui [--release] | search [--sizes N,N] [--queries N] | notify [--events N] | tray [--minutes N] | brief [--topics N] | export [--topics N]>"
         )
     };
     match what.as_str() {
@@ -29,6 +29,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         "notify" => notify(rest),
         "tray" => tray(rest),
         "brief" => brief(rest),
+        "export" => export(rest),
         other => bail!("unknown benchmark `{other}`"),
     }
 }
@@ -100,6 +101,19 @@ fn notify(args: &[String]) -> anyhow::Result<()> {
 /// `N` topics (100,000) against every circle's first timeline page; the ignored
 /// `brief_benchmark` test of the core's suite, in release mode.
 fn brief(args: &[String]) -> anyhow::Result<()> {
+    core_benchmark("brief::brief_benchmark", args)
+}
+
+/// `cargo xtask bench export [--topics N]`: an archive of `N` topics (10,000) with its images
+/// exported as Markdown (twice: the second is incremental), HTML and JSON lines, beside the
+/// fetch a crawler would need; the ignored `export_benchmark` test of the core's suite.
+fn export(args: &[String]) -> anyhow::Result<()> {
+    core_benchmark("export::export_benchmark", args)
+}
+
+/// Runs an ignored benchmark test of the core's suite in release mode, `--topics N` passed as
+/// `ORRERY_BENCH_TOPICS`.
+fn core_benchmark(test_name: &str, args: &[String]) -> anyhow::Result<()> {
     crate::setup::run()?;
     let mut test = cmd("cargo");
     test.args([
@@ -112,7 +126,7 @@ fn brief(args: &[String]) -> anyhow::Result<()> {
         "--",
         "--ignored",
         "--exact",
-        "brief::brief_benchmark",
+        test_name,
         "--nocapture",
     ]);
     if let Some(i) = args.iter().position(|a| a == "--topics") {

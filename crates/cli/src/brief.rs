@@ -2,6 +2,10 @@
 //! scripts and mail digests — everything unread across circles ranked by signal, each with its
 //! reason, and the noise counted below ([`orrery_core::brief`]).
 //!
+//! `--follow`/`--mute`/`--unmark WHO` (`author:ID` as `--json` names authors, or `tag:NAME`)
+//! change the ranking before it is printed, as the window's f and m keys and the reader's
+//! buttons do; `--marks` lists the follows and mutes instead.
+//!
 //! For people: the ranked items, numbered, with circle, reason, author and a few lines, then one
 //! line counting the noise by kind, in the Settings' language. `--json`: one object per line, the
 //! ranked items then the noise (`"noise"` set), ids as strings like the app's IPC.
@@ -19,7 +23,7 @@ use orrery_core::brief::{Brief, BriefItem, DEFAULT_SINCE_MS};
 use orrery_core::now_ms;
 use orrery_core::paths::DataDir;
 use orrery_core::settings::{self, Settings};
-use orrery_core::store::{ARCHIVE_FILE, Store};
+use orrery_core::store::{ARCHIVE_FILE, Mark, Store};
 use orrery_ipc::commands::SettingsDto;
 use orrery_ipc::words::Lang;
 use serde_json::json;
@@ -34,6 +38,30 @@ pub struct BriefArgs {
     pub json: bool,
     pub limit: usize,
     pub mark_all_read: bool,
+    /// Follows (`Some(true)`), mutes (`Some(false)`) and take-backs (`None`) to make first.
+    pub set: Vec<(Mark, Option<bool>)>,
+    /// List the follows and mutes instead of the brief.
+    pub list_marks: bool,
+}
+
+/// `author:ID` or `tag:NAME` (or a hashtag as a post writes it, `#NAME#`).
+pub fn parse_mark(who: &str) -> Result<Mark, String> {
+    if let Some(id) = who.strip_prefix("author:") {
+        return id
+            .trim()
+            .parse()
+            .map(Mark::Author)
+            .map_err(|_| format!("`{id}` is not an author id (`brief --json` prints them)"));
+    }
+    let tag = match who.strip_prefix("tag:") {
+        Some(tag) => tag,
+        None if who.starts_with('#') => who,
+        None => return Err(format!("`{who}`: say `author:ID` or `tag:NAME`")),
+    };
+    match tag.trim().trim_matches('#').trim() {
+        "" => Err(format!("`{who}` names no hashtag")),
+        tag => Ok(Mark::Tag(tag.to_owned())),
+    }
 }
 
 pub async fn brief(dir: &DataDir, args: &BriefArgs) -> anyhow::Result<()> {
@@ -47,9 +75,42 @@ pub async fn brief(dir: &DataDir, args: &BriefArgs) -> anyhow::Result<()> {
         i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
     });
     let store = Store::open(dir).await?;
-    let done = show(dir, &store, &prefs, now_ms().saturating_sub(since), args).await;
+    let done = async {
+        for (mark, stance) in &args.set {
+            store.set_brief_mark(mark, *stance, now_ms()).await?;
+        }
+        if args.list_marks {
+            print_marks(&store, args.json).await
+        } else {
+            show(dir, &store, &prefs, now_ms().saturating_sub(since), args).await
+        }
+    }
+    .await;
     store.close().await;
     done
+}
+
+/// The follows and mutes: one line each for people (`follow  author:ID  name`), or one JSON
+/// object each.
+async fn print_marks(store: &Store, json: bool) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    for (mark, name, follow) in store.brief_marks_named().await? {
+        let who = match &mark {
+            Mark::Author(id) => format!("author:{id}"),
+            Mark::Tag(tag) => format!("tag:{tag}"),
+        };
+        let stance = if follow { "follow" } else { "mute" };
+        if json {
+            writeln!(
+                out,
+                "{}",
+                json!({ "mark": who, "name": name, "stance": stance })
+            )?;
+        } else {
+            writeln!(out, "{stance:<6}  {}  {}", safe(&who), safe(&name))?;
+        }
+    }
+    Ok(out.flush()?)
 }
 
 /// Builds the brief, prints it, and marks it read when asked.
@@ -171,6 +232,7 @@ fn item_json(item: &BriefItem, lang: Lang) -> serde_json::Value {
         "circle_id": item.group_id.to_string(),
         "circle": item.circle,
         "author": item.author,
+        "author_id": item.author_id.map(|id| id.to_string()),
         "kind": item.kind,
         "title": item.title,
         "extract": item.extract,
@@ -180,4 +242,23 @@ fn item_json(item: &BriefItem, lang: Lang) -> serde_json::Value {
         "why": item.why(lang),
         "noise": item.noise,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_are_named_as_authors_or_hashtags() {
+        assert_eq!(parse_mark("author:4242"), Ok(Mark::Author(4242)));
+        assert_eq!(parse_mark("tag:读书"), Ok(Mark::Tag("读书".into())));
+        assert_eq!(parse_mark("#读书#"), Ok(Mark::Tag("读书".into())));
+        assert_eq!(
+            parse_mark("tag: #产品 思考# "),
+            Ok(Mark::Tag("产品 思考".into()))
+        );
+        for bad in ["author:张三", "读书", "tag:", "##", "author:"] {
+            assert!(parse_mark(bad).is_err(), "{bad}");
+        }
+    }
 }

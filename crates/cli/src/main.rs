@@ -14,6 +14,7 @@
 
 mod account;
 mod brief;
+mod export;
 mod file;
 mod inspect;
 mod search;
@@ -117,6 +118,60 @@ enum Command {
         /// Then mark everything in the brief read (noise too), with its inbox events.
         #[arg(long)]
         mark_all_read: bool,
+        /// First follow an author or a hashtag (`author:ID`, `tag:NAME`): their posts rank
+        /// higher. Repeatable.
+        #[arg(long, value_name = "WHO", value_parser = brief::parse_mark)]
+        follow: Vec<orrery_core::store::Mark>,
+        /// First mute an author or a hashtag: their posts go to the noise. Repeatable.
+        #[arg(long, value_name = "WHO", value_parser = brief::parse_mark)]
+        mute: Vec<orrery_core::store::Mark>,
+        /// First take back a follow or a mute. Repeatable.
+        #[arg(long, value_name = "WHO", value_parser = brief::parse_mark)]
+        unmark: Vec<orrery_core::store::Mark>,
+        /// Print the follows and mutes instead of the brief.
+        #[arg(long)]
+        marks: bool,
+    },
+    /// Export the archive, or part of it, as a Markdown vault (a folder: a note per topic, a
+    /// folder per circle, images beside them), one self-contained HTML file, or JSON lines.
+    /// Exporting again into the same place rewrites only what changed.
+    Export {
+        /// markdown (Obsidian), html or jsonl.
+        #[arg(long, value_parser = export::parse_format)]
+        format: orrery_core::export::ExportFormat,
+        /// A folder for markdown, a file for html and jsonl.
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+        /// Only this circle (its group id).
+        #[arg(long, value_name = "ID")]
+        circle: Option<i64>,
+        /// Only 精华.
+        #[arg(long)]
+        digests: bool,
+        /// Only what each circle's owner posted (只看星主).
+        #[arg(long)]
+        owner: bool,
+        /// Only questions and answers.
+        #[arg(long)]
+        questions: bool,
+        /// Only topics with this hashtag.
+        #[arg(long, value_name = "NAME")]
+        hashtag: Option<String>,
+        /// Only topics in this column (its id).
+        #[arg(long, value_name = "ID")]
+        column: Option<i64>,
+        /// Only the topics this search finds (docs/search.md).
+        #[arg(long, value_name = "QUERY")]
+        query: Option<String>,
+        /// Posted on or after this day (2024-03-01, 2024-03, 2024), the service's time.
+        #[arg(long, value_name = "DATE")]
+        after: Option<String>,
+        /// Posted before this day.
+        #[arg(long, value_name = "DATE")]
+        before: Option<String>,
+        /// Only this topic (repeatable).
+        #[arg(long = "topic", value_name = "ID")]
+        topics: Vec<i64>,
     },
     /// Topics, comments and answered questions per archived circle.
     Stats {
@@ -235,15 +290,56 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             json,
             limit,
             mark_all_read,
+            follow,
+            mute,
+            unmark,
+            marks,
         } => {
             let dir = data_dir(cli.data_dir)?;
+            let stances = [(Some(true), follow), (Some(false), mute), (None, unmark)];
             let args = brief::BriefArgs {
                 since,
                 json,
                 limit,
                 mark_all_read,
+                set: stances
+                    .into_iter()
+                    .flat_map(|(stance, marks)| marks.into_iter().map(move |m| (m, stance)))
+                    .collect(),
+                list_marks: marks,
             };
             block_on(brief::brief(&dir, &args))
+        }
+        Command::Export {
+            format,
+            out,
+            circle,
+            digests,
+            owner,
+            questions,
+            hashtag,
+            column,
+            query,
+            after,
+            before,
+            topics,
+        } => {
+            let dir = data_dir(cli.data_dir)?;
+            let args = export::ExportArgs {
+                format,
+                out,
+                circle,
+                digests,
+                owner,
+                questions,
+                hashtag,
+                column,
+                query,
+                after,
+                before,
+                topics,
+            };
+            block_on(export::run(&dir, &args))
         }
         Command::Stats { json } => {
             let dir = data_dir(cli.data_dir)?;

@@ -31,7 +31,7 @@ pub struct SearchArgs {
     pub newest: bool,
 }
 
-async fn open(dir: &DataDir) -> anyhow::Result<(Store, SearchIndex)> {
+pub(crate) async fn open(dir: &DataDir) -> anyhow::Result<(Store, SearchIndex)> {
     anyhow::ensure!(
         dir.root().join(ARCHIVE_FILE).is_file(),
         "nothing is archived in {} yet: run `orrery-cli sync` first",
@@ -43,7 +43,7 @@ async fn open(dir: &DataDir) -> anyhow::Result<(Store, SearchIndex)> {
 }
 
 /// Catches the index up, saying so on stderr when it has to be built first.
-async fn catch_up(store: &Store, index: &SearchIndex) -> anyhow::Result<()> {
+pub(crate) async fn catch_up(store: &Store, index: &SearchIndex) -> anyhow::Result<()> {
     if !index.status().ready {
         note("building the search index from the archive…");
     }

@@ -32,6 +32,7 @@
 
 pub mod account;
 pub mod brief;
+pub mod export;
 pub mod logging;
 pub mod media;
 pub mod notify;

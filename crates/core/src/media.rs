@@ -76,6 +76,33 @@ pub const MAX_IMAGE_BYTES: u64 = 32 * MIB;
 /// default size of the whole cache.
 pub const DEFAULT_FILE_LIMIT: u64 = 2 * 1024 * MIB;
 
+/// An image's type from its first bytes, as `(MIME type, file extension)`: the cache keeps
+/// no type and the service's `format` is not always there. `None` for anything else (an SVG,
+/// which could carry script, included): never to be served or saved as an image.
+pub fn image_type(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
+    match bytes {
+        [0x89, b'P', b'N', b'G', ..] => Some(("image/png", "png")),
+        [0xFF, 0xD8, 0xFF, ..] => Some(("image/jpeg", "jpg")),
+        [b'G', b'I', b'F', b'8', ..] => Some(("image/gif", "gif")),
+        [
+            b'R',
+            b'I',
+            b'F',
+            b'F',
+            _,
+            _,
+            _,
+            _,
+            b'W',
+            b'E',
+            b'B',
+            b'P',
+            ..,
+        ] => Some(("image/webp", "webp")),
+        _ => None,
+    }
+}
+
 /// The most bytes accepted for an attached file the service advertised as `size` bytes (the
 /// archive's `files.size`): that plus an eighth, at least 1 MiB more, so a file that changed
 /// a little since the topic was read still comes, while a host sending far more than it
@@ -376,4 +403,23 @@ fn sweep_dir(root: &Path, known: &std::collections::HashSet<PathBuf>) -> Result<
         }
     }
     Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::image_type;
+
+    #[test]
+    fn images_are_typed_by_their_bytes_and_svg_is_not_an_image() {
+        let mime = |b: &[u8]| image_type(b).map(|(m, _)| m);
+        assert_eq!(mime(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
+        assert_eq!(mime(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("image/jpeg"));
+        assert_eq!(mime(b"GIF89a"), Some("image/gif"));
+        assert_eq!(
+            image_type(b"RIFF\0\0\0\0WEBPVP8 "),
+            Some(("image/webp", "webp"))
+        );
+        // An SVG could carry script; it is never taken for an image.
+        assert_eq!(mime(b"<svg onload=alert(1)>"), None);
+    }
 }

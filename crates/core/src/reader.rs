@@ -28,7 +28,7 @@ use crate::store::{
     Facet, Store, StoreError, TimelineFilter, TimelineKey, TimelineQuery, TopicSummary,
 };
 
-pub use brief::{brief, saved};
+pub use brief::{brief, mark_entry, saved};
 pub use inbox::{inbox, my_questions};
 pub use search::search_results;
 pub use topic::open_topic;

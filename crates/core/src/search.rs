@@ -51,7 +51,9 @@ pub use error::SearchError;
 pub use execute::{SearchHit, SortOrder};
 pub use follow::follow;
 pub use index::{SEARCH_DIR, SearchIndex};
-pub use query::{CircleRef, Clause, Condition, ParsedQuery, QueryError, UnitKind, day};
+pub use query::{
+    CircleRef, Clause, Condition, ParsedQuery, QueryError, UnitKind, day, day_start_ms,
+};
 pub use rebuild::{UnitWalk, all_units};
 pub use request::{SearchRequest, SearchResults};
 pub use schema::SCHEMA_VERSION;

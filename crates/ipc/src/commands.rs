@@ -6,6 +6,7 @@
 //! field names the UI sends are the fields of the `Args` struct on both sides.
 
 pub use crate::brief::*;
+pub use crate::export::*;
 use crate::id::{CircleId, FileId, TopicId};
 pub use crate::inbox::*;
 pub use crate::settings::*;
@@ -63,6 +64,8 @@ macro_rules! with_commands {
             core save_topic: SaveTopic($crate::commands::SaveTopicArgs) -> ();
             /// The saved topics, newest saved first.
             core saved_topics: SavedTopics($crate::NoArgs) -> $crate::commands::SavedDto;
+            /// Stops the running export between two topics; what it wrote so far is whole.
+            core cancel_export: CancelExport($crate::NoArgs) -> ();
             /// Starts a sync now (or lets the running one go on).
             core sync_now: SyncNow($crate::NoArgs) -> ();
             /// Stops the running sync; the next one starts on the interval or with `SyncNow`.
@@ -91,6 +94,10 @@ macro_rules! with_commands {
             /// Closes the window as its close button does: to the tray while notifications are on
             /// (Ctrl/Cmd+W).
             shell close_window: CloseWindow($crate::NoArgs) -> ();
+            /// Exports the circle's tab or the search's topics into the member's documents
+            /// folder (`Orrery/`), streaming progress to a channel, then shows the result in the
+            /// file manager; answers what was written where.
+            shell export: Export($crate::commands::ExportArgs) -> $crate::commands::ExportDoneDto;
             /// Opens a web link in the system browser. Only `http` and `https` are accepted.
             shell open_external: OpenExternal($crate::commands::UrlArgs) -> ();
             /// Opens one of the app's folders in the file manager.

@@ -21,6 +21,7 @@ mod brief;
 pub mod commands;
 mod error;
 pub mod events;
+mod export;
 pub mod id;
 mod inbox;
 pub mod media;

@@ -204,6 +204,10 @@ pub struct TopicDto {
     /// On the member's 稍后读 / Saved list.
     #[serde(default)]
     pub saved: bool,
+    /// What the reader offers to follow or mute for the brief, each with its current stance:
+    /// the author (unless the question is anonymous), then each hashtag.
+    #[serde(default)]
+    pub brief_marks: Vec<crate::brief::BriefMarkEntryDto>,
 }
 
 /// An earlier text of an edited topic, as the archive kept it.

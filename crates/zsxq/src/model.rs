@@ -34,8 +34,9 @@ pub use misc::{
 };
 pub use request::{AnswerRequest, CommentRequest, CreateTalkRequest};
 pub use topic::{
-    Answer, Checkin, EmojiLikes, Like, LikesDetail, Question, ReferencedTopic, Reward, Solution,
-    Talk, Task, TaskStatistics, Topic, TopicBody, TopicDetail, TopicKind, TopicUserSpecific,
+    Answer, Checkin, EmojiLikes, Like, LikesDetail, Post, PostRole, Question, ReferencedTopic,
+    Reward, Solution, Talk, Task, TaskStatistics, Topic, TopicBody, TopicDetail, TopicKind,
+    TopicUserSpecific,
 };
 pub use topic_list::{TopicsPage, UndecodedTopic};
 pub use user::{Accounts, User, UserProfile, UserRelation, UserResponse};

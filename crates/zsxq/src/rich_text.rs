@@ -22,7 +22,7 @@ mod properties;
 
 pub use compose::{Composer, compose_markdown};
 pub use html::{is_web_url, sanitize_article, to_html};
-pub use markdown::to_markdown;
+pub use markdown::{LinkAs, to_markdown, to_markdown_with};
 pub use parse::parse;
 pub use plain::to_plain_text;
 

@@ -1,10 +1,11 @@
 //! Above the timeline: the service's tabs, the hashtag and column filters that replace the
 //! tab while set, and the toggle that leaves out topics deleted on 知识星球 (which applies to
-//! every tab and filter).
+//! every tab and filter), and "export…" for what the timeline shows.
 
+use crate::components::export_dialog::ExportButton;
 use crate::state::ui;
 use leptos::prelude::*;
-use orrery_ipc::commands::{CircleFiltersDto, FacetDto, TabDto};
+use orrery_ipc::commands::{CircleFiltersDto, ExportScopeDto, FacetDto, TabDto};
 
 /// The service's tabs (最新, 精华, 只看星主, 问答, 作业); none is active while a filter is set.
 #[component]
@@ -128,6 +129,14 @@ pub fn Filters(filters: RwSignal<Option<CircleFiltersDto>>) -> impl IntoView {
                 />
                 {move || t().hide_deleted}
             </label>
+            <ExportButton scope=Signal::derive(move || {
+                ui.circle.get().map(|circle| ExportScopeDto::Circle {
+                    circle,
+                    tab: ui.tab.get(),
+                    hashtag: ui.hashtag.get(),
+                    column: ui.column.get(),
+                })
+            }) />
         </div>
     }
 }

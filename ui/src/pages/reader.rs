@@ -19,6 +19,8 @@ use orrery_ipc::id::{CommentId, ImageId, TopicId};
 use orrery_ipc::media::MediaRef;
 use wasm_bindgen::JsCast;
 
+mod marks;
+
 #[component]
 pub fn Reader() -> impl IntoView {
     let ui = ui();
@@ -173,6 +175,7 @@ fn TopicView(topic: TopicDto, viewer: RwSignal<Option<ImageId>>) -> impl IntoVie
                         .collect_view()}
                 </p>
             </Show>
+            <marks::BriefMarkButtons marks=topic.brief_marks />
             <section class="comments" id="comments">
                 <h3>{move || t().comments_title} " " <span class="muted" data-field="comment-count">{count}</span></h3>
                 {if comments.is_empty() {

@@ -9,6 +9,7 @@
 use crate::api;
 use crate::components::chips::Chips;
 use crate::components::error_text::ErrorText;
+use crate::components::export_dialog::ExportButton;
 use crate::components::search_hit::Hit;
 use crate::keys::Action;
 use crate::measure::{PaintTiming, SearchMarks, after_paint, now};
@@ -17,7 +18,7 @@ use crate::state::{View, ui};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use orrery_ipc::commands::{Search, SearchHitDto, SearchResultsDto};
+use orrery_ipc::commands::{ExportScopeDto, Search, SearchHitDto, SearchResultsDto};
 use orrery_ipc::{ErrorCode, IpcError};
 use wasm_bindgen::JsCast;
 
@@ -237,6 +238,12 @@ pub fn SearchPanel(mode: SearchMode) -> impl IntoView {
                 >
                     {move || if newest.get() { t().sort_newest } else { t().sort_relevance }}
                 </button>
+                {page.then(|| view! {
+                    <ExportButton scope=Signal::derive(move || {
+                        let q = query.get();
+                        (!q.trim().is_empty()).then_some(ExportScopeDto::Search { query: q })
+                    }) />
+                })}
             </div>
             <p class="muted hint">{move || t().search_hint}</p>
             <div

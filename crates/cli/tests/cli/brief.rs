@@ -115,6 +115,32 @@ fn the_brief_puts_what_is_mine_first_then_the_owners_and_marks_all_read() {
             assert!(items[first_noise..].iter().all(|i| !i["noise"].is_null()));
         }
 
+        // Muting an ordinary author sends their posts to the noise at once; taking it back
+        // returns them to the ranking.
+        let talk = items
+            .iter()
+            .rev()
+            .find(|i| i["noise"].is_null() && reasons(i).is_empty() && i["author_id"].is_string())
+            .expect("an ordinary post");
+        let author = format!("author:{}", talk["author_id"].as_str().unwrap_or_default());
+        let muted = brief(dir, &sim, &["--mute", &author]);
+        let topic = id_of(talk).expect("an id");
+        let now = &muted[position(&muted, topic)];
+        assert_eq!(now["noise"], "muted_author", "{now:#?}");
+        let marks = stdout(&run(headless(dir, &sim, &["brief", "--marks", "--json"])));
+        let marks: Vec<Value> = marks
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("JSON"))
+            .collect();
+        assert_eq!(marks.len(), 1, "{marks:#?}");
+        assert_eq!(
+            (&marks[0]["mark"], &marks[0]["stance"]),
+            (&author.clone().into(), &"mute".into())
+        );
+        assert_eq!(marks[0]["name"], talk["author"]);
+        let back = brief(dir, &sim, &["--unmark", &author]);
+        assert!(back[position(&back, topic)]["noise"].is_null());
+
         // For people, in the Settings' language.
         std::fs::write(dir.join("settings.json"), r#"{"language": "zh-CN"}"#).expect("settings");
         let people = stdout(&run(headless(dir, &sim, &["brief", "--limit", "3"])));

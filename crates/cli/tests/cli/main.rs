@@ -7,6 +7,7 @@
 mod account;
 mod brief;
 mod chaos;
+mod export;
 mod search;
 mod show;
 mod watch;

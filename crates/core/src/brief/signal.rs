@@ -18,7 +18,7 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use super::noise::{self, Noise};
-use crate::store::InboxKind;
+use crate::store::{InboxKind, Mark};
 
 /// Who posted a topic, in its circle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,6 +63,24 @@ pub struct Marks {
     pub mute_authors: HashSet<i64>,
     pub follow_tags: HashSet<String>,
     pub mute_tags: HashSet<String>,
+}
+
+impl Marks {
+    /// `Some(true)` followed, `Some(false)` muted, `None` neither.
+    pub fn stance(&self, mark: &Mark) -> Option<bool> {
+        let (follows, mutes) = match mark {
+            Mark::Author(id) => (
+                self.follow_authors.contains(id),
+                self.mute_authors.contains(id),
+            ),
+            Mark::Tag(tag) => (self.follow_tags.contains(tag), self.mute_tags.contains(tag)),
+        };
+        match (follows, mutes) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        }
+    }
 }
 
 /// Why a topic ranks where it does.

@@ -2,13 +2,15 @@
 
 use std::collections::HashSet;
 
-use orrery_ipc::commands::{BriefDto, BriefItemDto, SavedDto};
+use orrery_ipc::commands::{
+    BriefDto, BriefItemDto, BriefMarkDto, BriefMarkEntryDto, SavedDto, StanceDto,
+};
 use orrery_ipc::id as ipc;
 use orrery_ipc::words::Lang;
 
 use super::ReaderError;
-use crate::brief::{Brief, BriefItem, DEFAULT_SINCE_MS, Reason};
-use crate::store::Store;
+use crate::brief::{Brief, BriefItem, DEFAULT_SINCE_MS, Marks, Reason};
+use crate::store::{Mark, Store};
 
 /// The brief over the last `since_hours` (three days when `None`), worded in `lang`.
 pub async fn brief(
@@ -72,4 +74,41 @@ pub async fn saved(store: &Store) -> Result<SavedDto, ReaderError> {
         }
     }
     Ok(SavedDto { topics })
+}
+
+/// A follow or a mute as the window names it, with its stance (`Some(true)` followed).
+pub fn mark_entry(mark: Mark, name: String, stance: Option<bool>) -> BriefMarkEntryDto {
+    BriefMarkEntryDto {
+        mark: match mark {
+            Mark::Author(id) => BriefMarkDto::Author {
+                id: ipc::UserId::new(id),
+            },
+            Mark::Tag(name) => BriefMarkDto::Tag { name },
+        },
+        name,
+        stance: match stance {
+            Some(true) => StanceDto::Follow,
+            Some(false) => StanceDto::Mute,
+            None => StanceDto::None,
+        },
+    }
+}
+
+/// What the reader offers to follow or mute on a topic: its author (when known), then its
+/// hashtags, each with the stance `marks` gives it.
+pub fn topic_marks(
+    marks: &Marks,
+    author: Option<(i64, String)>,
+    hashtags: &[String],
+) -> Vec<BriefMarkEntryDto> {
+    let author = author.map(|(id, name)| (Mark::Author(id), name));
+    let tags = hashtags.iter().map(|t| (Mark::Tag(t.clone()), t.clone()));
+    author
+        .into_iter()
+        .chain(tags)
+        .map(|(mark, name)| {
+            let stance = marks.stance(&mark);
+            mark_entry(mark, name, stance)
+        })
+        .collect()
 }

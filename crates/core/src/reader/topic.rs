@@ -10,8 +10,9 @@ use orrery_ipc::commands::{
 };
 use orrery_ipc::id as ipc;
 use zsxq::rich_text::{Node, is_web_url, parse, sanitize_article, to_html};
-use zsxq::{Comment, File, Image, ImageId, Timestamp, Topic, TopicId, TopicKind, User};
+use zsxq::{Comment, File, Image, ImageId, PostRole, Timestamp, Topic, TopicId, TopicKind};
 
+use super::brief::topic_marks;
 use super::{ReaderError, row};
 use crate::store::{Revision, Store};
 
@@ -69,16 +70,24 @@ pub async fn open_topic(
     // The topic is read now, whatever the summary said a moment ago.
     let mut row = row(&found.summary, &HashSet::new());
     row.unread = false;
+    let hashtags: Vec<String> = hashtags.into_iter().collect();
+    let author = found
+        .summary
+        .author_id
+        .zip(found.summary.author_name.clone())
+        .map(|(id, name)| (id.get(), name));
+    let brief_marks = topic_marks(&store.brief_marks().await?, author, &hashtags);
     Ok(Some(TopicDto {
         row,
         circle_name,
         parts,
         article,
-        hashtags: hashtags.into_iter().collect(),
+        hashtags,
         comments,
         modified_ms: found.summary.modify_time.map(|t| t.to_unix_millis()),
         revisions,
         saved: store.is_saved(topic).await?,
+        brief_marks,
     }))
 }
 
@@ -120,65 +129,27 @@ fn revision(r: &Revision, kind: &TopicKind, cached: &HashSet<ImageId>) -> Revisi
 
 /// The posts of a topic in reading order.
 fn parts(topic: &Topic, cached: &HashSet<ImageId>, tags: &mut BTreeSet<String>) -> Vec<PartDto> {
-    let mut parts = Vec::new();
-    let mut push = |role, author: Option<&User>, text: Option<&str>, images, files| {
-        let nodes = parse(text.unwrap_or_default());
-        collect_tags(&nodes, tags);
-        parts.push(PartDto {
-            role,
-            author: author.map(|u| u.name.clone()),
-            html: to_html(&nodes),
-            images: images_of(images, cached),
-            files: files_of(files),
-        });
-    };
-    if let Some(talk) = &topic.talk {
-        push(
-            PartRole::Talk,
-            Some(&talk.owner),
-            talk.text.as_deref(),
-            &talk.images,
-            &talk.files,
-        );
-    }
-    if let Some(q) = &topic.question {
-        let asker = q.owner.as_ref().filter(|_| q.anonymous != Some(true));
-        push(
-            PartRole::Question,
-            asker,
-            q.text.as_deref(),
-            &q.images,
-            &None,
-        );
-    }
-    if let Some(a) = &topic.answer {
-        push(
-            PartRole::Answer,
-            a.owner.as_ref(),
-            a.text.as_deref(),
-            &a.images,
-            &None,
-        );
-    }
-    if let Some(task) = &topic.task {
-        push(
-            PartRole::Task,
-            Some(&task.owner),
-            task.text.as_deref(),
-            &task.images,
-            &task.files,
-        );
-    }
-    if let Some(s) = &topic.solution {
-        push(
-            PartRole::Solution,
-            Some(&s.owner),
-            s.text.as_deref(),
-            &s.images,
-            &s.files,
-        );
-    }
-    parts
+    topic
+        .posts()
+        .into_iter()
+        .map(|post| {
+            let nodes = parse(post.text.unwrap_or_default());
+            collect_tags(&nodes, tags);
+            PartDto {
+                role: match post.role {
+                    PostRole::Talk => PartRole::Talk,
+                    PostRole::Question => PartRole::Question,
+                    PostRole::Answer => PartRole::Answer,
+                    PostRole::Task => PartRole::Task,
+                    PostRole::Solution => PartRole::Solution,
+                },
+                author: post.author.map(|u| u.name.clone()),
+                html: to_html(&nodes),
+                images: images_of(post.images, cached),
+                files: files_of(post.files),
+            }
+        })
+        .collect()
 }
 
 fn comment(c: &Comment, cached: &HashSet<ImageId>) -> CommentDto {
@@ -189,7 +160,7 @@ fn comment(c: &Comment, cached: &HashSet<ImageId>) -> CommentDto {
         repliee: c.repliee.as_ref().map(|u| u.name.clone()),
         time_ms: c.create_time.map_or(0, |t| t.to_unix_millis()),
         html: to_html(&parse(c.text.as_deref().unwrap_or_default())),
-        images: images_of(&c.images, cached),
+        images: images_of(c.images.as_deref().unwrap_or_default(), cached),
         likes: c.likes_count.unwrap_or(0),
     }
 }
@@ -202,10 +173,9 @@ fn collect_tags(nodes: &[Node], tags: &mut BTreeSet<String>) {
     }
 }
 
-fn images_of(images: &Option<Vec<Image>>, cached: &HashSet<ImageId>) -> Vec<ImageDto> {
+fn images_of(images: &[Image], cached: &HashSet<ImageId>) -> Vec<ImageDto> {
     images
         .iter()
-        .flatten()
         .map(|i| ImageDto {
             id: ipc::ImageId::new(i.image_id.get()),
             cached: cached.contains(&i.image_id),
@@ -213,10 +183,9 @@ fn images_of(images: &Option<Vec<Image>>, cached: &HashSet<ImageId>) -> Vec<Imag
         .collect()
 }
 
-fn files_of(files: &Option<Vec<File>>) -> Vec<FileDto> {
+fn files_of(files: &[File]) -> Vec<FileDto> {
     files
         .iter()
-        .flatten()
         .map(|f| FileDto {
             id: ipc::FileId::new(f.file_id.get()),
             // The name it is saved under, shown as such: no bidi override can make

@@ -268,7 +268,7 @@ fn filter(key: &str, value: &str) -> Result<Clause, QueryError> {
 const CST_OFFSET_MS: i64 = 8 * 3_600_000;
 
 /// The first millisecond of the day, month or year `value` names, in UTC+8.
-fn day_start_ms(value: &str) -> Option<i64> {
+pub fn day_start_ms(value: &str) -> Option<i64> {
     let parts: Vec<&str> = value.split(['-', '/', '.']).collect();
     if parts.is_empty() || parts.len() > 3 || parts.iter().any(|p| p.is_empty()) {
         return None;

@@ -85,6 +85,18 @@ fn api_code(err: &ApiError) -> ErrorCode {
     }
 }
 
+impl From<crate::export::ExportError> for IpcError {
+    fn from(err: crate::export::ExportError) -> Self {
+        use crate::export::ExportError;
+        let code = match &err {
+            // The disk said no (full, read-only, gone): the member can do something about it.
+            ExportError::Cancelled | ExportError::Write(_) => ErrorCode::Unavailable,
+            ExportError::Store(_) | ExportError::Json(_) => ErrorCode::Internal,
+        };
+        IpcError::new(code, err.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

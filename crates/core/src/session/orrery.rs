@@ -10,10 +10,9 @@ use std::time::Duration;
 
 use orrery_ipc::commands::{
     AppInfoDto, ArchiveOverviewDto, BriefArgs, BriefDto, BriefMarkArgs, BriefMarkDto,
-    BriefMarkEntryDto, BriefMarksDto, CircleArgs, CircleFiltersDto, InboxArgs, InboxDto,
-    MarkInboxReadArgs, MyQuestionsDto, SaveTopicArgs, SavedDto, SearchArgs, SearchResultsDto,
-    SettingsDto, StanceDto, SyncStatusDto, TimelineArgs, TimelinePageDto, TokenArgs, TopicArgs,
-    TopicDto, TopicsArgs,
+    BriefMarksDto, CircleArgs, CircleFiltersDto, InboxArgs, InboxDto, MarkInboxReadArgs,
+    MyQuestionsDto, SaveTopicArgs, SavedDto, SearchArgs, SearchResultsDto, SettingsDto, StanceDto,
+    SyncStatusDto, TimelineArgs, TimelinePageDto, TokenArgs, TopicArgs, TopicDto, TopicsArgs,
 };
 use orrery_ipc::media::MediaRef;
 use orrery_ipc::words::Lang;
@@ -31,6 +30,8 @@ use crate::reader;
 use crate::search::{SearchRequest, SortOrder};
 use crate::settings::{self, Settings};
 use crate::store::Mark;
+
+mod export;
 
 /// How long start-up waits for the keyring before showing the demo. Unlocking a locked
 /// keyring can prompt; the demo is a better first screen than a frozen one.
@@ -62,6 +63,8 @@ pub struct Orrery {
     switching: tokio::sync::Mutex<()>,
     fallback: Option<Fallback>,
     circles_served: AtomicBool,
+    /// The running export's cancel, if one runs (one at a time).
+    exporting: std::sync::Mutex<Option<tokio_util::sync::CancellationToken>>,
 }
 
 impl std::fmt::Debug for Orrery {
@@ -87,6 +90,7 @@ impl Orrery {
             switching: tokio::sync::Mutex::new(()),
             fallback,
             circles_served: AtomicBool::new(false),
+            exporting: std::sync::Mutex::new(None),
         }
     }
 
@@ -370,20 +374,7 @@ impl Orrery {
         Ok(BriefMarksDto {
             marks: marks
                 .into_iter()
-                .map(|(mark, name, follow)| BriefMarkEntryDto {
-                    mark: match mark {
-                        Mark::Author(id) => BriefMarkDto::Author {
-                            id: orrery_ipc::id::UserId::new(id),
-                        },
-                        Mark::Tag(name) => BriefMarkDto::Tag { name },
-                    },
-                    name,
-                    stance: if follow {
-                        StanceDto::Follow
-                    } else {
-                        StanceDto::Mute
-                    },
-                })
+                .map(|(mark, name, follow)| reader::mark_entry(mark, name, Some(follow)))
                 .collect(),
         })
     }

@@ -9,8 +9,10 @@
 use std::collections::{HashMap, HashSet};
 
 use orrery_core::brief::{Brief, Noise, Reason};
+use orrery_core::reader;
 use orrery_core::store::{Mark, Store};
 use orrery_core::sync::{CancellationToken, Depth, SyncEngine, SyncOptions};
+use orrery_ipc::commands::{BriefMarkDto, StanceDto};
 use orrery_testkit::{client, open_store, sim};
 use zsxq::{GroupId, UserId};
 use zsxq_sim::{BusyDay, BusyDayTruth, Dataset, NoiseKind, SimHandle};
@@ -207,6 +209,10 @@ async fn follows_and_mutes_take_effect_on_the_next_ranking() {
         .unwrap();
     let followed = Brief::build(&store, since).await.unwrap();
     assert!(position(&followed, talk.topic_id).unwrap() < before);
+    assert_eq!(
+        author_stance(&store, talk.topic_id).await,
+        StanceDto::Follow
+    );
 
     store
         .set_brief_mark(&Mark::Author(author), Some(false), now_ms())
@@ -214,6 +220,7 @@ async fn follows_and_mutes_take_effect_on_the_next_ranking() {
         .unwrap();
     let muted = Brief::build(&store, since).await.unwrap();
     assert_eq!(position(&muted, talk.topic_id), None);
+    assert_eq!(author_stance(&store, talk.topic_id).await, StanceDto::Mute);
     assert!(
         muted
             .noise
@@ -237,6 +244,52 @@ async fn follows_and_mutes_take_effect_on_the_next_ranking() {
         .unwrap();
     let cleared = Brief::build(&store, since).await.unwrap();
     assert_eq!(position(&cleared, talk.topic_id), Some(before));
+    assert_eq!(author_stance(&store, talk.topic_id).await, StanceDto::None);
+
+    // A followed hashtag lifts its posts, and the reader shows it followed on each of them.
+    let tagged = brief
+        .items
+        .iter()
+        .rev()
+        .find(|i| i.reasons.is_empty() && !i.hashtags.is_empty())
+        .unwrap()
+        .clone();
+    let tag = tagged.hashtags[0].clone();
+    let before = position(&brief, tagged.topic_id).unwrap();
+    store
+        .set_brief_mark(&Mark::Tag(tag.clone()), Some(true), now_ms())
+        .await
+        .unwrap();
+    let lifted = Brief::build(&store, since).await.unwrap();
+    assert!(position(&lifted, tagged.topic_id).unwrap() < before);
+    let marks = opened(&store, tagged.topic_id).await.brief_marks;
+    let followed_tag = marks
+        .iter()
+        .find(|m| m.mark == BriefMarkDto::Tag { name: tag.clone() })
+        .unwrap();
+    assert_eq!(followed_tag.stance, StanceDto::Follow);
+}
+
+/// The topic as the reader opens it, left unread afterwards (opening reads it, and the brief
+/// holds only what is unread).
+async fn opened(store: &Store, topic: i64) -> orrery_ipc::commands::TopicDto {
+    let id = zsxq::TopicId::new(topic);
+    let dto = reader::open_topic(store, id, now_ms())
+        .await
+        .unwrap()
+        .unwrap();
+    store.mark_topics_unread(&[id], now_ms()).await.unwrap();
+    dto
+}
+
+/// How the reader shows the topic's author: followed, muted or neither. The author comes
+/// first among the reader's marks, by name.
+async fn author_stance(store: &Store, topic: i64) -> StanceDto {
+    let topic = opened(store, topic).await;
+    let author = &topic.brief_marks[0];
+    assert!(matches!(author.mark, BriefMarkDto::Author { .. }));
+    assert_eq!(Some(&author.name), topic.row.author.as_ref());
+    author.stance
 }
 
 /// `cargo xtask bench brief`: on a busy day, what the first screen of the brief holds against
@@ -348,7 +401,7 @@ async fn brief_benchmark() {
                 limit: 50,
                 hide_deleted: false,
             };
-            let _ = orrery_core::reader::timeline(&store, &args).await.unwrap();
+            let _ = reader::timeline(&store, &args).await.unwrap();
         }
         pages_ms.push(t.elapsed().as_secs_f64() * 1e3);
     }

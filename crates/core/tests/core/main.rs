@@ -16,6 +16,7 @@
 mod account;
 mod brief;
 mod damage;
+mod export;
 mod history;
 mod polls;
 mod reader;

@@ -192,6 +192,28 @@ impl<'de> Deserialize<'de> for TopicKind {
     }
 }
 
+/// What a post of a topic is; see [`Topic::posts`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PostRole {
+    Talk,
+    Question,
+    Answer,
+    Task,
+    Solution,
+}
+
+/// One post of a topic, borrowed from it; see [`Topic::posts`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Post<'a> {
+    pub role: PostRole,
+    /// The poster; `None` for an anonymous question (or an answer without one).
+    pub author: Option<&'a User>,
+    /// Rich text (`<e …/>` markup).
+    pub text: Option<&'a str>,
+    pub images: &'a [Image],
+    pub files: &'a [File],
+}
+
 /// The typed view of a topic's body; see [`Topic::body`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum TopicBody<'a> {
@@ -278,6 +300,69 @@ impl Topic {
             TopicBody::Other { .. } => return &[],
         };
         images.as_deref().unwrap_or_default()
+    }
+
+    /// The posts the topic is made of, in reading order — the talk, the question then its
+    /// answer, the task, the solution — each that is present, whatever `type` says: what a
+    /// reader shows and an export writes. A question's asker is left out when it is anonymous.
+    pub fn posts(&self) -> Vec<Post<'_>> {
+        fn post<'a>(
+            role: PostRole,
+            author: Option<&'a User>,
+            text: &'a Option<String>,
+            images: &'a Option<Vec<Image>>,
+            files: Option<&'a Option<Vec<File>>>,
+        ) -> Post<'a> {
+            Post {
+                role,
+                author,
+                text: text.as_deref(),
+                images: images.as_deref().unwrap_or_default(),
+                files: files.and_then(Option::as_deref).unwrap_or_default(),
+            }
+        }
+        let mut posts = Vec::new();
+        if let Some(t) = &self.talk {
+            posts.push(post(
+                PostRole::Talk,
+                Some(&t.owner),
+                &t.text,
+                &t.images,
+                Some(&t.files),
+            ));
+        }
+        if let Some(q) = &self.question {
+            let asker = q.owner.as_ref().filter(|_| q.anonymous != Some(true));
+            posts.push(post(PostRole::Question, asker, &q.text, &q.images, None));
+        }
+        if let Some(a) = &self.answer {
+            posts.push(post(
+                PostRole::Answer,
+                a.owner.as_ref(),
+                &a.text,
+                &a.images,
+                None,
+            ));
+        }
+        if let Some(t) = &self.task {
+            posts.push(post(
+                PostRole::Task,
+                Some(&t.owner),
+                &t.text,
+                &t.images,
+                Some(&t.files),
+            ));
+        }
+        if let Some(s) = &self.solution {
+            posts.push(post(
+                PostRole::Solution,
+                Some(&s.owner),
+                &s.text,
+                &s.images,
+                Some(&s.files),
+            ));
+        }
+        posts
     }
 
     /// The inline comments (`show_comments`), empty when absent.

@@ -15,6 +15,23 @@ use super::Node;
 /// links `[title](href)`; bold `**…**`; italic `*…*`. Unknown entities become their title.
 /// Leading and trailing spaces of lines are dropped, as Markdown would ignore them anyway.
 pub fn to_markdown(nodes: &[Node]) -> String {
+    to_markdown_with(nodes, |_, _| LinkAs::Link)
+}
+
+/// How [`to_markdown_with`] writes one link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkAs {
+    /// `[title](href)`, as [`to_markdown`] does.
+    Link,
+    /// Its title (or URL) as text: for a link that must not be followed.
+    Text,
+    /// This markup, written as is: e.g. an Obsidian `[[wiki-link]]` to an exported note. The
+    /// caller escapes what it puts in.
+    Raw(String),
+}
+
+/// [`to_markdown`], with each link written as `link(href, title)` says.
+pub fn to_markdown_with(nodes: &[Node], link: impl Fn(&str, &str) -> LinkAs) -> String {
     let mut writer = Writer::default();
     let mut previous_was_emphasis = false;
     for node in nodes {
@@ -27,7 +44,11 @@ pub fn to_markdown(nodes: &[Node]) -> String {
             Node::Mention { name, .. } => {
                 writer.raw(&format!("@{}", escape_inline(&single_line(name))));
             }
-            Node::Link { href, title } => writer.link(href, title),
+            Node::Link { href, title } => match link(href, title) {
+                LinkAs::Link => writer.link(href, title),
+                LinkAs::Text => writer.text(&single_line(&node.visible_text())),
+                LinkAs::Raw(markup) => writer.raw(&markup),
+            },
             Node::Bold(text) => writer.emphasis(text, "**", "strong", previous_was_emphasis),
             Node::Italic(text) => writer.emphasis(text, "*", "em", previous_was_emphasis),
             Node::Unknown { .. } => writer.text(&node.visible_text()),
@@ -232,6 +253,34 @@ fn link_destination(href: &str) -> String {
 mod tests {
     use super::*;
     use crate::rich_text::parse;
+
+    #[test]
+    fn links_are_written_as_the_caller_says() {
+        let nodes = vec![
+            Node::Text("见".into()),
+            Node::Link {
+                href: "javascript:alert(1)".into(),
+                title: "点我[1]".into(),
+            },
+            Node::Text("\n和".into()),
+            Node::Link {
+                href: "https://wx.zsxq.com/group/1/topic/2".into(),
+                title: "上一篇".into(),
+            },
+        ];
+        let written = to_markdown_with(&nodes, |href, _| {
+            if href.starts_with("javascript:") {
+                LinkAs::Text
+            } else {
+                LinkAs::Raw("[[2024-01-01 上一篇|上一篇]]".into())
+            }
+        });
+        assert_eq!(written, "见点我\\[1\\]\\\n和[[2024-01-01 上一篇|上一篇]]");
+        assert_eq!(
+            to_markdown(&nodes),
+            "见[点我\\[1\\]](<javascript:alert(1)>)\\\n和[上一篇](https://wx.zsxq.com/group/1/topic/2)"
+        );
+    }
 
     #[test]
     fn renders_entities_and_line_breaks() {

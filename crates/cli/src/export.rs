@@ -1,0 +1,158 @@
+//! `export --format markdown|html|jsonl --out PATH [scope]`: the archive, or part of it, as a
+//! Markdown vault, one HTML file or JSON lines — the app's export ([`orrery_core::export`]),
+//! with the same scopes: `--circle`, `--digests`, `--owner`, `--questions`, `--hashtag`, `--column`,
+//! `--query` (the search's language), `--after`/`--before` (days in the service's time, like
+//! the search's `after:`/`before:`) and `--topic` (repeatable), combined.
+//!
+//! Progress goes to stderr on a terminal; Ctrl-C stops between two topics and leaves no
+//! half-written file. The summary line says how many files were written and how many were
+//! already up to date (exporting again into the same place rewrites only what changed).
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use orrery_core::export::{
+    ExportError, ExportFormat, ExportProgress, ExportRequest, ExportScope, export, topics_matching,
+};
+use orrery_core::paths::DataDir;
+use orrery_core::search::day_start_ms;
+use orrery_core::settings::{self, Settings};
+use orrery_core::sync::CancellationToken;
+use zsxq::{GroupId, TopicId, TopicKind};
+
+use crate::search::{catch_up, note, open};
+
+/// The options of `export`.
+#[derive(Debug, Clone)]
+pub struct ExportArgs {
+    pub format: ExportFormat,
+    pub out: PathBuf,
+    pub circle: Option<i64>,
+    pub digests: bool,
+    pub owner: bool,
+    pub questions: bool,
+    pub hashtag: Option<String>,
+    pub column: Option<i64>,
+    pub query: Option<String>,
+    pub after: Option<String>,
+    pub before: Option<String>,
+    pub topics: Vec<i64>,
+}
+
+/// `markdown`, `html` or `jsonl`.
+pub fn parse_format(name: &str) -> Result<ExportFormat, String> {
+    match name.to_ascii_lowercase().as_str() {
+        "markdown" | "md" | "obsidian" => Ok(ExportFormat::Markdown),
+        "html" => Ok(ExportFormat::Html),
+        "jsonl" | "json-lines" => Ok(ExportFormat::Jsonl),
+        _ => Err(format!("`{name}`: say markdown, html or jsonl")),
+    }
+}
+
+fn date(flag: &str, value: Option<&String>) -> anyhow::Result<Option<i64>> {
+    value
+        .map(|v| {
+            day_start_ms(v).ok_or_else(|| {
+                anyhow::anyhow!("{flag} {v}: say a day, a month or a year (2024-03-01, 2024-03)")
+            })
+        })
+        .transpose()
+}
+
+#[allow(clippy::print_stderr)] // the progress line is for the person at the terminal
+pub async fn run(dir: &DataDir, args: &ExportArgs) -> anyhow::Result<()> {
+    let (store, index) = open(dir).await?;
+    let done = async {
+        let topics = match &args.query {
+            Some(query) => {
+                catch_up(&store, &index).await?;
+                let mut found = topics_matching(&index, query)?;
+                if !args.topics.is_empty() {
+                    found.retain(|t| args.topics.contains(&t.get()));
+                }
+                Some(found)
+            }
+            None if !args.topics.is_empty() => {
+                Some(args.topics.iter().copied().map(TopicId::new).collect())
+            }
+            None => None,
+        };
+        let scope = ExportScope {
+            circle: args.circle.map(GroupId::new),
+            digests: args.digests,
+            owner: args.owner,
+            kind: args.questions.then_some(TopicKind::QuestionAnswer),
+            hashtag: args
+                .hashtag
+                .as_ref()
+                .map(|t| t.trim_matches('#').to_owned()),
+            column: args.column,
+            after_ms: date("--after", args.after.as_ref())?,
+            before_ms: date("--before", args.before.as_ref())?,
+            topics,
+        };
+        let prefs = Settings::new(dir).load();
+        let lang = settings::lang(&prefs);
+        let request = ExportRequest {
+            scope: &scope,
+            format: args.format,
+            out: &args.out,
+            lang,
+            title: &title(&scope, lang),
+        };
+        let cancel = CancellationToken::new();
+        let on_signal = cancel.clone();
+        let watcher = tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                on_signal.cancel();
+            }
+        });
+        let show = std::io::stderr().is_terminal();
+        let mut progress = |p: ExportProgress| {
+            if show && (p.done.is_multiple_of(100) || p.done == p.total) {
+                eprint!("\rexporting {}/{}", p.done, p.total);
+            }
+        };
+        let result = export(&store, dir, &request, &mut progress, &cancel).await;
+        watcher.abort();
+        if show {
+            eprintln!();
+        }
+        let report = match result {
+            Err(ExportError::Cancelled) => {
+                anyhow::bail!("export cancelled: nothing half-written was left")
+            }
+            other => other?,
+        };
+        let missing = if report.images_missing > 0 {
+            format!(
+                ", {} images not in the cache left out (open them in the app to cache them)",
+                report.images_missing
+            )
+        } else {
+            String::new()
+        };
+        note(&format!(
+            "exported {} topics to {}: {} files written, {} already up to date, {} images{missing}",
+            report.topics,
+            args.out.display(),
+            report.written,
+            report.unchanged,
+            report.images,
+        ));
+        Ok(())
+    }
+    .await;
+    store.close().await;
+    done
+}
+
+/// The single file's title.
+fn title(scope: &ExportScope, lang: orrery_ipc::words::Lang) -> String {
+    let zh = lang == orrery_ipc::words::Lang::ZhCn;
+    match &scope.hashtag {
+        Some(tag) => format!("#{tag}#"),
+        None if scope.digests => (if zh { "精华" } else { "Digests" }).to_owned(),
+        None => (if zh { "星仪导出" } else { "Orrery export" }).to_owned(),
+    }
+}

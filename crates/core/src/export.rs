@@ -1,0 +1,252 @@
+//! Export: the archive leaves the app in the formats other tools read — a Markdown vault for
+//! Obsidian and the like, one self-contained HTML file for a browser or a PDF printer, JSON
+//! lines for scripts (and EPUB for e-readers, see `docs/export.md`).
+//!
+//! What goes out is an [`ExportScope`]: a circle, a tab, a hashtag, a column, a date range, the
+//! topics of a search ([`topics_matching`]) or a selection, combined. Topics go out oldest
+//! first, so the same archive gives byte-identical files; exporting again into the same place
+//! rewrites only the files that changed and never deletes one (the folder may hold the
+//! member's own notes). Every file is written whole under a temporary name and renamed into
+//! place ([`out`]), so a cancelled or killed export leaves no half-written file. Only cached
+//! images are exported: an export never downloads.
+//!
+//! The app and `orrery-cli export` both call [`export`]; the formats are in their modules.
+
+mod doc;
+mod html;
+mod jsonl;
+mod markdown;
+mod names;
+mod out;
+mod scope;
+mod words;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use orrery_ipc::words::Lang;
+use tokio_util::sync::CancellationToken;
+use zsxq::{ImageId, TopicId};
+
+pub use out::WriteError;
+pub use scope::{ExportScope, topics_matching};
+
+use crate::media::image_type;
+use crate::paths::DataDir;
+use crate::store::{Store, StoreError};
+use doc::{Head, Picture, gather, title_of};
+use names::Names;
+use out::{Staged, Tally};
+
+/// The formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// A folder: a note per topic, a folder per circle, images beside them.
+    Markdown,
+    /// One `.html` file.
+    Html,
+    /// One `.jsonl` file.
+    Jsonl,
+}
+
+/// How far an export is: `done` of `total` topics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExportProgress {
+    pub done: u64,
+    pub total: u64,
+}
+
+/// What an export did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExportReport {
+    pub topics: u64,
+    /// Files (notes, images, the single file) written because they were new or changed.
+    pub written: u64,
+    /// Files already there with the same bytes, left alone.
+    pub unchanged: u64,
+    /// Images put in (inlined, or copied beside the notes).
+    pub images: u64,
+    /// Images named in the export but not in the cache, so not in it.
+    pub images_missing: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot write {0}")]
+    Write(#[from] WriteError),
+    #[error("a topic's archived JSON does not decode: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("the export was cancelled")]
+    Cancelled,
+}
+
+/// What to export where, and how.
+#[derive(Debug, Clone, Copy)]
+pub struct ExportRequest<'a> {
+    pub scope: &'a ExportScope,
+    pub format: ExportFormat,
+    /// A folder for Markdown, a file for the others.
+    pub out: &'a Path,
+    /// The words around the posts (headings, "anonymous"…).
+    pub lang: Lang,
+    /// The single file's title (HTML).
+    pub title: &'a str,
+}
+
+/// Exports `request.scope`; `progress` hears after each topic, `cancel` stops it between two
+/// topics (nothing half-written stays).
+pub async fn export(
+    store: &Store,
+    data: &DataDir,
+    request: &ExportRequest<'_>,
+    progress: &mut (dyn FnMut(ExportProgress) + Send),
+    cancel: &CancellationToken,
+) -> Result<ExportReport, ExportError> {
+    let heads: Vec<Head> = store
+        .export_topics(request.scope)
+        .await?
+        .into_iter()
+        .map(|(id, group_id, circle, created, title, text)| Head {
+            id: TopicId::new(id),
+            group_id,
+            circle,
+            created,
+            title: title_of(title.as_deref(), &text),
+        })
+        .collect();
+    let total = heads.len() as u64;
+    let mut run = Run {
+        report: ExportReport {
+            topics: total,
+            ..ExportReport::default()
+        },
+        tally: Tally::default(),
+    };
+    let words = words::words(request.lang);
+    match request.format {
+        ExportFormat::Markdown => {
+            // Circle folders, then their attachments.
+            out::sweep(request.out, 2);
+            let names = Names::of(&heads);
+            for (done, head) in heads.iter().enumerate() {
+                stop_if(cancel)?;
+                if let Some(doc) = gather(store, data, head).await? {
+                    run.note(request.out, &names, &doc, words)?;
+                }
+                progress(ExportProgress {
+                    done: done as u64 + 1,
+                    total,
+                });
+            }
+        }
+        ExportFormat::Html | ExportFormat::Jsonl => {
+            let mut file = Staged::create(request.out)?;
+            if request.format == ExportFormat::Html {
+                let lang = match request.lang {
+                    Lang::ZhCn => "zh-CN",
+                    Lang::En => "en",
+                };
+                file.write(html::head(request.title, lang, &heads, words).as_bytes())?;
+            }
+            for (done, head) in heads.iter().enumerate() {
+                stop_if(cancel)?;
+                if let Some(doc) = gather(store, data, head).await? {
+                    let piece = if request.format == ExportFormat::Html {
+                        let inlined = run.inline(&doc);
+                        html::topic(&doc, words, &|p| inlined.get(&p.id).cloned())
+                    } else {
+                        jsonl::line(&doc)? + "\n"
+                    };
+                    file.write(piece.as_bytes())?;
+                }
+                progress(ExportProgress {
+                    done: done as u64 + 1,
+                    total,
+                });
+            }
+            if request.format == ExportFormat::Html {
+                file.write(html::FOOT.as_bytes())?;
+            }
+            stop_if(cancel)?;
+            file.commit(&mut run.tally)?;
+        }
+    }
+    run.report.written = run.tally.written;
+    run.report.unchanged = run.tally.unchanged;
+    Ok(run.report)
+}
+
+fn stop_if(cancel: &CancellationToken) -> Result<(), ExportError> {
+    if cancel.is_cancelled() {
+        Err(ExportError::Cancelled)
+    } else {
+        Ok(())
+    }
+}
+
+struct Run {
+    report: ExportReport,
+    tally: Tally,
+}
+
+impl Run {
+    /// Writes `doc`'s note and copies its cached images beside it.
+    fn note(
+        &mut self,
+        root: &Path,
+        names: &Names,
+        doc: &doc::Doc,
+        words: &words::Words,
+    ) -> Result<(), ExportError> {
+        let Some(path) = markdown::note_path(root, names, doc) else {
+            return Ok(());
+        };
+        let folder = root.join(names.folder(doc.group_id));
+        let mut placed = HashMap::new();
+        for picture in doc.pictures() {
+            match picture.cached.as_deref().and_then(|p| Some((p, sniff(p)?))) {
+                Some((blob, extension)) => {
+                    let relative = markdown::attachment(picture.id, extension);
+                    self.tally.copy(blob, &folder.join(&relative))?;
+                    self.report.images += 1;
+                    placed.insert(picture.id, relative);
+                }
+                None => self.report.images_missing += 1,
+            }
+        }
+        let text = markdown::note(doc, names, words, &|p: &Picture| placed.get(&p.id).cloned());
+        self.tally.put(&path, text.as_bytes())?;
+        Ok(())
+    }
+
+    /// `doc`'s cached images as `data:` URLs.
+    fn inline(&mut self, doc: &doc::Doc) -> HashMap<ImageId, String> {
+        let mut inlined = HashMap::new();
+        for picture in doc.pictures() {
+            let bytes = picture
+                .cached
+                .as_deref()
+                .and_then(|p| std::fs::read(p).ok());
+            match bytes.as_deref().and_then(|b| Some((image_type(b)?, b))) {
+                Some(((mime, _), bytes)) => {
+                    inlined.insert(picture.id, html::data_url(mime, bytes));
+                    self.report.images += 1;
+                }
+                None => self.report.images_missing += 1,
+            }
+        }
+        inlined
+    }
+}
+
+/// A cached blob's file extension, from its first bytes.
+fn sniff(path: &Path) -> Option<&'static str> {
+    use std::io::Read;
+    let mut head = [0u8; 16];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .ok()?;
+    image_type(&head[..n]).map(|(_, extension)| extension)
+}
