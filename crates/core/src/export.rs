@@ -24,6 +24,7 @@ mod words;
 use std::collections::HashMap;
 use std::path::Path;
 
+use futures_util::stream::{self, StreamExt};
 use orrery_ipc::words::Lang;
 use tokio_util::sync::CancellationToken;
 use zsxq::{ImageId, TopicId};
@@ -125,57 +126,71 @@ pub async fn export(
         tally: Tally::default(),
     };
     let words = words::words(request.lang);
-    match request.format {
+    let html = request.format == ExportFormat::Html;
+    let mut sink = match request.format {
         ExportFormat::Markdown => {
             // Circle folders, then their attachments.
             out::sweep(request.out, 2);
-            let names = Names::of(&heads);
-            for (done, head) in heads.iter().enumerate() {
-                stop_if(cancel)?;
-                if let Some(doc) = gather(store, data, head).await? {
-                    run.note(request.out, &names, &doc, words)?;
-                }
-                progress(ExportProgress {
-                    done: done as u64 + 1,
-                    total,
-                });
-            }
+            Sink::Vault(Names::of(&heads))
         }
-        ExportFormat::Html | ExportFormat::Jsonl => {
+        ExportFormat::Html => {
             let mut file = Staged::create(request.out)?;
-            if request.format == ExportFormat::Html {
-                let lang = match request.lang {
-                    Lang::ZhCn => "zh-CN",
-                    Lang::En => "en",
-                };
-                file.write(html::head(request.title, lang, &heads, words).as_bytes())?;
-            }
-            for (done, head) in heads.iter().enumerate() {
-                stop_if(cancel)?;
-                if let Some(doc) = gather(store, data, head).await? {
-                    let piece = if request.format == ExportFormat::Html {
-                        let inlined = run.inline(&doc);
-                        html::topic(&doc, words, &|p| inlined.get(&p.id).cloned())
-                    } else {
-                        jsonl::line(&doc)? + "\n"
-                    };
-                    file.write(piece.as_bytes())?;
-                }
-                progress(ExportProgress {
-                    done: done as u64 + 1,
-                    total,
-                });
-            }
-            if request.format == ExportFormat::Html {
-                file.write(html::FOOT.as_bytes())?;
-            }
-            stop_if(cancel)?;
-            file.commit(&mut run.tally)?;
+            let lang = match request.lang {
+                Lang::ZhCn => "zh-CN",
+                Lang::En => "en",
+            };
+            file.write(html::head(request.title, lang, &heads, words).as_bytes())?;
+            Sink::File(file)
         }
+        ExportFormat::Jsonl => Sink::File(Staged::create(request.out)?),
+    };
+    // The next topics are read from the archive while one is written (in order): the
+    // archive's connections answer side by side.
+    let raw = request.format == ExportFormat::Jsonl;
+    // (Owned values in the stream: a future borrowing into it would not be `Send` for every
+    // lifetime, which the app's command handlers need.)
+    let mut docs = stream::iter(heads.clone())
+        .map(|head| {
+            let (store, data) = (store.clone(), data.clone());
+            async move { gather(&store, &data, &head, raw).await }
+        })
+        .buffered(GATHER_AHEAD);
+    let mut done = 0;
+    while let Some(doc) = docs.next().await {
+        stop_if(cancel)?;
+        if let Some(doc) = doc? {
+            match &mut sink {
+                Sink::Vault(names) => run.note(request.out, names, &doc, words)?,
+                Sink::File(file) if html => {
+                    let inlined = run.inline(&doc);
+                    let article = html::topic(&doc, words, &|p| inlined.get(&p.id).cloned());
+                    file.write(article.as_bytes())?;
+                }
+                Sink::File(file) => file.write((jsonl::line(&doc)? + "\n").as_bytes())?,
+            }
+        }
+        done += 1;
+        progress(ExportProgress { done, total });
+    }
+    if let Sink::File(mut file) = sink {
+        if html {
+            file.write(html::FOOT.as_bytes())?;
+        }
+        stop_if(cancel)?;
+        file.commit(&mut run.tally)?;
     }
     run.report.written = run.tally.written;
     run.report.unchanged = run.tally.unchanged;
     Ok(run.report)
+}
+
+/// Topics read ahead of the one being written.
+const GATHER_AHEAD: usize = 8;
+
+/// Where the topics go: notes in a vault, or one file.
+enum Sink {
+    Vault(Names),
+    File(Staged),
 }
 
 fn stop_if(cancel: &CancellationToken) -> Result<(), ExportError> {

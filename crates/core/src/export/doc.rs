@@ -71,7 +71,8 @@ pub struct Doc {
     pub parts: Vec<Part>,
     pub article: Option<Article>,
     pub comments: Vec<Reply>,
-    /// The topic's JSON as the service sent it, then its comments'.
+    /// The topic's JSON as the service sent it, then its comments' (for the JSON lines only;
+    /// empty otherwise).
     pub raw: String,
     pub raw_comments: Vec<String>,
 }
@@ -113,13 +114,21 @@ impl Head {
     }
 }
 
-/// Gathers `topic`; `None` if it left the archive meanwhile.
-pub async fn gather(store: &Store, data: &DataDir, head: &Head) -> Result<Option<Doc>, StoreError> {
+/// Gathers `topic`, with the JSON the archive keeps when `raw`; `None` if it left the archive
+/// meanwhile.
+pub async fn gather(
+    store: &Store,
+    data: &DataDir,
+    head: &Head,
+    raw: bool,
+) -> Result<Option<Doc>, StoreError> {
     let topic = head.id;
-    let (Some(found), Some((raw, raw_comments))) =
-        (store.topic(topic).await?, store.raw_topic(topic).await?)
-    else {
+    let Some(found) = store.topic(topic).await? else {
         return Ok(None);
+    };
+    let (raw, raw_comments) = match raw {
+        true => store.raw_topic(topic).await?.unwrap_or_default(),
+        false => Default::default(),
     };
     let paths = store.cached_image_paths(topic).await?;
     let pictures = |images: &[Image]| -> Vec<Picture> {
