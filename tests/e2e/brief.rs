@@ -228,6 +228,7 @@ async fn the_brief_ranks_the_unread_and_triages_by_keyboard() -> anyhow::Result<
         |action: &str, on: bool| format!("{author} [data-action={action}][aria-pressed={on}]");
     app.click(&pressed("follow", false)).await?;
     app.wait_for(&pressed("follow", true)).await?;
+    app.screenshot("reader-follow").await?;
     app.click(&pressed("mute", false)).await?;
     app.wait_for(&pressed("mute", true)).await?;
     app.wait_for(&pressed("follow", false)).await?;
