@@ -23,24 +23,48 @@ use zsxq::{GroupId, TopicId, TopicKind};
 use crate::search::{catch_up, note, open};
 
 /// The options of `export`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct ExportArgs {
+    /// markdown (Obsidian), html or jsonl.
+    #[arg(long, value_parser = parse_format)]
     pub format: ExportFormat,
+    /// A folder for markdown, a file for html and jsonl.
+    #[arg(long, value_name = "PATH")]
     pub out: PathBuf,
+    /// Only this circle (its group id).
+    #[arg(long, value_name = "ID")]
     pub circle: Option<i64>,
+    /// Only 精华.
+    #[arg(long)]
     pub digests: bool,
+    /// Only what each circle's owner posted (只看星主).
+    #[arg(long)]
     pub owner: bool,
+    /// Only questions and answers.
+    #[arg(long)]
     pub questions: bool,
+    /// Only topics with this hashtag.
+    #[arg(long, value_name = "NAME")]
     pub hashtag: Option<String>,
+    /// Only topics in this column (its id).
+    #[arg(long, value_name = "ID")]
     pub column: Option<i64>,
+    /// Only the topics this search finds (docs/search.md).
+    #[arg(long, value_name = "QUERY")]
     pub query: Option<String>,
+    /// Posted on or after this day (2024-03-01, 2024-03, 2024), the service's time.
+    #[arg(long, value_name = "DATE")]
     pub after: Option<String>,
+    /// Posted before this day.
+    #[arg(long, value_name = "DATE")]
     pub before: Option<String>,
+    /// Only this topic (repeatable).
+    #[arg(long = "topic", value_name = "ID")]
     pub topics: Vec<i64>,
 }
 
 /// `markdown`, `html` or `jsonl`.
-pub fn parse_format(name: &str) -> Result<ExportFormat, String> {
+fn parse_format(name: &str) -> Result<ExportFormat, String> {
     match name.to_ascii_lowercase().as_str() {
         "markdown" | "md" | "obsidian" => Ok(ExportFormat::Markdown),
         "html" => Ok(ExportFormat::Html),

@@ -135,44 +135,7 @@ enum Command {
     /// Export the archive, or part of it, as a Markdown vault (a folder: a note per topic, a
     /// folder per circle, images beside them), one self-contained HTML file, or JSON lines.
     /// Exporting again into the same place rewrites only what changed.
-    Export {
-        /// markdown (Obsidian), html or jsonl.
-        #[arg(long, value_parser = export::parse_format)]
-        format: orrery_core::export::ExportFormat,
-        /// A folder for markdown, a file for html and jsonl.
-        #[arg(long, value_name = "PATH")]
-        out: PathBuf,
-        /// Only this circle (its group id).
-        #[arg(long, value_name = "ID")]
-        circle: Option<i64>,
-        /// Only 精华.
-        #[arg(long)]
-        digests: bool,
-        /// Only what each circle's owner posted (只看星主).
-        #[arg(long)]
-        owner: bool,
-        /// Only questions and answers.
-        #[arg(long)]
-        questions: bool,
-        /// Only topics with this hashtag.
-        #[arg(long, value_name = "NAME")]
-        hashtag: Option<String>,
-        /// Only topics in this column (its id).
-        #[arg(long, value_name = "ID")]
-        column: Option<i64>,
-        /// Only the topics this search finds (docs/search.md).
-        #[arg(long, value_name = "QUERY")]
-        query: Option<String>,
-        /// Posted on or after this day (2024-03-01, 2024-03, 2024), the service's time.
-        #[arg(long, value_name = "DATE")]
-        after: Option<String>,
-        /// Posted before this day.
-        #[arg(long, value_name = "DATE")]
-        before: Option<String>,
-        /// Only this topic (repeatable).
-        #[arg(long = "topic", value_name = "ID")]
-        topics: Vec<i64>,
-    },
+    Export(export::ExportArgs),
     /// Topics, comments and answered questions per archived circle.
     Stats {
         /// Print one JSON line in the shape of `zsxq-sim truth`.
@@ -310,35 +273,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             };
             block_on(brief::brief(&dir, &args))
         }
-        Command::Export {
-            format,
-            out,
-            circle,
-            digests,
-            owner,
-            questions,
-            hashtag,
-            column,
-            query,
-            after,
-            before,
-            topics,
-        } => {
+        Command::Export(args) => {
             let dir = data_dir(cli.data_dir)?;
-            let args = export::ExportArgs {
-                format,
-                out,
-                circle,
-                digests,
-                owner,
-                questions,
-                hashtag,
-                column,
-                query,
-                after,
-                before,
-                topics,
-            };
             block_on(export::run(&dir, &args))
         }
         Command::Stats { json } => {

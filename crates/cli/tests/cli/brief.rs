@@ -9,7 +9,7 @@ use orrery_testkit::block_on;
 use serde_json::Value;
 use zsxq_sim::{Act, Dataset, Happened, Happening, HappeningKind, SimHandle};
 
-use super::search::{headless, run, stdout};
+use super::search::{headless, run, signed_in_and_synced, stdout};
 
 fn brief(dir: &Path, sim: &SimHandle, extra: &[&str]) -> Vec<Value> {
     let mut args = vec!["brief", "--json", "--limit", "1000"];
@@ -51,12 +51,7 @@ fn the_brief_puts_what_is_mine_first_then_the_owners_and_marks_all_read() {
         let sim = orrery_testkit::sim(Dataset::Demo).await;
         let tmp = tempfile::tempdir().expect("tempdir");
         let dir = tmp.path();
-        run(headless(
-            dir,
-            &sim,
-            &["login", "--base-url", sim.base_url()],
-        ));
-        run(headless(dir, &sim, &["sync", "--once", "--no-pacing"]));
+        signed_in_and_synced(dir, &sim);
 
         // The first sync found years of answers: history, not news. Then everything is read.
         let first = brief(dir, &sim, &["--mark-all-read"]);

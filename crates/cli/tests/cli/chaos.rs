@@ -35,7 +35,7 @@ use zsxq_sim::hostile::MARKER;
 use zsxq_sim::{Dataset, Faults, SimConfig, SimHandle};
 
 use super::account::cli;
-use super::search::{headless, run, stdout};
+use super::search::{headless, run, signed_in_and_synced, stdout};
 
 /// The rounds: `ORRERY_CHAOS_ROUNDS`, else 4.
 fn rounds() -> u32 {
@@ -362,12 +362,7 @@ fn a_full_disk_mid_sync_is_a_clear_error_and_loses_nothing() {
         let tmp = tempfile::tempdir().expect("tempdir");
         let (dir, after) = (tmp.path().join("data"), tmp.path().join("after"));
         let sim = orrery_testkit::sim(Dataset::Generated(300)).await;
-        run(headless(
-            &dir,
-            &sim,
-            &["login", "--base-url", sim.base_url()],
-        ));
-        run(headless(&dir, &sim, &["sync", "--once", "--no-pacing"]));
+        signed_in_and_synced(&dir, &sim);
         // Much to write next time: new posts and comments, and their images.
         sim.advance(1500);
         let small = tmp.path().join("small");

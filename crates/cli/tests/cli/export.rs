@@ -8,7 +8,7 @@ use orrery_testkit::block_on;
 use serde_json::Value;
 use zsxq_sim::Dataset;
 
-use super::search::{headless, run, stdout};
+use super::search::{headless, run, signed_in_and_synced, stdout};
 
 #[test]
 fn export_writes_a_searchs_topics_and_a_circles_vault() {
@@ -17,12 +17,7 @@ fn export_writes_a_searchs_topics_and_a_circles_vault() {
         let tmp = tempfile::tempdir().expect("tempdir");
         let dir = tmp.path().join("data");
         let dir = dir.as_path();
-        run(headless(
-            dir,
-            &sim,
-            &["login", "--base-url", sim.base_url()],
-        ));
-        run(headless(dir, &sim, &["sync", "--once", "--no-pacing"]));
+        signed_in_and_synced(dir, &sim);
 
         // A query's topics, as `search` lists them.
         let found: Value = stdout(&run(headless(

@@ -37,6 +37,12 @@ pub(super) fn headless(dir: &Path, sim: &SimHandle, args: &[&str]) -> Command {
     c
 }
 
+/// Signs in to `sim` and syncs everything once into `dir`, as a member starts.
+pub(super) fn signed_in_and_synced(dir: &Path, sim: &SimHandle) {
+    run(headless(dir, sim, &["login", "--base-url", sim.base_url()]));
+    run(headless(dir, sim, &["sync", "--once", "--no-pacing"]));
+}
+
 /// Each query's JSON line without the timing, which differs from run to run.
 fn answers(dir: &Path, queries: &Path) -> Vec<Value> {
     let out = run(cli(
@@ -69,12 +75,7 @@ fn search_finds_what_the_sync_archived_and_reindex_changes_nothing() {
         let sim = serve(600).await;
         let tmp = tempfile::tempdir().expect("tempdir");
         let dir = tmp.path();
-        run(headless(
-            dir,
-            &sim,
-            &["login", "--base-url", sim.base_url()],
-        ));
-        run(headless(dir, &sim, &["sync", "--once", "--no-pacing"]));
+        signed_in_and_synced(dir, &sim);
 
         // For people: the total, then each hit with the match marked.
         let out = run(cli(dir, &["search", "异步", "--limit", "3"]));
@@ -145,12 +146,7 @@ fn escape_sequences_in_posts_reached_the_terminal_through_search() {
             .collect();
         std::fs::write(&posts, lines.join("\n")).expect("write posts");
         let sim = orrery_testkit::sim(Dataset::Jsonl(posts)).await;
-        run(headless(
-            &dir,
-            &sim,
-            &["login", "--base-url", sim.base_url()],
-        ));
-        run(headless(&dir, &sim, &["sync", "--once", "--no-pacing"]));
+        signed_in_and_synced(&dir, &sim);
 
         let text = stdout(&run(cli(&dir, &["search", "估值"])));
         assert!(text.contains("3 results for 估值"), "{text}");
@@ -181,12 +177,7 @@ fn an_index_that_cannot_be_written_still_answers_what_it_holds() {
         let tmp = tempfile::tempdir().expect("tempdir");
         let dir = tmp.path().join("data");
         let sim = serve(120).await;
-        run(headless(
-            &dir,
-            &sim,
-            &["login", "--base-url", sim.base_url()],
-        ));
-        run(headless(&dir, &sim, &["sync", "--once", "--no-pacing"]));
+        signed_in_and_synced(&dir, &sim);
         let before = stdout(&run(cli(&dir, &["search", "的", "--json"])));
         let lock = dir.join("search/LOCK");
         std::fs::remove_file(&lock).expect("the index has a LOCK file");

@@ -8,7 +8,7 @@ use serde_json::Value;
 use zsxq_sim::{Act, Dataset};
 
 use super::account::cli;
-use super::search::{headless, run, stdout};
+use super::search::{headless, run, signed_in_and_synced, stdout};
 
 #[test]
 fn show_marks_a_deleted_topic_and_prints_the_earlier_text_of_an_edited_one() {
@@ -16,12 +16,7 @@ fn show_marks_a_deleted_topic_and_prints_the_earlier_text_of_an_edited_one() {
         let sim = orrery_testkit::sim(Dataset::Demo).await;
         let tmp = tempfile::tempdir().expect("tempdir");
         let dir = tmp.path();
-        run(headless(
-            dir,
-            &sim,
-            &["login", "--base-url", sim.base_url()],
-        ));
-        run(headless(dir, &sim, &["sync", "--once", "--no-pacing"]));
+        signed_in_and_synced(dir, &sim);
 
         // Two recent topics of the first circle, and the edited one's text before the edit.
         let (edited, deleted, old_text) = {

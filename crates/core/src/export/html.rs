@@ -10,7 +10,7 @@
 use std::fmt::Write as _;
 
 use base64::Engine as _;
-use zsxq::rich_text::to_html;
+use zsxq::rich_text::{escape_html as escape, to_html};
 
 use super::doc::{Doc, Head, Picture, Reply};
 use super::words::Words;
@@ -165,21 +165,4 @@ fn images(out: &mut String, pictures: &[Picture], words: &Words, inline: Inline<
 pub fn data_url(mime: &str, bytes: &[u8]) -> String {
     let engine = base64::engine::general_purpose::STANDARD;
     format!("data:{mime};base64,{}", engine.encode(bytes))
-}
-
-/// Text for element content and double-quoted attributes.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\n' | '\r' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
 }

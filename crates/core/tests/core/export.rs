@@ -8,31 +8,20 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::time::Duration;
 
 use orrery_core::export::{
     ExportError, ExportFormat, ExportReport, ExportRequest, ExportScope, export,
 };
 use orrery_core::paths::DataDir;
 use orrery_core::store::Store;
-use orrery_core::sync::{CancellationToken, SyncEngine, SyncOptions};
+use orrery_core::sync::CancellationToken;
 use orrery_ipc::words::Lang;
-use orrery_testkit::{client, open_store, sim};
+use orrery_testkit::{open_store, sim};
 use zsxq::{GroupId, TopicId};
-use zsxq_sim::{Act, Dataset, SimHandle};
+use zsxq_sim::{Act, Dataset};
 
-async fn sync(store: &Store, sim: &SimHandle) {
-    let options = SyncOptions {
-        question_refresh_pages: None,
-        retry_delay: Duration::from_millis(1),
-        max_retry_delay: Duration::from_millis(20),
-        ..SyncOptions::default()
-    };
-    SyncEngine::new(store.clone(), client(sim), options)
-        .run_once(&CancellationToken::new())
-        .await
-        .unwrap();
-}
+// The sync that notices edits, as the reader's tests run it.
+use super::reader::resync as sync;
 
 async fn run(
     store: &Store,

@@ -647,7 +647,7 @@ fn now_ms() -> i64 {
 }
 
 /// The sync that notices deletions and edits, as `history.rs` runs it.
-async fn resync(store: &Store, sim: &SimHandle) {
+pub(crate) async fn resync(store: &Store, sim: &SimHandle) {
     let options = SyncOptions {
         question_refresh_pages: None,
         retry_delay: Duration::from_millis(1),

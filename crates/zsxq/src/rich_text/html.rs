@@ -161,8 +161,9 @@ pub fn is_web_url(href: &str) -> bool {
     })
 }
 
-/// Escapes text for use in element content and double-quoted attributes.
-fn escape(text: &str) -> String {
+/// Escapes text for use in element content and double-quoted attributes (a carriage return is
+/// dropped, as in plain text).
+pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
