@@ -146,8 +146,9 @@ async fn start_at_login_is_a_login_item_that_comes_and_goes() -> anyhow::Result<
     app.click("#open-settings").await?;
     app.click("#start-at-login").await?;
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    // The file is created, then written: an empty one is not there yet.
     let item = loop {
-        if let Some(item) = entries(&autostart).into_iter().next() {
+        if let Some(item) = entries(&autostart).into_iter().find(|e| !e.is_empty()) {
             break item;
         }
         anyhow::ensure!(
