@@ -17,9 +17,9 @@ use orrery_core::export::{
 use orrery_core::paths::DataDir;
 use orrery_core::search::day_start_ms;
 use orrery_core::settings::{self, Settings};
-use orrery_core::sync::CancellationToken;
 use zsxq::{GroupId, TopicId, TopicKind};
 
+use crate::interrupt::CtrlC;
 use crate::search::{catch_up, note, open};
 
 /// The options of `export`.
@@ -124,21 +124,15 @@ pub async fn run(dir: &DataDir, args: &ExportArgs) -> anyhow::Result<()> {
             lang,
             title: &title(&scope, lang),
         };
-        let cancel = CancellationToken::new();
-        let on_signal = cancel.clone();
-        let watcher = tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                on_signal.cancel();
-            }
-        });
+        let interrupt = CtrlC::watch();
         let show = std::io::stderr().is_terminal();
         let mut progress = |p: ExportProgress| {
             if show && (p.done.is_multiple_of(100) || p.done == p.total) {
                 eprint!("\rexporting {}/{}", p.done, p.total);
             }
         };
-        let result = export(&store, dir, &request, &mut progress, &cancel).await;
-        watcher.abort();
+        let result = export(&store, dir, &request, &mut progress, &interrupt.token).await;
+        drop(interrupt);
         if show {
             eprintln!();
         }

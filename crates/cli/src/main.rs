@@ -7,7 +7,8 @@
 //! in [`account`]), `sync` (in [`sync`]), `watch` (in [`watch`]: sync on an interval and notify), `brief`
 //! (in [`brief`]: what is unread, ranked by signal), `stats` (in [`stats`]), `search` and `reindex` (in
 //! [`search`]), `show` (in [`show`]: one topic, marked when deleted on the service or edited,
-//! with its earlier texts) and `file` (in [`file`]: an attachment's bytes, on demand). Output for people goes to
+//! with its earlier texts), `file` (in [`file`]: an attachment's bytes, on demand), `export` (in
+//! [`export`]) and `import` (in [`import`]: saved articles and notes into 已保存). Output for people goes to
 //! stdout, warnings and errors to stderr, logs (`RUST_LOG`) to stderr too. Exit codes: 1 for
 //! any failure, 2 for bad usage, 3 when a sign-in is needed (no token, or the service refused
 //! it), 4 when no system keyring is available.
@@ -16,7 +17,9 @@ mod account;
 mod brief;
 mod export;
 mod file;
+mod import;
 mod inspect;
+mod interrupt;
 mod search;
 mod show;
 mod stats;
@@ -136,6 +139,14 @@ enum Command {
     /// folder per circle, images beside them), one self-contained HTML file, or JSON lines.
     /// Exporting again into the same place rewrites only what changed.
     Export(export::ExportArgs),
+    /// Import Markdown notes and folders (Obsidian vaults, Omnivore and Readwise exports) and
+    /// saved web pages into 已保存 / Saved, where search finds them (`source:saved`). Importing
+    /// the same file again updates it.
+    Import {
+        /// Files or folders.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
     /// Topics, comments and answered questions per archived circle.
     Stats {
         /// Print one JSON line in the shape of `zsxq-sim truth`.
@@ -276,6 +287,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export(args) => {
             let dir = data_dir(cli.data_dir)?;
             block_on(export::run(&dir, &args))
+        }
+        Command::Import { paths } => {
+            let dir = data_dir(cli.data_dir)?;
+            block_on(import::run(&dir, &paths))
         }
         Command::Stats { json } => {
             let dir = data_dir(cli.data_dir)?;

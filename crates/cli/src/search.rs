@@ -5,7 +5,8 @@
 //! desktop app holds the index, it keeps the index current itself and `search` reads what is
 //! there. `--queries` runs each line of FILE as one query in one process and prints a JSON line
 //! per query — `{"query","total","topic_ids","micros"}`, topic ids as decimal strings, distinct,
-//! in result order — which is what the benchmark and the recall tests compare.
+//! in result order — which is what the benchmark and the recall tests compare; documents
+//! imported into 已保存 are listed apart, as `document_ids`, when there are any.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -14,6 +15,7 @@ use anyhow::Context;
 use orrery_core::paths::DataDir;
 use orrery_core::search::{
     RebuildProgress, SearchError, SearchHit, SearchIndex, SearchRequest, SearchResults, SortOrder,
+    UnitKind,
 };
 use orrery_core::store::{ARCHIVE_FILE, Store};
 use serde::Serialize;
@@ -141,22 +143,32 @@ struct Line<'a> {
     query: &'a str,
     total: usize,
     topic_ids: Vec<String>,
+    /// Documents imported into 已保存 (`source:saved`), by their own ids.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    document_ids: Vec<String>,
     micros: u64,
 }
 
 impl<'a> Line<'a> {
     fn of(query: &'a str, results: &SearchResults) -> Self {
         let mut topic_ids: Vec<String> = Vec::with_capacity(results.hits.len());
+        let mut document_ids = Vec::new();
         for hit in &results.hits {
             let id = hit.topic_id.to_string();
-            if !topic_ids.contains(&id) {
-                topic_ids.push(id);
+            let ids = if hit.kind == UnitKind::Document {
+                &mut document_ids
+            } else {
+                &mut topic_ids
+            };
+            if !ids.contains(&id) {
+                ids.push(id);
             }
         }
         Self {
             query,
             total: results.total,
             topic_ids,
+            document_ids,
             micros: results.micros,
         }
     }
@@ -195,9 +207,14 @@ fn print_results(out: &mut impl Write, query: &str, results: &SearchResults) -> 
         } else {
             ""
         };
+        let what = if *kind == UnitKind::Document {
+            format!("saved document {topic_id}")
+        } else {
+            format!("topic {topic_id}{at}{gone}")
+        };
         writeln!(
             out,
-            "{} · {} · {} · {} · topic {topic_id}{at}{gone}",
+            "{} · {} · {} · {} · {what}",
             kind.as_str(),
             safe(circle),
             safe(author),

@@ -29,10 +29,15 @@
 //! timelines, a topic with its thread, search results) as `orrery-ipc` views with sanitized
 //! HTML; [`sync::Schedule`] runs the app's sync on an interval and on demand; [`settings`]
 //! keeps the member's preferences; [`brief`] ranks what is unread across circles by signal.
+//!
+//! [`export`] writes the archive out as a Markdown vault, one HTML file or JSON lines;
+//! [`import`] brings saved articles and notes in as "已保存 / Saved" documents, searched beside
+//! the circles.
 
 pub mod account;
 pub mod brief;
 pub mod export;
+pub mod import;
 pub mod logging;
 pub mod media;
 pub mod notify;

@@ -9,7 +9,8 @@
 //!   finds every unit that contains it, exactly like a substring scan. Jieba words (with
 //!   English stemming) only rank. See [`analyzer`].
 //! * What a member types: [`ParsedQuery`] (words, `"phrases"`, `-exclusions`, `circle:`
-//!   `type:` `author:` `tag:` `is:digest` `is:unanswered` `after:` `before:`).
+//!   `type:` `author:` `tag:` `is:digest` `is:unanswered` `after:` `before:` `source:`).
+//!   Documents imported into 已保存 are units too (`source:saved`).
 //! * Keeping up: [`SearchIndex::catch_up`] applies the store's change feed since the sequence
 //!   number saved in the index's last commit (tantivy's commit payload, so the number and the
 //!   documents commit together). A kill between the SQLite commit and the index commit is
@@ -52,7 +53,7 @@ pub use execute::{SearchHit, SortOrder};
 pub use follow::follow;
 pub use index::{SEARCH_DIR, SearchIndex};
 pub use query::{
-    CircleRef, Clause, Condition, ParsedQuery, QueryError, UnitKind, day, day_start_ms,
+    CircleRef, Clause, Condition, ParsedQuery, QueryError, SourceRef, UnitKind, day, day_start_ms,
 };
 pub use rebuild::{UnitWalk, all_units};
 pub use request::{SearchRequest, SearchResults};

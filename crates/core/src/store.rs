@@ -17,6 +17,9 @@
 //! * Circles, users' hashtags and columns, read markers, article bodies, and the ledger of the
 //!   media cache (which image or file is cached in which blob; see [`crate::media`]).
 //!
+//! * Documents imported from outside the circles ([`Store::put_documents`], see
+//!   [`crate::import`]), with a change of their own in the feed.
+//!
 //! What comes out: [`Store::counts`] (the same JSON as `zsxq-sim truth`),
 //! [`Store::threads_to_fetch`], [`Store::articles_to_fetch_in`] and
 //! [`Store::oldest_open_question`] (the sync engine's work lists), [`Store::sync_state`],
@@ -31,6 +34,7 @@ mod comments;
 mod counts;
 mod create;
 mod derive;
+mod documents;
 mod error;
 mod export;
 mod facets;
@@ -61,6 +65,9 @@ pub use brief::{BriefTopic, Mark};
 pub use catalog::CircleSummary;
 pub use comments::{CommentsOutcome, ThreadToFetch};
 pub use counts::{CircleCounts, Counts};
+pub use documents::{
+    DocumentSummary, NewDocument, SourceDocument, Stored, StoredDocument, site_of,
+};
 pub use error::StoreError;
 pub use export::ExportRow;
 pub use facets::{CircleFacets, Facet};

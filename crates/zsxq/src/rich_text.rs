@@ -21,7 +21,7 @@ mod plain;
 mod properties;
 
 pub use compose::{Composer, compose_markdown};
-pub use html::{escape as escape_html, is_web_url, sanitize_article, to_html};
+pub use html::{escape as escape_html, is_web_url, sanitize_article, sanitize_document, to_html};
 pub use markdown::{LinkAs, to_markdown, to_markdown_with};
 pub use parse::parse;
 pub use plain::to_plain_text;

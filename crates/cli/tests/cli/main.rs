@@ -2,12 +2,14 @@
 //! commands (`cli/account.rs`) also use zsxq-sim and a private Secret Service; `search` and
 //! `reindex` (`cli/search.rs`) search archives the binary synced from zsxq-sim; `show`
 //! (`cli/show.rs`) prints topics the service edited or deleted after that sync; `brief`
-//! (`cli/brief.rs`) ranks what a synced archive holds unread.
+//! (`cli/brief.rs`) ranks what a synced archive holds unread; `export` and `import`
+//! (`cli/export.rs`, `cli/import.rs`) move the archive out and saved articles in.
 
 mod account;
 mod brief;
 mod chaos;
 mod export;
+mod import;
 mod search;
 mod show;
 mod watch;

@@ -3,7 +3,7 @@
 use orrery_ipc::commands::{ChipDto, SearchHitDto, SearchResultsDto};
 use orrery_ipc::id as ipc;
 
-use crate::search::{CircleRef, Clause, Condition, SearchResults, day};
+use crate::search::{CircleRef, Clause, Condition, SearchResults, SourceRef, day};
 
 /// The view of `results`.
 pub fn search_results(results: SearchResults) -> SearchResultsDto {
@@ -57,6 +57,9 @@ pub fn chip(condition: &Condition) -> ChipDto {
         Clause::After(ms) => ("after", day(*ms)),
         // `before:` is exclusive at the start of the named day, which is what is shown.
         Clause::Before(ms) => ("before", day(*ms)),
+        Clause::Source(SourceRef::Saved) => ("source", "saved".to_owned()),
+        Clause::Source(SourceRef::Circles) => ("source", "circles".to_owned()),
+        Clause::Source(SourceRef::Site(site)) => ("source", site.clone()),
     };
     // A value the grammar cannot spell (a closing quote beside a space) keeps its text, so
     // removing another chip still keeps this word, if not its exact form.

@@ -14,7 +14,9 @@ use super::index::SearchIndex;
 use super::last_good::LAST_GOOD;
 use super::rebuild::{BATCH, blocking};
 use super::status::CatchUpReport;
-use super::unit::{comment_owner, comment_unit, topic_owner, topic_units};
+use super::unit::{
+    comment_owner, comment_unit, document_owner, document_unit, topic_owner, topic_units,
+};
 use crate::store::{Change, ChangeEntity, ChangeOp, Store};
 
 /// Changes applied per index commit.
@@ -104,12 +106,14 @@ pub(super) async fn apply_feed(
         report.changes += changes.len() as u64;
         let mut topics = BTreeSet::new();
         let mut comments = BTreeSet::new();
+        let mut documents = BTreeSet::new();
         // Topics deleted on the service: their comments carry the mark too.
         let mut threads = BTreeSet::new();
         for change in changes.iter().filter(|c| touches_text(c)) {
             match change.entity {
                 ChangeEntity::Topic | ChangeEntity::Article => topics.insert(change.topic_id),
                 ChangeEntity::Comment => comments.insert(change.entity_id),
+                ChangeEntity::Document => documents.insert(change.entity_id),
             };
             if change.entity == ChangeEntity::Topic && change.fields.iter().any(|f| f == DELETED) {
                 threads.insert(change.topic_id);
@@ -138,6 +142,18 @@ pub(super) async fn apply_feed(
         for chunk in comments.chunks(BATCH as usize) {
             owners.extend(chunk.iter().map(|&id| comment_owner(id)));
             units.extend(store.search_comments(chunk).await?.iter().map(comment_unit));
+        }
+        // A removed document is not found: its owner is deleted and nothing replaces it.
+        let documents: Vec<i64> = documents.into_iter().collect();
+        for chunk in documents.chunks(BATCH as usize) {
+            owners.extend(chunk.iter().map(|&id| document_owner(id)));
+            units.extend(
+                store
+                    .search_documents(chunk)
+                    .await?
+                    .iter()
+                    .map(document_unit),
+            );
         }
         report.units += units.len() as u64;
         let g = Arc::clone(generation);

@@ -21,7 +21,7 @@ use tantivy::{DocAddress, DocId, Order, Score, Searcher, SegmentReader, TantivyD
 
 use super::SearchError;
 use super::analyzer::{WORDS, gram_terms};
-use super::query::{CircleRef, Clause, ParsedQuery, UnitKind};
+use super::query::{CircleRef, Clause, ParsedQuery, SourceRef, UnitKind};
 use super::schema::Fields;
 use super::snippet::{Snippet, snippet};
 use super::unit::split_uid;
@@ -107,6 +107,16 @@ fn clause_query(f: &Fields, clause: &Clause) -> Option<Box<dyn Query>> {
         Clause::Digest => Some(term(f.flag, "digest")),
         Clause::Unanswered => Some(term(f.flag, "open")),
         Clause::Deleted => Some(term(f.flag, "deleted")),
+        Clause::Source(SourceRef::Saved) => Some(term(f.kind, UnitKind::Document.as_str())),
+        Clause::Source(SourceRef::Circles) => Some(Box::new(BooleanQuery::new(vec![
+            (Occur::Must, Box::new(AllQuery)),
+            (Occur::MustNot, term(f.kind, UnitKind::Document.as_str())),
+        ]))),
+        // A saved document's site is in the circle field (see `unit::document_unit`).
+        Clause::Source(SourceRef::Site(site)) => Some(Box::new(BooleanQuery::new(vec![
+            (Occur::Must, term(f.kind, UnitKind::Document.as_str())),
+            (Occur::Must, contains(f.circle_grams, site)?),
+        ]))),
         Clause::After(ms) => Some(Box::new(RangeQuery::new(
             Bound::Included(Term::from_field_i64(f.time, *ms)),
             Bound::Unbounded,

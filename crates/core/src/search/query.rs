@@ -9,7 +9,9 @@
 //!   name), `tag:` (a hashtag, with or without its `#`), `is:digest` (`is:精华`),
 //!   `is:unanswered` (`is:待回答`), `is:deleted` (`is:已删除`: deleted on 知识星球, kept by
 //!   the archive), `after:` and `before:` a date (`2025-03-01`, `2025/3/1`, `2025-03`,
-//!   `2025`).
+//!   `2025`), `source:saved` (`source:已保存`: documents imported into 已保存),
+//!   `source:circles` (`source:星球`) or `source:` part of a saved document's site
+//!   (`source:zhihu`).
 //!
 //! The text is [`normalize`]d first, so `ＴＹＰＥ：ＴＡＬＫ` typed with a Chinese input method is
 //! `type:talk`. Several `circle:`, `type:` or `author:` filters mean any of them; several
@@ -32,10 +34,13 @@ pub enum UnitKind {
     Task,
     Solution,
     Comment,
+    /// A document imported into 已保存 / Saved ([`crate::import`]).
+    Document,
 }
 
 impl UnitKind {
-    pub const ALL: [Self; 7] = [
+    /// Every kind, in the order of their codes in a unit's uid (which has room for eight).
+    pub const ALL: [Self; 8] = [
         Self::Talk,
         Self::Question,
         Self::Answer,
@@ -43,6 +48,7 @@ impl UnitKind {
         Self::Task,
         Self::Solution,
         Self::Comment,
+        Self::Document,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -54,6 +60,7 @@ impl UnitKind {
             Self::Task => "task",
             Self::Solution => "solution",
             Self::Comment => "comment",
+            Self::Document => "document",
         }
     }
 
@@ -67,6 +74,7 @@ impl UnitKind {
             "task" | "作业" => Self::Task,
             "solution" => Self::Solution,
             "comment" | "评论" => Self::Comment,
+            "document" | "文档" => Self::Document,
             _ => return None,
         })
     }
@@ -78,6 +86,16 @@ impl UnitKind {
 pub enum CircleRef {
     Id(i64),
     Name(String),
+}
+
+/// `source:` says where units come from: the circles, the documents imported into 已保存, or
+/// the imported documents of one site (part of its host, `source:zhihu`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceRef {
+    Circles,
+    Saved,
+    Site(String),
 }
 
 /// One condition of a query.
@@ -96,6 +114,7 @@ pub enum Clause {
     Unanswered,
     /// Deleted on the service (the topic's units and its comments).
     Deleted,
+    Source(SourceRef),
     /// Unix milliseconds, inclusive.
     After(i64),
     /// Unix milliseconds, exclusive.
@@ -195,7 +214,9 @@ fn word(chars: &[char], i: usize) -> (String, usize) {
     (chars[i..end].iter().collect(), end)
 }
 
-const FILTERS: [&str; 7] = ["circle", "type", "author", "tag", "is", "after", "before"];
+const FILTERS: [&str; 8] = [
+    "circle", "type", "author", "tag", "is", "after", "before", "source",
+];
 
 /// The clause starting at `chars[i]` and where the scan continues.
 fn clause_at(chars: &[char], i: usize) -> Result<(Option<Clause>, usize), QueryError> {
@@ -233,7 +254,7 @@ fn filter(key: &str, value: &str) -> Result<Clause, QueryError> {
             _ => CircleRef::Name(value.to_owned()),
         }),
         "type" => Clause::Type(UnitKind::parse(value).ok_or_else(|| {
-            bad("use talk, question, answer, article, task, solution or comment")
+            bad("use talk, question, answer, article, task, solution, comment or document")
         })?),
         "author" => Clause::Author(value.to_owned()),
         "tag" => {
@@ -251,6 +272,11 @@ fn filter(key: &str, value: &str) -> Result<Clause, QueryError> {
             "deleted" | "已删除" | "删除" => Clause::Deleted,
             _ => return Err(bad("use is:digest, is:unanswered or is:deleted")),
         },
+        "source" => Clause::Source(match value {
+            "saved" | "已保存" | "imported" | "导入" => SourceRef::Saved,
+            "circles" | "circle" | "星球" | "zsxq" | "知识星球" => SourceRef::Circles,
+            site => SourceRef::Site(site.to_owned()),
+        }),
         "after" | "before" => {
             let ms = day_start_ms(value)
                 .ok_or_else(|| bad("use a date like 2025-03-01, 2025-03 or 2025"))?;
@@ -358,6 +384,11 @@ impl Condition {
             Clause::Deleted => "is:deleted".to_owned(),
             Clause::After(ms) => format!("after:{}", day(*ms)),
             Clause::Before(ms) => format!("before:{}", day(*ms)),
+            Clause::Source(SourceRef::Saved) => "source:saved".to_owned(),
+            Clause::Source(SourceRef::Circles) => "source:circles".to_owned(),
+            Clause::Source(SourceRef::Site(site)) => {
+                format!("source:{}", spell(site, false, negated)?)
+            }
         };
         Some(if negated { format!("-{body}") } else { body })
     }
@@ -522,6 +553,8 @@ mod properties {
                 "精华",
                 "deleted",
                 "已删除",
+                "saved",
+                "已保存",
                 "2025",
                 "2025-01",
                 "2025/3/1",
@@ -553,6 +586,7 @@ mod properties {
     fn clause() -> impl Strategy<Value = String> {
         let key = prop::sample::select(vec![
             "", "circle:", "type:", "author:", "tag:", "is:", "after:", "before:", "tag:#",
+            "source:",
         ]);
         let open = prop::sample::select(vec!["", "\"", "“", "\" ", "\"# "]);
         let close = prop::sample::select(vec!["", "\"", "”", " \"", "# \""]);
@@ -578,7 +612,9 @@ mod properties {
     fn values(clause: &Clause) -> Vec<&str> {
         match clause {
             Clause::Text(v) | Clause::Author(v) | Clause::Tag(v) => vec![v.as_str()],
-            Clause::Circle(CircleRef::Name(v)) => vec![v.as_str()],
+            Clause::Circle(CircleRef::Name(v)) | Clause::Source(SourceRef::Site(v)) => {
+                vec![v.as_str()]
+            }
             _ => Vec::new(),
         }
     }

@@ -13,7 +13,7 @@ use super::index::{SearchIndex, write_current};
 use super::last_good;
 use super::schema::SCHEMA_VERSION;
 use super::status::RebuildProgress;
-use super::unit::{Unit, comment_unit, topic_units};
+use super::unit::{Unit, comment_unit, document_unit, topic_units};
 use crate::store::{Store, StoreError};
 
 /// Topics or comments read from the archive per step.
@@ -123,7 +123,9 @@ pub struct UnitWalk<'a> {
     store: &'a Store,
     /// The last topic id walked, until the topics are done.
     topics_after: Option<i64>,
-    comments_after: i64,
+    /// The last comment id walked, until the comments are done.
+    comments_after: Option<i64>,
+    documents_after: i64,
 }
 
 impl<'a> UnitWalk<'a> {
@@ -131,11 +133,13 @@ impl<'a> UnitWalk<'a> {
         Self {
             store,
             topics_after: Some(0),
-            comments_after: 0,
+            comments_after: Some(0),
+            documents_after: 0,
         }
     }
 
-    /// The next batch and how many topics or comments it came from; `None` at the end.
+    /// The next batch and how many topics, comments or documents it came from; `None` at the
+    /// end.
     pub async fn next(&mut self) -> Result<Option<(Vec<Unit>, u64)>, StoreError> {
         if let Some(after) = self.topics_after {
             let topics = self.store.search_topics_after(after, BATCH).await?;
@@ -146,16 +150,25 @@ impl<'a> UnitWalk<'a> {
             }
             self.topics_after = None;
         }
-        let comments = self
+        if let Some(after) = self.comments_after {
+            let comments = self.store.search_comments_after(after, BATCH).await?;
+            if let Some(last) = comments.last() {
+                self.comments_after = Some(last.comment_id);
+                let units = comments.iter().map(comment_unit).collect();
+                return Ok(Some((units, comments.len() as u64)));
+            }
+            self.comments_after = None;
+        }
+        let documents = self
             .store
-            .search_comments_after(self.comments_after, BATCH)
+            .search_documents_after(self.documents_after, BATCH)
             .await?;
-        let Some(last) = comments.last() else {
+        let Some(last) = documents.last() else {
             return Ok(None);
         };
-        self.comments_after = last.comment_id;
-        let units = comments.iter().map(comment_unit).collect();
-        Ok(Some((units, comments.len() as u64)))
+        self.documents_after = last.doc_id;
+        let units = documents.iter().map(document_unit).collect();
+        Ok(Some((units, documents.len() as u64)))
     }
 }
 

@@ -6,6 +6,7 @@
 //! comment opens the topic at that comment. Hashtags, the digest flag and "unanswered" belong
 //! to the topic and mark its own units, not its comments. "Deleted on 知识星球" marks the
 //! comments too: the thread went with the topic, and `-is:deleted` should leave all of it out.
+//! A document imported into 已保存 is one unit.
 
 use tantivy::TantivyDocument;
 use zsxq::rich_text::{parse, to_plain_text};
@@ -14,7 +15,7 @@ use zsxq::{Topic, TopicBody};
 use super::analyzer::normalize;
 use super::query::UnitKind;
 use super::schema::Fields;
-use crate::store::{SourceComment, SourceTopic};
+use crate::store::{SourceComment, SourceDocument, SourceTopic};
 
 /// Titles are cut to this many characters.
 const TITLE_CHARS: usize = 80;
@@ -58,6 +59,7 @@ impl Unit {
     pub fn owner(&self) -> String {
         match self.kind {
             UnitKind::Comment => comment_owner(self.id),
+            UnitKind::Document => document_owner(self.id),
             _ => topic_owner(self.topic_id),
         }
     }
@@ -125,6 +127,10 @@ pub fn topic_owner(topic_id: i64) -> String {
 
 pub fn comment_owner(comment_id: i64) -> String {
     format!("c{comment_id}")
+}
+
+pub fn document_owner(doc_id: i64) -> String {
+    format!("d{doc_id}")
 }
 
 /// The first non-empty line of `text`, cut to [`TITLE_CHARS`].
@@ -227,6 +233,27 @@ pub fn topic_units(src: &SourceTopic) -> Vec<Unit> {
         });
     }
     units
+}
+
+/// The unit of an imported document: one for all its text (highlights and notes included).
+/// It belongs to no circle (`group_id` 0); its site stands where a circle's name would, so
+/// results can show it and `source:zhihu` finds it.
+pub fn document_unit(src: &SourceDocument) -> Unit {
+    Unit {
+        id: src.doc_id,
+        kind: UnitKind::Document,
+        topic_id: src.doc_id,
+        group_id: 0,
+        circle: src.site.clone().unwrap_or_default(),
+        time_ms: src.saved_ms,
+        author: src.author.clone().unwrap_or_default(),
+        title: first_line(&src.title),
+        body: format!("{}\n\n{}", src.title, src.plain_text),
+        tags: serde_json::from_str(&src.tags).unwrap_or_default(),
+        digest: false,
+        open_question: false,
+        deleted: false,
+    }
 }
 
 /// The unit of one comment.

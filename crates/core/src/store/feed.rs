@@ -1,4 +1,4 @@
-//! The change feed: one row per real change to a topic, comment or article, numbered by a
+//! The change feed: one row per real change to a topic, comment, article or imported document, numbered by a
 //! sequence that only grows (SQLite `AUTOINCREMENT`, so numbers are never reused, not even
 //! after a restart or a prune). Search and notifications remember the last sequence number
 //! they consumed and ask for what came after it.
@@ -21,6 +21,9 @@ pub enum ChangeEntity {
     Comment,
     /// An article's fetched body (`entity_id` is the topic id).
     Article,
+    /// A document imported into 已保存 (`entity_id` and `topic_id` are the document id,
+    /// `group_id` is 0).
+    Document,
 }
 
 impl ChangeEntity {
@@ -29,6 +32,7 @@ impl ChangeEntity {
             Self::Topic => "topic",
             Self::Comment => "comment",
             Self::Article => "article",
+            Self::Document => "document",
         }
     }
 
@@ -37,6 +41,7 @@ impl ChangeEntity {
             "topic" => Ok(Self::Topic),
             "comment" => Ok(Self::Comment),
             "article" => Ok(Self::Article),
+            "document" => Ok(Self::Document),
             other => Err(StoreError::invalid("change entity", other)),
         }
     }

@@ -274,7 +274,8 @@ impl Store {
             };
             sqlx::query(
                 "INSERT OR IGNORE INTO inbox_circles (group_id, since_ms)
-                 SELECT DISTINCT group_id, ? FROM changes WHERE seq > ? AND seq <= ?",
+                 SELECT DISTINCT group_id, ? FROM changes
+                 WHERE seq > ? AND seq <= ? AND entity <> 'document'",
             )
             .bind(now_ms)
             .bind(from)

@@ -552,3 +552,59 @@ async fn walk_thread(client: &Client, store: &Store, thread: ThreadToFetch) {
         }
     }
 }
+
+/// Migration 10 copies the change feed into a table that accepts `document`: its sequence
+/// goes on from the old table's counter, not from its last row (a pruned or rolled-back tail
+/// must not hand out a number again), and the constraint still refuses unknown entities.
+#[tokio::test]
+async fn the_change_feed_keeps_its_sequence_across_migration_10() {
+    let dir = tempfile::tempdir().unwrap();
+    let pool = sqlx::SqlitePool::connect_with(
+        sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(dir.path().join("old.sqlite3"))
+            .create_if_missing(true),
+    )
+    .await
+    .unwrap();
+    // The feed as migration 1 made it, with numbers 1 to 5 handed out and the 5th gone.
+    sqlx::raw_sql(
+        "CREATE TABLE changes (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            entity TEXT NOT NULL CHECK (entity IN ('topic', 'comment', 'article')),
+            entity_id INTEGER NOT NULL, group_id INTEGER NOT NULL, topic_id INTEGER NOT NULL,
+            op TEXT NOT NULL CHECK (op IN ('insert', 'update')),
+            fields TEXT NOT NULL DEFAULT '[]');
+         INSERT INTO changes (entity, entity_id, group_id, topic_id, op)
+            VALUES ('topic', 1, 1, 1, 'insert'), ('topic', 2, 1, 2, 'insert'),
+                   ('comment', 3, 1, 2, 'insert'), ('topic', 4, 1, 4, 'insert'),
+                   ('topic', 5, 1, 5, 'insert');
+         DELETE FROM changes WHERE seq = 5;",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    sqlx::raw_sql(include_str!("../../migrations/0010_documents.sql"))
+        .execute(&pool)
+        .await
+        .unwrap();
+    let seq: i64 = sqlx::query_scalar(
+        "INSERT INTO changes (entity, entity_id, group_id, topic_id, op)
+         VALUES ('document', 1, 0, 1, 'insert') RETURNING seq",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(seq, 6);
+    let kept: Vec<(i64, String)> = sqlx::query_as("SELECT seq, entity FROM changes ORDER BY seq")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(kept.len(), 5);
+    assert_eq!(kept[2], (3, "comment".to_owned()));
+    assert!(
+        sqlx::query("INSERT INTO changes (entity, entity_id, group_id, topic_id, op) VALUES ('bogus', 1, 0, 1, 'insert')")
+            .execute(&pool)
+            .await
+            .is_err()
+    );
+}

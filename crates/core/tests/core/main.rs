@@ -6,6 +6,7 @@
 //! * `brief`: the brief's ranking against the simulator's truth of a busy day.
 //! * `damage`: an emptied archive, first runs racing on a new folder.
 //! * `history`: inline comments, edits and deletions on the service, as the archive keeps them.
+//! * `import`: saved articles and notes into 已保存, found by search.
 //! * `polls`: the background poll: what an idle one costs, and that answers still arrive.
 //! * `reader`: the reading views over synced archives.
 //! * `search`: the search index against a substring scan of the archive.
@@ -18,6 +19,7 @@ mod brief;
 mod damage;
 mod export;
 mod history;
+mod import;
 mod polls;
 mod reader;
 mod search;

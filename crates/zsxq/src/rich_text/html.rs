@@ -90,43 +90,53 @@ pub fn to_html(nodes: &[Node]) -> String {
 
 /// The article allow-list: structure and emphasis only. Images are dropped because article
 /// images are not archived (a remote URL would neither load offline nor pass the app's CSP).
-static ARTICLE_SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+static ARTICLE_SANITIZER: LazyLock<ammonia::Builder<'static>> =
+    LazyLock::new(|| article_allow_list(&[]));
+
+/// Documents the member imported (a Markdown note, a saved page): the article allow-list, and
+/// `<mark>` for their highlights.
+static DOCUMENT_SANITIZER: LazyLock<ammonia::Builder<'static>> =
+    LazyLock::new(|| article_allow_list(&["mark"]));
+
+fn article_allow_list(extra: &[&'static str]) -> ammonia::Builder<'static> {
+    let mut tags = HashSet::from([
+        "p",
+        "br",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "strong",
+        "b",
+        "em",
+        "i",
+        "u",
+        "s",
+        "blockquote",
+        "pre",
+        "code",
+        "ul",
+        "ol",
+        "li",
+        "hr",
+        "a",
+        "span",
+        "div",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "sub",
+        "sup",
+    ]);
+    tags.extend(extra);
     let mut builder = ammonia::Builder::empty();
     builder
-        .tags(HashSet::from([
-            "p",
-            "br",
-            "h1",
-            "h2",
-            "h3",
-            "h4",
-            "h5",
-            "h6",
-            "strong",
-            "b",
-            "em",
-            "i",
-            "u",
-            "s",
-            "blockquote",
-            "pre",
-            "code",
-            "ul",
-            "ol",
-            "li",
-            "hr",
-            "a",
-            "span",
-            "div",
-            "table",
-            "thead",
-            "tbody",
-            "tr",
-            "th",
-            "td",
-            "sub",
-            "sup",
-        ]))
+        .tags(tags)
         .clean_content_tags(HashSet::from([
             "script", "style", "template", "svg", "math",
         ]))
@@ -142,13 +152,19 @@ static ARTICLE_SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(||
         .url_relative(ammonia::UrlRelative::Deny)
         .strip_comments(true);
     builder
-});
+}
 
 /// Sanitizes an article body fetched from the service for the reader: headings, paragraphs,
 /// lists, quotes, code and tables stay; scripts, styles, event handlers, images, frames and
 /// every attribute but a link's web `href` go. Links open outside the app like [`to_html`]'s.
 pub fn sanitize_article(html: &str) -> String {
     ARTICLE_SANITIZER.clean(html).to_string()
+}
+
+/// Sanitizes a document imported from outside the circles like [`sanitize_article`], keeping
+/// `<mark>` (its highlights).
+pub fn sanitize_document(html: &str) -> String {
+    DOCUMENT_SANITIZER.clean(html).to_string()
 }
 
 /// Whether `href` is an `http` or `https` URL (any case, surrounding whitespace ignored): the
