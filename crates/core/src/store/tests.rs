@@ -559,7 +559,7 @@ async fn walk_thread(client: &Client, store: &Store, thread: ThreadToFetch) {
 #[tokio::test]
 async fn the_change_feed_keeps_its_sequence_across_migration_10() {
     let dir = tempfile::tempdir().unwrap();
-    let pool = sqlx::SqlitePool::connect_with(
+    let pool = SqlitePool::connect_with(
         sqlx::sqlite::SqliteConnectOptions::new()
             .filename(dir.path().join("old.sqlite3"))
             .create_if_missing(true),
