@@ -5,6 +5,7 @@
 mod bench;
 mod brief;
 mod export;
+mod import;
 mod no_appindicator;
 mod notify;
 #[path = "../../xtask/src/procfs.rs"]

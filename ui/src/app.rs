@@ -9,6 +9,7 @@ use crate::components::warmup::SearchWarmup;
 use crate::i18n::Locale;
 use crate::keys::{self, Action, Press};
 use crate::pages::brief::BriefPage;
+use crate::pages::documents::DocumentsPage;
 use crate::pages::inbox::InboxPage;
 use crate::pages::my_questions::MyQuestionsPage;
 use crate::pages::reader::Reader;
@@ -84,6 +85,7 @@ pub fn App() -> impl IntoView {
                     View::MyQuestions => view! { <MyQuestionsPage /> }.into_any(),
                     View::Brief => view! { <BriefPage /> }.into_any(),
                     View::Saved => view! { <SavedPage /> }.into_any(),
+                    View::Documents => view! { <DocumentsPage /> }.into_any(),
                 }}
             </div>
             <StatusBar />

@@ -3,6 +3,7 @@
 //! picks one.
 
 pub mod brief;
+pub mod documents;
 pub mod inbox;
 pub mod my_questions;
 pub mod reader;

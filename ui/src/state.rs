@@ -9,10 +9,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use orrery_ipc::commands::{
     AppInfo, AppInfoDto, ArchiveOverviewDto, Inbox, InboxArgs, MarkInboxRead, MarkInboxReadArgs,
-    MarkTopics, OpenTargetDto, SaveSettings, SettingsArgs, SettingsDto, SyncStatusDto, TabDto,
-    TopicsArgs,
+    MarkTopics, OpenTargetDto, SaveSettings, SearchHitDto, SettingsArgs, SettingsDto,
+    SyncStatusDto, TabDto, TopicsArgs,
 };
-use orrery_ipc::id::{CircleId, CommentId, TopicId};
+use orrery_ipc::id::{CircleId, CommentId, DocumentId, TopicId};
 use orrery_ipc::{IpcError, NoArgs};
 
 /// The main area's screen.
@@ -28,8 +28,10 @@ pub enum View {
     MyQuestions,
     /// 今日速览 / Catch up: the unread across circles, ranked, with keyboard triage.
     Brief,
-    /// 稍后读 / Saved: the topics saved for later.
+    /// 稍后读 / Read later: the topics saved for later.
     Saved,
+    /// 已保存 / Saved: documents imported from outside the circles, with one open.
+    Documents,
 }
 
 /// What the screens share, as signals (cheap to copy into every closure).
@@ -49,6 +51,8 @@ pub struct Ui {
     pub hide_deleted: RwSignal<bool>,
     /// The topic open in the reader.
     pub topic: RwSignal<Option<TopicId>>,
+    /// The document open on the 已保存 page.
+    pub document: RwSignal<Option<DocumentId>>,
     /// A comment of the open topic to scroll to (a search matched it).
     pub focus_comment: RwSignal<Option<CommentId>>,
     pub palette: RwSignal<bool>,
@@ -81,6 +85,7 @@ impl Ui {
             column: RwSignal::new(None),
             hide_deleted: RwSignal::new(false),
             topic: RwSignal::new(None),
+            document: RwSignal::new(None),
             focus_comment: RwSignal::new(None),
             palette: RwSignal::new(false),
             query: RwSignal::new(String::new()),
@@ -99,6 +104,18 @@ impl Ui {
     pub fn open_at(&self, circle: CircleId, topic: TopicId, comment: Option<CommentId>) {
         self.focus_comment.set(comment);
         self.open(circle, topic);
+    }
+
+    /// Opens what a search found: a topic at its comment, or an imported document.
+    pub fn open_hit(&self, hit: &SearchHitDto) {
+        match hit.document_id {
+            Some(document) => {
+                self.document.set(Some(document));
+                self.view.set(View::Documents);
+                self.palette.set(false);
+            }
+            None => self.open_at(hit.circle_id, hit.topic_id, hit.comment_id),
+        }
     }
 
     /// Opens `topic` of `circle` in the reader.

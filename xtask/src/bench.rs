@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 pub fn run(args: &[String]) -> anyhow::Result<()> {
     let Some((what, rest)) = args.split_first() else {
         bail!(
-            "usage: cargo xtask bench <startup [--release] [--runs N] | ui [--release] | search [--sizes N,N] [--queries N] | notify [--events N] | tray [--minutes N] | brief [--topics N] | export [--topics N]>"
+            "usage: cargo xtask bench <startup [--release] [--runs N] | ui [--release] | search [--sizes N,N] [--queries N] | notify [--events N] | tray [--minutes N] | brief [--topics N] | export [--topics N] | import [--topics N]>"
         )
     };
     match what.as_str() {
@@ -30,6 +30,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         "tray" => tray(rest),
         "brief" => brief(rest),
         "export" => export(rest),
+        "import" => import(rest),
         other => bail!("unknown benchmark `{other}`"),
     }
 }
@@ -109,6 +110,13 @@ fn brief(args: &[String]) -> anyhow::Result<()> {
 /// fetch a crawler would need; the ignored `export_benchmark` test of the core's suite.
 fn export(args: &[String]) -> anyhow::Result<()> {
     core_benchmark("export::export_benchmark", args)
+}
+
+/// `cargo xtask bench import [--topics N]`: a vault of `N` exported topics (10,000) imported
+/// into a new archive and made searchable, imported again, and searched beside `grep -rlF`;
+/// the ignored `import_benchmark` test of the core's suite.
+fn import(args: &[String]) -> anyhow::Result<()> {
+    core_benchmark("import::import_benchmark", args)
 }
 
 /// Runs an ignored benchmark test of the core's suite in release mode, `--topics N` passed as

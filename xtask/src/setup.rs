@@ -30,6 +30,8 @@ const APT_PACKAGES: &[&str] = &[
     "libsecret-tools",
     "keyutils",
     "fonts-noto-cjk",
+    // The EPUB export's validator (W3C's epubcheck; it brings a Java runtime).
+    "epubcheck",
 ];
 
 /// Trunk 0.22 needs a newer rustc than this project's 1.95.

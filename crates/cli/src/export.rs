@@ -1,5 +1,5 @@
-//! `export --format markdown|html|jsonl --out PATH [scope]`: the archive, or part of it, as a
-//! Markdown vault, one HTML file or JSON lines — the app's export ([`orrery_core::export`]),
+//! `export --format markdown|html|epub|jsonl --out PATH [scope]`: the archive, or part of it, as
+//! a Markdown vault, one HTML file, an EPUB book or JSON lines — the app's export ([`orrery_core::export`]),
 //! with the same scopes: `--circle`, `--digests`, `--owner`, `--questions`, `--hashtag`, `--column`,
 //! `--query` (the search's language), `--after`/`--before` (days in the service's time, like
 //! the search's `after:`/`before:`) and `--topic` (repeatable), combined.
@@ -25,10 +25,10 @@ use crate::search::{catch_up, note, open};
 /// The options of `export`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ExportArgs {
-    /// markdown (Obsidian), html or jsonl.
+    /// markdown (Obsidian), html, epub or jsonl.
     #[arg(long, value_parser = parse_format)]
     pub format: ExportFormat,
-    /// A folder for markdown, a file for html and jsonl.
+    /// A folder for markdown, a file for html, epub and jsonl.
     #[arg(long, value_name = "PATH")]
     pub out: PathBuf,
     /// Only this circle (its group id).
@@ -69,7 +69,8 @@ fn parse_format(name: &str) -> Result<ExportFormat, String> {
         "markdown" | "md" | "obsidian" => Ok(ExportFormat::Markdown),
         "html" => Ok(ExportFormat::Html),
         "jsonl" | "json-lines" => Ok(ExportFormat::Jsonl),
-        _ => Err(format!("`{name}`: say markdown, html or jsonl")),
+        "epub" => Ok(ExportFormat::Epub),
+        _ => Err(format!("`{name}`: say markdown, html, epub or jsonl")),
     }
 }
 

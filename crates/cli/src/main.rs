@@ -136,7 +136,8 @@ enum Command {
         marks: bool,
     },
     /// Export the archive, or part of it, as a Markdown vault (a folder: a note per topic, a
-    /// folder per circle, images beside them), one self-contained HTML file, or JSON lines.
+    /// folder per circle, images beside them), one self-contained HTML file, an EPUB book for
+    /// e-readers, or JSON lines.
     /// Exporting again into the same place rewrites only what changed.
     Export(export::ExportArgs),
     /// Import Markdown notes and folders (Obsidian vaults, Omnivore and Readwise exports) and

@@ -1,6 +1,6 @@
 //! Export: the archive leaves the app in the formats other tools read — a Markdown vault for
 //! Obsidian and the like, one self-contained HTML file for a browser or a PDF printer, JSON
-//! lines for scripts (and EPUB for e-readers, see `docs/export.md`).
+//! lines for scripts, and an EPUB 3 book for e-readers (`docs/export.md`).
 //!
 //! What goes out is an [`ExportScope`]: a circle, a tab, a hashtag, a column, a date range, the
 //! topics of a search ([`topics_matching`]) or a selection, combined. Topics go out oldest
@@ -13,6 +13,7 @@
 //! The app and `orrery-cli export` both call [`export`]; the formats are in their modules.
 
 mod doc;
+mod epub;
 mod html;
 mod jsonl;
 mod markdown;
@@ -48,6 +49,8 @@ pub enum ExportFormat {
     Html,
     /// One `.jsonl` file.
     Jsonl,
+    /// One `.epub` book for e-readers.
+    Epub,
 }
 
 /// How far an export is: `done` of `total` topics.
@@ -79,6 +82,8 @@ pub enum ExportError {
     Write(#[from] WriteError),
     #[error("a topic's archived JSON does not decode: {0}")]
     Json(#[from] serde_json::Error),
+    #[error("the EPUB could not be built: {0}")]
+    Epub(String),
     #[error("the export was cancelled")]
     Cancelled,
 }
@@ -135,14 +140,19 @@ pub async fn export(
         }
         ExportFormat::Html => {
             let mut file = Staged::create(request.out)?;
-            let lang = match request.lang {
-                Lang::ZhCn => "zh-CN",
-                Lang::En => "en",
-            };
+            let lang = lang_tag(request.lang);
             file.write(html::head(request.title, lang, &heads, words).as_bytes())?;
             Sink::File(file)
         }
         ExportFormat::Jsonl => Sink::File(Staged::create(request.out)?),
+        ExportFormat::Epub => Sink::Book(
+            Box::new(epub::Book::new(
+                request.title,
+                lang_tag(request.lang),
+                words.contents,
+            )?),
+            Staged::create(request.out)?,
+        ),
     };
     // The next topics are read from the archive while one is written (in order): the
     // archive's connections answer side by side.
@@ -167,17 +177,26 @@ pub async fn export(
                     file.write(article.as_bytes())?;
                 }
                 Sink::File(file) => file.write((jsonl::line(&doc)? + "\n").as_bytes())?,
+                Sink::Book(book, _) => run.chapter(book, &doc, words)?,
             }
         }
         done += 1;
         progress(ExportProgress { done, total });
     }
-    if let Sink::File(mut file) = sink {
-        if html {
-            file.write(html::FOOT.as_bytes())?;
+    match sink {
+        Sink::File(mut file) => {
+            if html {
+                file.write(html::FOOT.as_bytes())?;
+            }
+            stop_if(cancel)?;
+            file.commit(&mut run.tally)?;
         }
-        stop_if(cancel)?;
-        file.commit(&mut run.tally)?;
+        Sink::Book(book, mut file) => {
+            file.write(&book.finish()?)?;
+            stop_if(cancel)?;
+            file.commit(&mut run.tally)?;
+        }
+        Sink::Vault(_) => {}
     }
     run.report.written = run.tally.written;
     run.report.unchanged = run.tally.unchanged;
@@ -187,10 +206,19 @@ pub async fn export(
 /// Topics read ahead of the one being written.
 const GATHER_AHEAD: usize = 8;
 
-/// Where the topics go: notes in a vault, or one file.
+/// Where the topics go: notes in a vault, one file, or a book written whole at the end.
 enum Sink {
     Vault(Names),
     File(Staged),
+    Book(Box<epub::Book>, Staged),
+}
+
+/// The `lang` of a page in `lang`.
+fn lang_tag(lang: Lang) -> &'static str {
+    match lang {
+        Lang::ZhCn => "zh-CN",
+        Lang::En => "en",
+    }
 }
 
 fn stop_if(cancel: &CancellationToken) -> Result<(), ExportError> {
@@ -234,6 +262,36 @@ impl Run {
         let text = markdown::note(doc, names, words, &|p: &Picture| placed.get(&p.id).cloned());
         self.tally.put(&path, text.as_bytes())?;
         Ok(())
+    }
+
+    /// `doc` as a chapter of `book`, its cached images in the book beside it.
+    fn chapter(
+        &mut self,
+        book: &mut epub::Book,
+        doc: &doc::Doc,
+        words: &words::Words,
+    ) -> Result<(), ExportError> {
+        let mut placed = HashMap::new();
+        for picture in doc.pictures() {
+            let bytes = picture
+                .cached
+                .as_deref()
+                .and_then(|p| std::fs::read(p).ok());
+            match bytes.as_deref().and_then(|b| Some((image_type(b)?, b))) {
+                Some(((mime, extension), bytes)) => {
+                    let src = book.image(picture.id, extension, mime, bytes)?;
+                    placed.insert(picture.id, src);
+                    self.report.images += 1;
+                }
+                None => self.report.images_missing += 1,
+            }
+        }
+        let article = html::topic(doc, words, &|p| placed.get(&p.id).cloned());
+        book.chapter(
+            &doc.title,
+            doc.modified.unwrap_or(doc.created).to_unix_millis(),
+            &article,
+        )
     }
 
     /// `doc`'s cached images as `data:` URLs.

@@ -1,6 +1,6 @@
 //! What the reading screens show, built from the archive as `orrery-ipc` views: the circles
 //! with unread counts, timeline pages, a topic with its thread and its earlier versions,
-//! search results, the inbox and the brief. Topics deleted on 知识星球 stay in every view, marked with when a sync
+//! search results, the inbox and the brief, and the documents imported into 已保存. Topics deleted on 知识星球 stay in every view, marked with when a sync
 //! noticed; only the timeline can be asked to leave them out.
 //!
 //! Every text from the service is rendered here, in the core, through
@@ -10,6 +10,7 @@
 //! step (docs/decisions.md).
 
 mod brief;
+mod documents;
 mod inbox;
 mod search;
 pub(crate) mod text;
@@ -29,6 +30,7 @@ use crate::store::{
 };
 
 pub use brief::{brief, mark_entry, saved};
+pub use documents::{document, documents, markdown_html};
 pub use inbox::{inbox, my_questions};
 pub use search::search_results;
 pub use topic::open_topic;

@@ -6,6 +6,7 @@
 //! field names the UI sends are the fields of the `Args` struct on both sides.
 
 pub use crate::brief::*;
+pub use crate::documents::*;
 pub use crate::export::*;
 use crate::id::{CircleId, FileId, TopicId};
 pub use crate::inbox::*;
@@ -64,6 +65,17 @@ macro_rules! with_commands {
             core save_topic: SaveTopic($crate::commands::SaveTopicArgs) -> ();
             /// The saved topics, newest saved first.
             core saved_topics: SavedTopics($crate::NoArgs) -> $crate::commands::SavedDto;
+            /// 已保存 / Saved: a page of the imported documents, newest saved first.
+            core documents: Documents($crate::commands::DocumentsArgs)
+                -> $crate::commands::DocumentsDto;
+            /// One imported document, for the reader.
+            core open_document: OpenDocument($crate::commands::DocumentArgs)
+                -> $crate::commands::DocumentDto;
+            /// Removes an imported document from the archive (the file stays where it was).
+            core remove_document: RemoveDocument($crate::commands::DocumentArgs) -> ();
+            /// Imports files and folders into 已保存; search finds them when it returns.
+            core import_documents: ImportDocuments($crate::commands::ImportArgs)
+                -> $crate::commands::ImportDoneDto;
             /// Stops the running export between two topics; what it wrote so far is whole.
             core cancel_export: CancelExport($crate::NoArgs) -> ();
             /// Starts a sync now (or lets the running one go on).

@@ -15,6 +15,8 @@ pub enum ExportFormatDto {
     Html,
     /// One object per topic, for scripts.
     Jsonl,
+    /// One book for e-readers.
+    Epub,
 }
 
 /// What to export: a circle's tab (with its hashtag or column filter), or what a search finds.

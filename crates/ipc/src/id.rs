@@ -12,7 +12,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
 
 /// An id of a `K`: [`CircleId`], [`TopicId`], [`CommentId`], [`ImageId`], [`FileId`],
-/// [`UserId`].
+/// [`UserId`], [`DocumentId`].
 pub struct Id<K> {
     value: i64,
     kind: PhantomData<fn() -> K>,
@@ -32,6 +32,9 @@ pub mod kind {
     pub enum File {}
     #[derive(Debug)]
     pub enum User {}
+    /// A document imported into 已保存: numbered by the archive, not the service.
+    #[derive(Debug)]
+    pub enum Document {}
 }
 
 pub type CircleId = Id<kind::Circle>;
@@ -40,6 +43,7 @@ pub type CommentId = Id<kind::Comment>;
 pub type ImageId = Id<kind::Image>;
 pub type FileId = Id<kind::File>;
 pub type UserId = Id<kind::User>;
+pub type DocumentId = Id<kind::Document>;
 
 impl<K> Id<K> {
     pub const fn new(value: i64) -> Self {

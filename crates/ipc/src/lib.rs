@@ -19,6 +19,7 @@
 
 mod brief;
 pub mod commands;
+mod documents;
 mod error;
 pub mod events;
 mod export;

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::id::{CircleId, CommentId, FileId, ImageId, TopicId};
+use crate::id::{CircleId, CommentId, DocumentId, FileId, ImageId, TopicId};
 
 /// The circles in the archive and where the sync stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -328,8 +328,12 @@ pub struct SearchHitDto {
     pub topic_id: TopicId,
     /// Set when the match is a comment or reply.
     pub comment_id: Option<CommentId>,
-    /// `talk`, `question`, `answer`, `article`, `task`, `solution` or `comment`.
+    /// `talk`, `question`, `answer`, `article`, `task`, `solution`, `comment` or `document`.
     pub kind: String,
+    /// Set when the match is a document imported into 已保存 (its circle is empty, its
+    /// `circle` the site it came from, and `topic_id` means nothing).
+    #[serde(default)]
+    pub document_id: Option<DocumentId>,
     pub circle_id: CircleId,
     pub circle: String,
     pub author: String,

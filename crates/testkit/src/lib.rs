@@ -32,7 +32,7 @@ mod tools;
 use std::path::Path;
 
 pub use cable::Cable;
-pub use shared::{samples_dir, seed_dir};
+pub use shared::{samples_dir, seed_article, seed_dir};
 pub use sim::{STRANGER, client, client_as, sim, sim_as_configured, sim_with, unpaced};
 #[cfg(feature = "store")]
 pub use store::{open_store, temp_store};

@@ -13,6 +13,12 @@ pub fn seed_dir() -> PathBuf {
     shared("seed")
 }
 
+/// The seed's article: a Zhihu thread saved by Omnivore as Markdown, with front matter, the
+/// full text with `==marked==` passages, and a `## Highlights` section.
+pub fn seed_article() -> PathBuf {
+    seed_dir().join("000_ca898871228feaea.txt")
+}
+
 /// A folder of `shared/`. Panics when it is absent: a test that passed with nothing checked
 /// would hide a broken checkout rather than report it.
 fn shared(sub: &str) -> PathBuf {

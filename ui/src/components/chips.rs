@@ -29,6 +29,7 @@ pub fn chip_label(t: &Texts, chip: &ChipDto) -> String {
         "deleted" => t.chip_deleted,
         "after" => t.chip_after,
         "before" => t.chip_before,
+        "source" => t.chip_source,
         _ => t.chip_text,
     };
     let not = if chip.negated { t.chip_not } else { "" };

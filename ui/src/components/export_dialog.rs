@@ -93,6 +93,7 @@ pub fn ExportButton(#[prop(into)] scope: Signal<Option<ExportScopeDto>>) -> impl
                 <fieldset class="export-formats">
                     {choice(ExportFormatDto::Markdown, "export-markdown", |t| t.export_markdown)}
                     {choice(ExportFormatDto::Html, "export-html", |t| t.export_html)}
+                    {choice(ExportFormatDto::Epub, "export-epub", |t| t.export_epub)}
                     {choice(ExportFormatDto::Jsonl, "export-jsonl", |t| t.export_jsonl)}
                 </fieldset>
                 <p class="export-status" id="export-status" aria-live="polite">

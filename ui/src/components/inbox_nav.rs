@@ -1,5 +1,5 @@
 //! The top of the sidebar: 今日速览 / Catch up, the bell with the inbox's unread count, "my
-//! questions", and 稍后读 / Saved.
+//! questions", 稍后读 / Read later, and 已保存 / Saved (imported documents).
 
 use crate::format;
 use crate::state::{View, ui};
@@ -80,6 +80,17 @@ pub fn InboxNav() -> impl IntoView {
                 <BookmarkIcon />
                 <span class="nav-label">{move || t().saved_title}</span>
             </button>
+            <button
+                id="open-documents"
+                class="nav-item"
+                data-enter=""
+                class:selected=here(View::Documents)
+                aria-current=current(View::Documents)
+                on:click=go(View::Documents)
+            >
+                <ShelfIcon />
+                <span class="nav-label">{move || t().documents_title}</span>
+            </button>
         </div>
     }
 }
@@ -119,6 +130,18 @@ fn SunIcon() -> impl IntoView {
             <path d="M21 18h2" />
             <path d="m18.36 11.64 1.42-1.42" />
             <path d="M23 22H1" />
+        </svg>
+    }
+}
+
+/// Books on a shelf: what the member saved elsewhere and imported.
+#[component]
+fn ShelfIcon() -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <path d="M4 4h4v16H4z" />
+            <path d="M10 4h4v16h-4z" />
+            <path d="m16.5 5.2 3.8-1 3.2 15.6-3.8.9z" />
         </svg>
     }
 }

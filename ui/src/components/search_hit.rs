@@ -17,6 +17,7 @@ fn hit_kind(t: &Texts, kind: &str) -> &'static str {
         "task" => t.hit_task,
         "solution" => t.hit_solution,
         "comment" => t.hit_comment,
+        "document" => t.hit_document,
         _ => t.hit_talk,
     }
 }
@@ -41,7 +42,7 @@ pub fn Hit(index: usize, hit: SearchHitDto, selected: RwSignal<usize>) -> impl I
             class:selected=move || selected.get() == index
             data-topic-id=hit.topic_id.to_string()
             on:click=move |_| {
-                ui.open_at(target.circle_id, target.topic_id, target.comment_id)
+                ui.open_hit(&target)
             }
             on:mousemove=move |_| selected.set(index)
         >
@@ -58,6 +59,7 @@ pub fn Hit(index: usize, hit: SearchHitDto, selected: RwSignal<usize>) -> impl I
                     .collect_view()}
             </p>
             <p class="muted hit-meta">
+                {hit.document_id.is_some().then(|| view! { <span data-field="saved-source">{move || t().documents_title}</span> " · " })}
                 <bdi>{hit.circle.clone()}</bdi> " · " <bdi>{hit.author.clone()}</bdi> " · " {when}
             </p>
         </li>

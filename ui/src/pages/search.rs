@@ -164,9 +164,7 @@ pub fn SearchPanel(mode: SearchMode) -> impl IntoView {
         }
     });
 
-    let open = move |hit: &SearchHitDto| {
-        ui.open_at(hit.circle_id, hit.topic_id, hit.comment_id);
-    };
+    let open = move |hit: &SearchHitDto| ui.open_hit(hit);
     let open_selected = move || {
         let hit = results.with_untracked(|r| {
             r.as_ref()

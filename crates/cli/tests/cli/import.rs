@@ -3,8 +3,6 @@
 //! documents under `source:saved` (listed apart from topics in its JSON). Parsing and
 //! identities are tested in `orrery_core::import`.
 
-use std::path::Path;
-
 use serde_json::Value;
 
 use super::account::cli;
@@ -22,8 +20,7 @@ fn import_brings_in_the_seed_and_a_folder_and_search_finds_them() {
     )
     .expect("a note");
     std::fs::write(notes.join("broken.md"), b"\0\x01binary").expect("a bad file");
-    let seed =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seed/000_ca898871228feaea.txt");
+    let seed = orrery_testkit::seed_article();
 
     let out = run(cli(
         &dir,

@@ -3,7 +3,7 @@
 use orrery_ipc::commands::{ChipDto, SearchHitDto, SearchResultsDto};
 use orrery_ipc::id as ipc;
 
-use crate::search::{CircleRef, Clause, Condition, SearchResults, SourceRef, day};
+use crate::search::{CircleRef, Clause, Condition, SearchResults, SourceRef, UnitKind, day};
 
 /// The view of `results`.
 pub fn search_results(results: SearchResults) -> SearchResultsDto {
@@ -17,6 +17,8 @@ pub fn search_results(results: SearchResults) -> SearchResultsDto {
                 topic_id: ipc::TopicId::new(hit.topic_id),
                 comment_id: hit.comment_id.map(ipc::CommentId::new),
                 kind: hit.kind.as_str().to_owned(),
+                document_id: (hit.kind == UnitKind::Document)
+                    .then(|| ipc::DocumentId::new(hit.topic_id)),
                 circle_id: ipc::CircleId::new(hit.group_id),
                 circle: hit.circle,
                 author: hit.author,

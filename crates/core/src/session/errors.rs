@@ -91,7 +91,9 @@ impl From<crate::export::ExportError> for IpcError {
         let code = match &err {
             // The disk said no (full, read-only, gone): the member can do something about it.
             ExportError::Cancelled | ExportError::Write(_) => ErrorCode::Unavailable,
-            ExportError::Store(_) | ExportError::Json(_) => ErrorCode::Internal,
+            ExportError::Store(_) | ExportError::Json(_) | ExportError::Epub(_) => {
+                ErrorCode::Internal
+            }
         };
         IpcError::new(code, err.to_string())
     }

@@ -10,9 +10,11 @@ use std::time::Duration;
 
 use orrery_ipc::commands::{
     AppInfoDto, ArchiveOverviewDto, BriefArgs, BriefDto, BriefMarkArgs, BriefMarkDto,
-    BriefMarksDto, CircleArgs, CircleFiltersDto, InboxArgs, InboxDto, MarkInboxReadArgs,
-    MyQuestionsDto, SaveTopicArgs, SavedDto, SearchArgs, SearchResultsDto, SettingsDto, StanceDto,
-    SyncStatusDto, TimelineArgs, TimelinePageDto, TokenArgs, TopicArgs, TopicDto, TopicsArgs,
+    BriefMarksDto, CircleArgs, CircleFiltersDto, DocumentArgs, DocumentDto, DocumentsArgs,
+    DocumentsDto, ImportArgs, ImportDoneDto, ImportIssueDto, InboxArgs, InboxDto,
+    MarkInboxReadArgs, MyQuestionsDto, SaveTopicArgs, SavedDto, SearchArgs, SearchResultsDto,
+    SettingsDto, StanceDto, SyncStatusDto, TimelineArgs, TimelinePageDto, TokenArgs, TopicArgs,
+    TopicDto, TopicsArgs,
 };
 use orrery_ipc::media::MediaRef;
 use orrery_ipc::words::Lang;
@@ -23,6 +25,7 @@ use zsxq::{FileId, GroupId, ImageId, TopicId};
 
 use super::{Notifications, Service, Session, SessionError, Source};
 use crate::account::Account;
+use crate::import;
 use crate::notify::{Desktop, Target, Toast};
 use crate::now_ms;
 use crate::paths::DataDir;
@@ -392,6 +395,54 @@ impl Orrery {
     pub async fn saved_topics(&self, _: NoArgs) -> Result<SavedDto, IpcError> {
         let session = self.session().await?;
         Ok(reader::saved(session.store()).await?)
+    }
+
+    pub async fn documents(&self, args: DocumentsArgs) -> Result<DocumentsDto, IpcError> {
+        let session = self.session().await?;
+        let limit = args.limit.clamp(1, reader::MAX_PAGE);
+        Ok(reader::documents(session.store(), args.offset, limit).await?)
+    }
+
+    pub async fn open_document(&self, args: DocumentArgs) -> Result<DocumentDto, IpcError> {
+        let session = self.session().await?;
+        let doc = session.store().document(args.document.get()).await?;
+        doc.map(reader::document)
+            .ok_or_else(|| IpcError::new(ErrorCode::NotFound, "no such document"))
+    }
+
+    pub async fn remove_document(&self, args: DocumentArgs) -> Result<(), IpcError> {
+        let session = self.session().await?;
+        session.store().remove_document(args.document.get()).await?;
+        session.search().catch_up(session.store()).await?;
+        Ok(())
+    }
+
+    /// Imports, then brings the search index up to date, so search finds the documents as
+    /// soon as this returns.
+    pub async fn import_documents(&self, args: ImportArgs) -> Result<ImportDoneDto, IpcError> {
+        let session = self.session().await?;
+        let paths: Vec<PathBuf> = args.paths.iter().map(PathBuf::from).collect();
+        let cancel = tokio_util::sync::CancellationToken::new();
+        let report = import::import(session.store(), &paths, |_| {}, &cancel)
+            .await
+            .map_err(|err| IpcError::new(ErrorCode::Internal, err.to_string()))?;
+        session.search().catch_up(session.store()).await?;
+        let issue = |(path, reason): (PathBuf, String)| ImportIssueDto {
+            path: path.display().to_string(),
+            reason,
+        };
+        Ok(ImportDoneDto {
+            added: report.added,
+            updated: report.updated,
+            unchanged: report.unchanged,
+            skipped: report.skipped,
+            failed: report
+                .failed
+                .into_iter()
+                .map(|(p, why)| issue((p, why.to_string())))
+                .collect(),
+            warnings: report.warnings.into_iter().map(issue).collect(),
+        })
     }
 
     pub async fn sync_now(&self, _: NoArgs) -> Result<(), IpcError> {

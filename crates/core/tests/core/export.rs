@@ -1,8 +1,9 @@
 //! Export (`orrery_core::export`) of archives synced from `zsxq-sim` into real SQLite files,
 //! written to real folders: the vault holds every topic of its scope once with its front
 //! matter and images; exporting again rewrites only what changed and keeps what the member
-//! added; the same archive gives byte-identical files; hostile posts stay inert in the HTML,
-//! which loads nothing from outside; a cancelled export leaves no half-written file.
+//! added; the same archive gives byte-identical files and books; hostile posts stay inert in the
+//! HTML, which loads nothing from outside, and in the EPUB, which W3C's epubcheck accepts; a
+//! cancelled export leaves no half-written file.
 
 #![allow(clippy::unwrap_used)] // Test code: a panic is the report.
 
@@ -162,6 +163,54 @@ async fn a_markdown_export_is_deterministic_incremental_and_keeps_what_the_membe
     );
     assert!(changed.iter().any(|p| front_id(&now[*p]) == Some(edited)));
     assert_eq!(std::fs::read_to_string(&mine).unwrap(), "我自己写的");
+
+    // The circle as a book, twice: byte-identical, valid, a chapter per topic, its images in.
+    let books = tempfile::tempdir().unwrap();
+    let (one, two) = (books.path().join("a.epub"), books.path().join("b.epub"));
+    let report = run(&store, data.path(), &scope, ExportFormat::Epub, &one)
+        .await
+        .unwrap();
+    run(&store, data.path(), &scope, ExportFormat::Epub, &two)
+        .await
+        .unwrap();
+    assert_eq!(std::fs::read(&one).unwrap(), std::fs::read(&two).unwrap());
+    assert!(report.images > 0, "{report:?}");
+    epubcheck(&one);
+    assert_eq!(chapters(&one).len(), truth.len());
+}
+
+/// Runs W3C's epubcheck (Debian's package, which `cargo xtask setup` installs) on `book`;
+/// panics with its report when the book is not valid. Its `/usr/bin/epubcheck` is the jar
+/// itself, which only runs where binfmt knows jars: Java is asked directly.
+fn epubcheck(book: &Path) {
+    let out = std::process::Command::new("java")
+        .args(["-jar", "/usr/share/java/epubcheck.jar"])
+        .arg(book)
+        .output()
+        .expect("epubcheck runs (cargo xtask setup installs it)");
+    assert!(
+        out.status.success(),
+        "epubcheck refused {}:\n{}{}",
+        book.display(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The topic chapters of an EPUB, as text.
+fn chapters(book: &Path) -> Vec<String> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(book).unwrap()).unwrap();
+    let mut out = Vec::new();
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        if entry.name().contains("topic-") && entry.name().ends_with(".xhtml") {
+            let mut text = String::new();
+            entry.read_to_string(&mut text).unwrap();
+            out.push(text);
+        }
+    }
+    out
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -241,6 +290,40 @@ async fn hostile_posts_stay_inert_and_the_html_loads_nothing_from_outside() {
         // The front matter survives hostile titles: it ends where it should.
         if path.ends_with(".md") {
             assert!(front_id(&bytes).is_some(), "{path}");
+        }
+    }
+
+    // The book: valid EPUB 3, and its chapters as inert as the HTML file (images only its own).
+    let book = out.path().join("all.epub");
+    let report = run(&store, data.path(), &scope, ExportFormat::Epub, &book)
+        .await
+        .unwrap();
+    epubcheck(&book);
+    let chapters = chapters(&book);
+    assert_eq!(chapters.len() as u64, report.topics);
+    for chapter in &chapters {
+        for (tag, attributes) in tags(&chapter.to_lowercase()) {
+            assert!(
+                ![
+                    "script", "iframe", "object", "embed", "base", "form", "svg", "math"
+                ]
+                .contains(&tag.as_str()),
+                "<{tag}> in the book"
+            );
+            for (name, value) in attributes {
+                assert!(!name.starts_with("on"), "<{tag} {name}> in the book");
+                if name == "src" {
+                    assert!(value.starts_with("images/"), "<{tag} src={value:.40}>");
+                }
+                if name == "href" {
+                    assert!(
+                        value.starts_with("https://")
+                            || value.starts_with("http://")
+                            || value == "stylesheet.css",
+                        "<{tag} href={value}>"
+                    );
+                }
+            }
         }
     }
 

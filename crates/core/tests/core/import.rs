@@ -20,10 +20,7 @@ use zsxq_sim::Dataset;
 
 use super::reader::resync as sync;
 
-/// The seed: a Markdown export of a Zhihu thread with front matter and highlights.
-fn seed() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seed/000_ca898871228feaea.txt")
-}
+use orrery_testkit::seed_article as seed;
 
 async fn run(store: &Store, paths: &[&Path]) -> ImportReport {
     let paths: Vec<PathBuf> = paths.iter().map(|p| p.to_path_buf()).collect();
@@ -341,3 +338,96 @@ const PAGE: &str = r#"<!DOCTYPE html>
 <p>知识星球对比微信社群的好处是，它更像一个社区，每天更新的内容更容易沉淀且搜索，且价值度更高，并且成员与星主的关系可以更近。</p>
 <p>一个星球是否能持续产出价值，一部分因素在于星球主能否持续提供高质量内容以及高质量回答，另一部分在于成员的质量。</p>
 </article></body></html>"#;
+
+/// `cargo xtask bench import [--topics N]`: a circle of `N` topics (10,000) exported as a
+/// Markdown vault, then imported into a new archive and indexed (files/s into the search),
+/// imported again (every file unchanged), and a few phrases found by the index beside
+/// `grep -rlF` over the same folder, which is what a member without the import would run.
+/// Measures and prints; judges nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark: `cargo xtask bench import` runs it"]
+#[allow(clippy::print_stdout)] // The report is the benchmark's output.
+async fn import_benchmark() {
+    use std::time::Instant;
+
+    let topics: u64 = std::env::var("ORRERY_BENCH_TOPICS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10_000);
+    let sim = sim(Dataset::Generated(topics)).await;
+    let source = tempfile::tempdir().unwrap();
+    let store = open_store(source.path()).await;
+    sync(&store, &sim).await;
+    let vault = tempfile::tempdir().unwrap();
+    export(
+        &store,
+        &DataDir::open(source.path()).unwrap(),
+        &ExportRequest {
+            scope: &ExportScope::default(),
+            format: ExportFormat::Markdown,
+            out: vault.path(),
+            lang: Lang::ZhCn,
+            title: "导出",
+        },
+        &mut |_| {},
+        &CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    let units = all_units(&store).await.unwrap();
+
+    let data = tempfile::tempdir().unwrap();
+    let target = open_store(data.path()).await;
+    let index = data_index(data.path());
+    index.catch_up(&target).await.unwrap();
+    let started = Instant::now();
+    let report = run(&target, &[vault.path()]).await;
+    let stored = started.elapsed().as_secs_f64();
+    index.catch_up(&target).await.unwrap();
+    let searchable = started.elapsed().as_secs_f64();
+    let files = report.added + report.updated + report.unchanged;
+    println!(
+        "import {files} Markdown files ({} skipped, {} failed): stored {stored:.2} s, searchable {searchable:.2} s = {:.0} files/s",
+        report.skipped,
+        report.failed.len(),
+        files as f64 / searchable
+    );
+    let started = Instant::now();
+    let again = run(&target, &[vault.path()]).await;
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "import again: {} unchanged in {secs:.2} s = {:.0} files/s",
+        again.unchanged,
+        again.unchanged as f64 / secs
+    );
+
+    // Phrases from topics spread over the archive.
+    let phrases: Vec<String> = units
+        .iter()
+        .step_by((units.len() / 5).max(1))
+        .filter_map(|u| phrase(&u.body))
+        .take(5)
+        .collect();
+    for phrase in phrases {
+        let started = Instant::now();
+        let hits = index
+            .search(&SearchRequest::new(
+                format!("source:saved \"{phrase}\""),
+                20,
+            ))
+            .unwrap()
+            .total;
+        let ours = started.elapsed().as_secs_f64() * 1000.0;
+        let started = Instant::now();
+        let grep = std::process::Command::new("grep")
+            .args(["-rlF", "--include=*.md", &phrase])
+            .arg(vault.path())
+            .output()
+            .unwrap();
+        let theirs = started.elapsed().as_secs_f64() * 1000.0;
+        println!(
+            "\"{phrase}\": search {hits} hits in {ours:.1} ms | grep -rlF {} files in {theirs:.1} ms",
+            String::from_utf8_lossy(&grep.stdout).lines().count()
+        );
+    }
+}

@@ -101,6 +101,7 @@ impl Orrery {
             ExportFormatDto::Markdown => (ExportFormat::Markdown, name.clone()),
             ExportFormatDto::Html => (ExportFormat::Html, format!("{name}.html")),
             ExportFormatDto::Jsonl => (ExportFormat::Jsonl, format!("{name}.jsonl")),
+            ExportFormatDto::Epub => (ExportFormat::Epub, format!("{name}.epub")),
         };
         let out = documents.join("Orrery").join(out);
         let request = ExportRequest {
