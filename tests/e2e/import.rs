@@ -24,9 +24,10 @@ async fn the_seed_imports_from_the_window_and_search_finds_it() -> anyhow::Resul
     app.click("#open-documents").await?;
     app.wait_for("#documents-empty").await?;
     app.click("#documents-import").await?;
+    // One path per line: Enter (WebDriver's key) between them, as a person types it.
     app.wait_for("#documents-import-path")
         .await?
-        .send_keys(&format!("{}\n{}", seed.display(), junk.display()))
+        .send_keys(&format!("{}\u{E007}{}", seed.display(), junk.display()))
         .await?;
     app.click("#documents-import-go").await?;
     let summary = app

@@ -1,6 +1,6 @@
 //! `export` as a member runs it on an archive synced from zsxq-sim: a search's topics as JSON
-//! lines (exactly what `search` finds), a circle as a vault that a second run leaves alone, a
-//! bad date refused plainly. The formats themselves are tested in `orrery_core::export`.
+//! lines (exactly what `search` finds), a circle as a vault that a second run leaves alone and
+//! as an EPUB book, a bad date refused plainly. The formats themselves are tested in `orrery_core::export`.
 
 use std::collections::BTreeSet;
 
@@ -79,6 +79,26 @@ fn export_writes_a_searchs_topics_and_a_circles_vault() {
         let again = run(headless(dir, &sim, &args));
         let again = String::from_utf8_lossy(&again.stderr);
         assert!(again.contains(": 0 files written"), "{again}");
+
+        // The same circle as a book (its validity is the core's test): a zip with the EPUB
+        // mimetype first.
+        let book = tmp.path().join("circle.epub");
+        run(headless(
+            dir,
+            &sim,
+            &[
+                "export",
+                "--format",
+                "epub",
+                "--circle",
+                &circle,
+                "--out",
+                book.to_str().unwrap_or_default(),
+            ],
+        ));
+        let bytes = std::fs::read(&book).expect("the book");
+        assert!(bytes.starts_with(b"PK\x03\x04"));
+        assert_eq!(&bytes[30..58], b"mimetypeapplication/epub+zip");
 
         // A date that is not one: refused, saying what it wants.
         let mut bad = headless(

@@ -39,6 +39,7 @@ pub fn read(text: &str, stem: &str) -> Document {
     )
     .filter(|u| web_url(u))
     .or_else(|| body_link(&body));
+    let (body, labels) = drop_exporter_lines(&body);
     let author = field(&meta, &["author", "authors", "byline", "creator"])
         .or_else(|| metadata_bullet(&body, "Author"))
         .map(|a| a.trim_matches(['[', ']']).to_owned());
@@ -55,11 +56,16 @@ pub fn read(text: &str, stem: &str) -> Document {
         ],
     )
     .and_then(|d| parse_time(&d));
-    let tags = ["tags", "tag", "keywords"]
+    let mut tags = ["tags", "tag", "keywords"]
         .iter()
         .find_map(|k| meta.get(*k))
         .map(|v| v.items())
         .unwrap_or_default();
+    for label in labels {
+        if !tags.contains(&label) {
+            tags.push(label);
+        }
+    }
     let mut text = plain_text(&body);
     for h in &highlights {
         text.push_str("\n\n");
@@ -252,6 +258,34 @@ fn clean_quote(quote: &str) -> String {
     plain_text(&text)
 }
 
+/// The body without the lines an exporter adds around the text (Omnivore's `[Read on
+/// Omnivore](…)`, `[Read Original](…)`, `date_saved:` and `# Full Content:`), which say what the
+/// front matter already says; and a line of `#labels` (Omnivore's), as tags.
+fn drop_exporter_lines(body: &str) -> (String, Vec<String>) {
+    let mut labels = Vec::new();
+    let mut kept = String::with_capacity(body.len());
+    let mut last = 0;
+    for (at, line) in outside_code(body) {
+        let t = line.trim();
+        let is_labels = !t.is_empty()
+            && t.split_whitespace()
+                .all(|w| w.len() > 1 && w.starts_with('#') && !w[1..].contains('#'));
+        let boilerplate = t.starts_with("[Read on Omnivore](")
+            || t.starts_with("[Read Original](")
+            || t.starts_with("date_saved:")
+            || heading(t).is_some_and(|(_, h)| h == "Full Content:" || h == "Full Content");
+        if is_labels || boilerplate {
+            kept.push_str(&body[last..at]);
+            last = at + line.len();
+            if is_labels {
+                labels.extend(t.split_whitespace().map(|w| w[1..].to_owned()));
+            }
+        }
+    }
+    kept.push_str(&body[last..]);
+    (kept, labels)
+}
+
 /// `[Read Original](url)` (Omnivore) or a `- URL:` bullet (Readwise).
 fn body_link(body: &str) -> Option<String> {
     for (_, line) in outside_code(body) {
@@ -341,6 +375,9 @@ mod tests {
         );
         assert!(!doc.body.contains("Highlights"));
         assert!(!doc.body.starts_with("# "));
+        // Omnivore's own lines are gone from the text; its label is a tag.
+        assert!(!doc.body.contains("Read Original") && !doc.body.contains("#Omnivore"));
+        assert_eq!(doc.tags, ["Omnivore"]);
         assert!(doc.text.contains("正文 划线的句子 结束"));
     }
 
