@@ -139,6 +139,15 @@ async fn the_brief_ranks_the_unread_and_triages_by_keyboard() -> anyhow::Result<
     app.wait_for(&format!("[data-page=saved] .row[data-topic-id='{second}']"))
         .await?;
     app.screenshot("saved").await?;
+    // The list exports as it is: the one topic picked.
+    app.click("[data-page=saved] #export-open").await?;
+    app.click("#export-start").await?;
+    app.wait_text_within(
+        Duration::from_secs(60),
+        "#export-status [data-state=done][data-topics='1']",
+        |_| true,
+    )
+    .await?;
     // Back in the brief, it is still there (saving is not reading), still saved.
     app.click("#open-brief").await?;
     app.wait_for(&format!("{}[data-saved=true]", in_list(&second)))

@@ -106,7 +106,7 @@ fn brief(args: &[String]) -> anyhow::Result<()> {
 }
 
 /// `cargo xtask bench export [--topics N]`: an archive of `N` topics (10,000) with its images
-/// exported as Markdown (twice: the second is incremental), HTML and JSON lines, beside the
+/// exported as Markdown (twice: the second is incremental), HTML, EPUB and JSON lines, beside the
 /// fetch a crawler would need; the ignored `export_benchmark` test of the core's suite.
 fn export(args: &[String]) -> anyhow::Result<()> {
     core_benchmark("export::export_benchmark", args)

@@ -272,45 +272,43 @@ impl Run {
         words: &words::Words,
     ) -> Result<(), ExportError> {
         let mut placed = HashMap::new();
-        for picture in doc.pictures() {
-            let bytes = picture
-                .cached
-                .as_deref()
-                .and_then(|p| std::fs::read(p).ok());
-            match bytes.as_deref().and_then(|b| Some((image_type(b)?, b))) {
-                Some(((mime, extension), bytes)) => {
-                    let src = book.image(picture.id, extension, mime, bytes)?;
-                    placed.insert(picture.id, src);
-                    self.report.images += 1;
-                }
-                None => self.report.images_missing += 1,
-            }
+        for (id, (mime, extension), bytes) in self.cached_images(doc) {
+            placed.insert(id, book.image(id, extension, mime, &bytes)?);
         }
         let article = html::topic(doc, words, &|p| placed.get(&p.id).cloned());
-        book.chapter(
-            &doc.title,
-            doc.modified.unwrap_or(doc.created).to_unix_millis(),
-            &article,
-        )
+        let time_ms = doc.modified.unwrap_or(doc.created).to_unix_millis();
+        book.chapter(&doc.title, time_ms, &article)
     }
 
     /// `doc`'s cached images as `data:` URLs.
     fn inline(&mut self, doc: &doc::Doc) -> HashMap<ImageId, String> {
-        let mut inlined = HashMap::new();
+        self.cached_images(doc)
+            .into_iter()
+            .map(|(id, (mime, _), bytes)| (id, html::data_url(mime, &bytes)))
+            .collect()
+    }
+
+    /// `doc`'s cached images with their MIME type and extension, counted in the report; those
+    /// not in the cache (or not images) are counted as missing.
+    fn cached_images(
+        &mut self,
+        doc: &doc::Doc,
+    ) -> Vec<(ImageId, (&'static str, &'static str), Vec<u8>)> {
+        let mut found = Vec::new();
         for picture in doc.pictures() {
             let bytes = picture
                 .cached
                 .as_deref()
                 .and_then(|p| std::fs::read(p).ok());
-            match bytes.as_deref().and_then(|b| Some((image_type(b)?, b))) {
-                Some(((mime, _), bytes)) => {
-                    inlined.insert(picture.id, html::data_url(mime, bytes));
+            match bytes.and_then(|b| Some((image_type(&b)?, b))) {
+                Some((kind, bytes)) => {
+                    found.push((picture.id, kind, bytes));
                     self.report.images += 1;
                 }
                 None => self.report.images_missing += 1,
             }
         }
-        inlined
+        found
     }
 }
 

@@ -19,7 +19,8 @@ pub enum ExportFormatDto {
     Epub,
 }
 
-/// What to export: a circle's tab (with its hashtag or column filter), or what a search finds.
+/// What to export: a circle's tab (with its hashtag or column filter), what a search finds, or
+/// the topics the member put on the Read later list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", tag = "of")]
 pub enum ExportScopeDto {
@@ -32,6 +33,8 @@ pub enum ExportScopeDto {
     Search {
         query: String,
     },
+    /// The topics on the 稍后读 / Read later list: the ones the member picked.
+    ReadLater,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,9 +1,10 @@
-//! 稍后读 / Saved: the topics saved for later (in the brief, with `s`), newest saved first, as
-//! timeline rows; a click or Enter opens one in the reader, `s` takes the selected one off the
-//! list and `u` puts it back.
+//! 稍后读 / Read later: the topics saved for later (in the brief, with `s`), newest saved first,
+//! as timeline rows; a click or Enter opens one in the reader, `s` takes the selected one off the
+//! list and `u` puts it back. "Export…" exports the list: the topics the member picked.
 
 use crate::api;
 use crate::components::error_text::ErrorText;
+use crate::components::export_dialog::ExportButton;
 use crate::components::list_keys::follow_keys_with;
 use crate::components::topic_row::TopicRow;
 use crate::keys::Action;
@@ -12,7 +13,9 @@ use crate::timeline_window::ROW_HEIGHT;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use orrery_ipc::commands::{SaveTopic, SaveTopicArgs, SavedDto, SavedTopics, TopicRowDto};
+use orrery_ipc::commands::{
+    ExportScopeDto, SaveTopic, SaveTopicArgs, SavedDto, SavedTopics, TopicRowDto,
+};
 use orrery_ipc::{IpcError, NoArgs};
 
 #[component]
@@ -113,6 +116,7 @@ pub fn SavedPage() -> impl IntoView {
             <header class="list-head">
                 <h2 id="saved-heading">{move || t().saved_title}</h2>
                 <div class="list-actions">
+                    <ExportButton scope=Signal::derive(|| Some(ExportScopeDto::ReadLater)) />
                     <button id="saved-brief" class="ghost" data-enter="" on:click=move |_| ui.view.set(View::Brief)>
                         {move || t().brief_title}
                     </button>

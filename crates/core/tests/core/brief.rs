@@ -303,10 +303,7 @@ async fn brief_benchmark() {
     use orrery_ipc::commands::{TabDto, TimelineArgs};
     use orrery_ipc::id::CircleId;
 
-    let topics: u64 = std::env::var("ORRERY_BENCH_TOPICS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(100_000);
+    let topics = super::bench_topics(100_000);
     let sim = sim(Dataset::GeneratedCircles { topics, circles: 5 }).await;
     let dir = tempfile::tempdir().unwrap();
     let started = std::time::Instant::now();

@@ -434,7 +434,7 @@ async fn a_cancelled_export_leaves_no_half_written_file() {
 }
 
 /// `cargo xtask bench export`: exports an archive of `ORRERY_BENCH_TOPICS` topics (10,000) with
-/// their cached images as Markdown, HTML and JSON lines, then the vault again (incremental),
+/// their cached images as Markdown, HTML, EPUB and JSON lines, then the vault again (incremental),
 /// side by side with what a crawler that dumps a circle must do at the least: fetch it all from
 /// the service, here zsxq-sim on loopback with pacing off (the real service allows one request
 /// every 2–3 s). Measures and prints; judges nothing.
@@ -444,10 +444,7 @@ async fn a_cancelled_export_leaves_no_half_written_file() {
 async fn export_benchmark() {
     use std::time::Instant;
 
-    let topics: u64 = std::env::var("ORRERY_BENCH_TOPICS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(10_000);
+    let topics = super::bench_topics(10_000);
     let sim = sim(Dataset::Generated(topics)).await;
     let data = tempfile::tempdir().unwrap();
     let store = open_store(data.path()).await;
@@ -506,6 +503,12 @@ async fn export_benchmark() {
         "html",
         ExportFormat::Html,
         &out.path().join("html").join("all.html"),
+    )
+    .await;
+    line(
+        "epub",
+        ExportFormat::Epub,
+        &out.path().join("epub").join("all.epub"),
     )
     .await;
     line(

@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use orrery_core::export::{ExportFormat, ExportRequest, ExportScope, export};
+use orrery_core::export::{ExportFormat, ExportReport, ExportRequest, ExportScope, export};
 use orrery_core::import::{FileProblem, ImportReport, MAX_FILE_BYTES, import};
 use orrery_core::paths::DataDir;
 use orrery_core::search::{SearchIndex, SearchRequest, UnitKind, all_units};
@@ -130,21 +130,7 @@ async fn a_circle_exported_to_markdown_and_imported_is_found_topic_by_topic() {
         ..ExportScope::default()
     };
     let vault = tempfile::tempdir().unwrap();
-    let exported = export(
-        &store,
-        &DataDir::open(data.path()).unwrap(),
-        &ExportRequest {
-            scope: &scope,
-            format: ExportFormat::Markdown,
-            out: vault.path(),
-            lang: Lang::ZhCn,
-            title: "导出",
-        },
-        &mut |_| {},
-        &CancellationToken::new(),
-    )
-    .await
-    .unwrap();
+    let exported = vault_of(&store, data.path(), &scope, vault.path()).await;
 
     let report = run(&store, &[vault.path()]).await;
     assert_eq!(report.added, exported.topics, "{report:?}");
@@ -206,6 +192,27 @@ async fn a_circle_exported_to_markdown_and_imported_is_found_topic_by_topic() {
         "{} topics looked for",
         seen.len()
     );
+}
+
+/// Exports `scope` of the archive in `data` as a Markdown vault into `out`.
+async fn vault_of(store: &Store, data: &Path, scope: &ExportScope, out: &Path) -> ExportReport {
+    let request = ExportRequest {
+        scope,
+        format: ExportFormat::Markdown,
+        out,
+        lang: Lang::ZhCn,
+        title: "导出",
+    };
+    let data = DataDir::open(data).unwrap();
+    export(
+        store,
+        &data,
+        &request,
+        &mut |_| {},
+        &CancellationToken::new(),
+    )
+    .await
+    .unwrap()
 }
 
 /// The longest run of letters and digits in `text`, cut to 12 characters: words the Markdown
@@ -350,30 +357,13 @@ const PAGE: &str = r#"<!DOCTYPE html>
 async fn import_benchmark() {
     use std::time::Instant;
 
-    let topics: u64 = std::env::var("ORRERY_BENCH_TOPICS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(10_000);
+    let topics = super::bench_topics(10_000);
     let sim = sim(Dataset::Generated(topics)).await;
     let source = tempfile::tempdir().unwrap();
     let store = open_store(source.path()).await;
     sync(&store, &sim).await;
     let vault = tempfile::tempdir().unwrap();
-    export(
-        &store,
-        &DataDir::open(source.path()).unwrap(),
-        &ExportRequest {
-            scope: &ExportScope::default(),
-            format: ExportFormat::Markdown,
-            out: vault.path(),
-            lang: Lang::ZhCn,
-            title: "导出",
-        },
-        &mut |_| {},
-        &CancellationToken::new(),
-    )
-    .await
-    .unwrap();
+    vault_of(&store, source.path(), &ExportScope::default(), vault.path()).await;
     let units = all_units(&store).await.unwrap();
 
     let data = tempfile::tempdir().unwrap();

@@ -26,3 +26,12 @@ mod search;
 mod session;
 mod sync;
 mod sync_limits;
+
+/// How many topics a benchmark's archive holds: `ORRERY_BENCH_TOPICS` (`cargo xtask bench …
+/// --topics N`), else `default`.
+fn bench_topics(default: u64) -> u64 {
+    std::env::var("ORRERY_BENCH_TOPICS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default)
+}

@@ -95,6 +95,18 @@ impl Orrery {
                 };
                 (scope, format!("{word} {}", query.trim()))
             }
+            ExportScopeDto::ReadLater => {
+                let scope = ExportScope {
+                    topics: Some(session.store().saved_topics().await?),
+                    ..ExportScope::default()
+                };
+                let name = if lang == Lang::ZhCn {
+                    "稍后读"
+                } else {
+                    "Read later"
+                };
+                (scope, name.to_owned())
+            }
         };
         let name = crate::media::safe_file_name(&name.replace(['/', '\\'], "_"), "Orrery");
         let (format, out) = match format {
