@@ -1,12 +1,14 @@
 //! Export from the window (issue 22), end to end on the demo: the circle on screen exported as
 //! a Markdown vault into Documents/Orrery through the export dialog, one note per topic; the
 //! same export again rewrites only what the demo's members changed meanwhile; then one HTML
-//! file that loads nothing from outside.
+//! file that loads nothing from outside; then two topics picked in the timeline, as a book.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, ensure};
+
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 
 use crate::support::App;
 
@@ -107,5 +109,26 @@ async fn a_circle_exports_from_the_window_as_a_vault_and_as_one_html_file() -> a
         "an external source in the HTML export"
     );
     app.click("#export-close").await?;
+
+    // Two topics picked in the timeline (x on the selected row, j, x): Export… takes just them,
+    // as a book.
+    let first = app.wait_for("#timeline-rows .row").await?;
+    first.click().await?;
+    for key in ['x', 'j', 'x'] {
+        let actions = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key });
+        app.client.perform_actions(actions).await?;
+    }
+    app.wait_text("#picked-count", |t| t.contains('2')).await?;
+    ensure!(app.count("#timeline-rows .row[data-picked=true]").await? == 2);
+    app.click("#export-open").await?;
+    app.click("#export-epub").await?;
+    app.click("#export-start").await?;
+    let (picked, _) = finished(&app).await?;
+    ensure!(picked == 2, "the picked topics were exported: {picked}");
+    let books = files_ending(&exports, ".epub");
+    ensure!(books.len() == 1, "one book: {books:?}");
+    app.screenshot("export-picked").await?;
     app.close().await
 }

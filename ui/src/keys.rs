@@ -21,6 +21,8 @@ pub enum Action {
     Follow,
     /// `u`: undo the last of these.
     Undo,
+    /// `x`: pick the selected topic of a timeline for an export (again: unpick it).
+    Pick,
     /// Esc.
     Back,
     /// Ctrl/Cmd+W: the window closes (to the tray while notifications are on).
@@ -68,6 +70,7 @@ pub fn action(press: Press<'_>) -> Option<Action> {
         "m" => Some(Action::Mute),
         "f" => Some(Action::Follow),
         "u" => Some(Action::Undo),
+        "x" => Some(Action::Pick),
         _ => None,
     }
 }

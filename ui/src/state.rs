@@ -51,6 +51,9 @@ pub struct Ui {
     pub hide_deleted: RwSignal<bool>,
     /// The topic open in the reader.
     pub topic: RwSignal<Option<TopicId>>,
+    /// Topics picked in the timeline for an export (`x`, Ctrl/Cmd+click), in the order picked;
+    /// emptied when another circle opens.
+    pub picked: RwSignal<Vec<TopicId>>,
     /// The document open on the 已保存 page.
     pub document: RwSignal<Option<DocumentId>>,
     /// A comment of the open topic to scroll to (a search matched it).
@@ -86,6 +89,7 @@ impl Ui {
             hide_deleted: RwSignal::new(false),
             topic: RwSignal::new(None),
             document: RwSignal::new(None),
+            picked: RwSignal::new(Vec::new()),
             focus_comment: RwSignal::new(None),
             palette: RwSignal::new(false),
             query: RwSignal::new(String::new()),
@@ -106,6 +110,17 @@ impl Ui {
         self.open(circle, topic);
     }
 
+    /// Picks `topic` for an export, or unpicks it.
+    pub fn toggle_pick(&self, topic: TopicId) {
+        self.picked
+            .update(|picked| match picked.iter().position(|&t| t == topic) {
+                Some(at) => {
+                    picked.remove(at);
+                }
+                None => picked.push(topic),
+            });
+    }
+
     /// Opens what a search found: a topic at its comment, or an imported document.
     pub fn open_hit(&self, hit: &SearchHitDto) {
         match hit.document_id {
@@ -124,6 +139,7 @@ impl Ui {
             self.hashtag.set(None);
             self.column.set(None);
             self.tab.set(TabDto::Latest);
+            self.picked.set(Vec::new());
             self.circle.set(Some(circle));
         }
         self.topic.set(Some(topic));

@@ -31,8 +31,6 @@ use futures_util::stream::{self, StreamExt};
 use sha2::{Digest, Sha256};
 use tokio_util::sync::CancellationToken;
 
-pub use markdown::plain_text as markdown_plain_text;
-
 use crate::store::{NewDocument, Store, StoreError, Stored};
 
 /// Files larger than this are not imported (a saved page with inlined images can reach a few
@@ -211,7 +209,7 @@ fn read_chunk(paths: Vec<PathBuf>, imported_ms: i64) -> Vec<ReadResult> {
 }
 
 /// Reads, decodes and parses one file.
-pub fn read_file(path: &Path, imported_ms: i64) -> Result<NewDocument, FileProblem> {
+fn read_file(path: &Path, imported_ms: i64) -> Result<NewDocument, FileProblem> {
     let io = |err: std::io::Error| match err.kind() {
         std::io::ErrorKind::NotFound => FileProblem::NotFound,
         _ => FileProblem::Io(err.to_string()),

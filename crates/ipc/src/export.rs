@@ -35,6 +35,10 @@ pub enum ExportScopeDto {
     },
     /// The topics on the 稍后读 / Read later list: the ones the member picked.
     ReadLater,
+    /// Topics picked in a timeline (`x`, or Ctrl/Cmd+click).
+    Topics {
+        topics: Vec<crate::id::TopicId>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

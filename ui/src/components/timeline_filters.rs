@@ -3,6 +3,7 @@
 //! every tab and filter), and "export…" for what the timeline shows.
 
 use crate::components::export_dialog::ExportButton;
+use crate::format;
 use crate::state::ui;
 use leptos::prelude::*;
 use orrery_ipc::commands::{CircleFiltersDto, ExportScopeDto, FacetDto, TabDto};
@@ -129,7 +130,20 @@ pub fn Filters(filters: RwSignal<Option<CircleFiltersDto>>) -> impl IntoView {
                 />
                 {move || t().hide_deleted}
             </label>
+            <Show when=move || ui.picked.with(|p| !p.is_empty())>
+                <span class="picked-count" id="picked-count">
+                    {move || format::fill(t().picked_count, &ui.picked.with(Vec::len).to_string())}
+                </span>
+                <button class="link" id="picked-clear" on:click=move |_| ui.picked.set(Vec::new())>
+                    {move || t().picked_clear}
+                </button>
+            </Show>
+            // The picked topics when there are some, else the tab and filter on screen.
             <ExportButton scope=Signal::derive(move || {
+                let picked = ui.picked.get();
+                if !picked.is_empty() {
+                    return Some(ExportScopeDto::Topics { topics: picked });
+                }
                 ui.circle.get().map(|circle| ExportScopeDto::Circle {
                     circle,
                     tab: ui.tab.get(),

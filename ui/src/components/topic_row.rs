@@ -15,11 +15,16 @@ pub fn TopicRow(index: usize, row: TopicRowDto, selected: RwSignal<usize>) -> im
     let t = move || ui.t();
     let id = row.id;
     let is_open = Memo::new(move |_| ui.topic.get() == Some(id));
+    let picked = Memo::new(move |_| ui.picked.with(|p| p.contains(&id)));
     let open = {
         let (circle, id) = (row.circle_id, row.id);
-        move |_| {
+        move |e: leptos::ev::MouseEvent| {
             selected.set(index);
-            ui.open(circle, id);
+            if e.ctrl_key() || e.meta_key() {
+                ui.toggle_pick(id);
+            } else {
+                ui.open(circle, id);
+            }
         }
     };
     let kind = row.kind;
@@ -60,10 +65,13 @@ pub fn TopicRow(index: usize, row: TopicRowDto, selected: RwSignal<usize>) -> im
             class:open=is_open
             class:selected=move || selected.get() == index
             class:deleted=deleted_at.is_some()
+            class:picked=picked
+            data-picked=move || picked.get().to_string()
             style:top=format!("{}px", index as f64 * ROW_HEIGHT)
             on:click=open
         >
             <div class="row-head">
+                <Show when=move || picked.get()><span class="pick-mark" aria-hidden="true">"✓"</span></Show>
                 <span class="kind">{kind_label}</span>
                 <Show when=move || sticky><span class="tag">{move || t().sticky}</span></Show>
                 <Show when=move || digest><span class="tag digest">{move || t().digest}</span></Show>

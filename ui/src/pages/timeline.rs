@@ -137,6 +137,14 @@ pub fn Timeline() -> impl IntoView {
                 }
                 return;
             }
+            Action::Pick => {
+                if let Some(row) =
+                    pages.with_untracked(|p| p.rows().get(at.min(total - 1)).cloned())
+                {
+                    ui.toggle_pick(row.id);
+                }
+                return;
+            }
             _ => return,
         };
         selected.set(at);

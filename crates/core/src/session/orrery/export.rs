@@ -10,7 +10,7 @@ use orrery_ipc::commands::{
 use orrery_ipc::words::Lang;
 use orrery_ipc::{ErrorCode, IpcError, NoArgs};
 use tokio_util::sync::CancellationToken;
-use zsxq::{GroupId, TopicKind};
+use zsxq::{GroupId, TopicId, TopicKind};
 
 use super::Orrery;
 use crate::export::{
@@ -94,6 +94,18 @@ impl Orrery {
                     "Search"
                 };
                 (scope, format!("{word} {}", query.trim()))
+            }
+            ExportScopeDto::Topics { topics } => {
+                let scope = ExportScope {
+                    topics: Some(topics.iter().map(|t| TopicId::new(t.get())).collect()),
+                    ..ExportScope::default()
+                };
+                let name = if lang == Lang::ZhCn {
+                    "已选主题"
+                } else {
+                    "Picked topics"
+                };
+                (scope, name.to_owned())
             }
             ExportScopeDto::ReadLater => {
                 let scope = ExportScope {
