@@ -109,6 +109,7 @@ mod tests {
             ("m", Action::Mute),
             ("f", Action::Follow),
             ("u", Action::Undo),
+            ("x", Action::Pick),
         ] {
             assert_eq!(action(key(k)), Some(expected), "{k}");
             let typing = Press {
