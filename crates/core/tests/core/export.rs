@@ -177,6 +177,22 @@ async fn a_markdown_export_is_deterministic_incremental_and_keeps_what_the_membe
     assert!(report.images > 0, "{report:?}");
     epubcheck(&one);
     assert_eq!(chapters(&one).len(), truth.len());
+    // Every image the vault holds is in the book, byte for byte.
+    let mut book = zip::ZipArchive::new(std::fs::File::open(&one).unwrap()).unwrap();
+    let attachments: Vec<(&String, &Vec<u8>)> = exported
+        .iter()
+        .filter(|(p, _)| p.contains("/attachments/"))
+        .collect();
+    assert!(!attachments.is_empty());
+    for (path, bytes) in attachments {
+        let name = path.rsplit('/').next().unwrap();
+        let mut entry = book
+            .by_name(&format!("OEBPS/images/{name}"))
+            .unwrap_or_else(|_| panic!("{name} is not in the book"));
+        let mut inside = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut inside).unwrap();
+        assert_eq!(&inside, bytes, "{name}");
+    }
 }
 
 /// Runs W3C's epubcheck (Debian's package, which `cargo xtask setup` installs) on `book`;
