@@ -95,7 +95,7 @@ mod tests {
         assert_eq!(action(key("Enter")), Some(Action::Open));
         assert_eq!(action(key("Escape")), Some(Action::Back));
         assert_eq!(action(key("/")), Some(Action::Search));
-        assert_eq!(action(key("x")), None);
+        assert_eq!(action(key("q")), None);
     }
 
     /// The brief's triage letters, which stay typing in a field and are the input method's

@@ -131,6 +131,7 @@ fn DocumentRow(index: usize, row: DocumentRowDto, selected: RwSignal<usize>) -> 
             class:selected=move || selected.get() == index
             class:open=move || ui.document.get() == Some(id)
             data-document-id=id.to_string()
+            data-index=index
             on:click=move |_| {
                 selected.set(index);
                 ui.document.set(Some(id));
