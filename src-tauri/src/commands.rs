@@ -148,7 +148,8 @@ mod shell {
     }
 
     /// Streams where each clicked notification leads to the window's channel, after bringing
-    /// the window forward, until the window goes away.
+    /// the window forward, and the files dropped on the window (to import), until the window
+    /// goes away.
     pub async fn watch_opens(
         app: &AppHandle,
         webview: Webview,
@@ -157,12 +158,26 @@ mod shell {
         let channel = JavaScriptChannelId::from_str(&args.on_open.0)
             .map_err(|_| IpcError::new(ErrorCode::InvalidInput, "not a channel"))?
             .channel_on::<_, OpenTargetDto>(webview);
+        use tokio::sync::broadcast::error::RecvError;
         let mut clicks = app.state::<Orrery>().notification_clicks();
+        let mut drops = app.state::<crate::drops::Drops>().subscribe();
         loop {
-            let target = match clicks.recv().await {
-                Ok(target) => target,
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => return Ok(()),
+            let target = tokio::select! {
+                click = clicks.recv() => match click {
+                    Ok(target) => target,
+                    Err(RecvError::Lagged(_)) => continue,
+                    Err(RecvError::Closed) => return Ok(()),
+                },
+                drop = drops.recv() => match drop {
+                    Ok(paths) => {
+                        if channel.send(OpenTargetDto::Import { paths }).is_err() {
+                            return Ok(());
+                        }
+                        continue;
+                    }
+                    Err(RecvError::Lagged(_)) => continue,
+                    Err(RecvError::Closed) => return Ok(()),
+                },
             };
             crate::tray::show_window(app);
             let open = match target {

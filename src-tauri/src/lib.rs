@@ -15,6 +15,7 @@ mod autostart;
 mod commands;
 #[cfg(feature = "demo")]
 mod demo;
+mod drops;
 mod media;
 mod navigation;
 #[cfg(target_os = "linux")]
@@ -68,12 +69,13 @@ pub fn run() {
             });
             Ok(())
         })
-        .on_window_event(|window, event| {
-            if let tauri::WindowEvent::CloseRequested { api, .. } = event
-                && tray::keep_running(window)
-            {
+        .manage(drops::Drops::new())
+        .on_window_event(|window, event| match event {
+            tauri::WindowEvent::CloseRequested { api, .. } if tray::keep_running(window) => {
                 api.prevent_close();
             }
+            tauri::WindowEvent::DragDrop(drop) => window.state::<drops::Drops>().hear(drop),
+            _ => {}
         })
         .invoke_handler(commands::handler())
         .build(tauri::generate_context!())

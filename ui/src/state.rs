@@ -54,6 +54,8 @@ pub struct Ui {
     /// Topics picked in the timeline for an export (`x`, Ctrl/Cmd+click), in the order picked;
     /// emptied when another circle opens.
     pub picked: RwSignal<Vec<TopicId>>,
+    /// Paths dropped on the window, for the 已保存 page to import.
+    pub dropped: RwSignal<Option<Vec<String>>>,
     /// The document open on the 已保存 page.
     pub document: RwSignal<Option<DocumentId>>,
     /// A comment of the open topic to scroll to (a search matched it).
@@ -90,6 +92,7 @@ impl Ui {
             topic: RwSignal::new(None),
             document: RwSignal::new(None),
             picked: RwSignal::new(Vec::new()),
+            dropped: RwSignal::new(None),
             focus_comment: RwSignal::new(None),
             palette: RwSignal::new(false),
             query: RwSignal::new(String::new()),
@@ -155,7 +158,7 @@ impl Ui {
     }
 
     /// Goes where a clicked desktop notification leads (the shell has brought the window
-    /// forward already).
+    /// forward already), or to 已保存 with what was dropped on the window.
     pub fn open_target(&self, target: OpenTargetDto) {
         match target {
             OpenTargetDto::Topic {
@@ -169,6 +172,11 @@ impl Ui {
             OpenTargetDto::Inbox => {
                 self.palette.set(false);
                 self.view.set(View::Inbox);
+            }
+            OpenTargetDto::Import { paths } => {
+                self.palette.set(false);
+                self.view.set(View::Documents);
+                self.dropped.set(Some(paths));
             }
         }
     }

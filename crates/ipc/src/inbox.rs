@@ -94,8 +94,9 @@ pub struct MyQuestionDto {
     pub answer: Option<String>,
 }
 
-/// Where a click on a notification leads: the window opens there.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Where a click on a notification leads (the window opens there), or what was dropped on the
+/// window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", tag = "to")]
 pub enum OpenTargetDto {
     /// A topic; at `comment` for a reply, a comment or a mention in one.
@@ -106,6 +107,10 @@ pub enum OpenTargetDto {
         comment: Option<CommentId>,
     },
     Inbox,
+    /// Files and folders dropped on the window: imported into 已保存 / Saved.
+    Import {
+        paths: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,8 +1,8 @@
 //! 已保存 / Saved: documents imported from outside the circles. The list (newest saved first,
 //! j/k and Enter like a timeline) beside the reader, which shows the document as the core
 //! rendered and sanitized it, its highlights and notes, and a link to the original; and the
-//! import form, which takes a path of a file or folder (several, one per line) and says what
-//! came in and what did not, file by file.
+//! import form, which takes a path of a file or folder (several, one per line), or what was
+//! dropped on the window, and says what came in and what did not, file by file.
 
 use crate::api;
 use crate::components::error_text::ErrorText;
@@ -220,15 +220,7 @@ fn ImportForm(on_done: Callback<()>) -> impl IntoView {
     let paths = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let done = RwSignal::new(None::<Result<ImportDoneDto, IpcError>>);
-    let submit = move |e: leptos::ev::SubmitEvent| {
-        e.prevent_default();
-        let list: Vec<String> = paths
-            .get_untracked()
-            .lines()
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .map(str::to_owned)
-            .collect();
+    let run = move |list: Vec<String>| {
         if list.is_empty() || busy.get_untracked() {
             return;
         }
@@ -242,6 +234,26 @@ fn ImportForm(on_done: Callback<()>) -> impl IntoView {
             done.try_set(Some(result));
         });
     };
+    let submit = move |e: leptos::ev::SubmitEvent| {
+        e.prevent_default();
+        let list = paths
+            .get_untracked()
+            .lines()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned)
+            .collect();
+        run(list);
+    };
+    // Files dropped on the window: shown in the field and imported at once.
+    Effect::new(move |_| {
+        if let Some(list) = ui.dropped.get() {
+            ui.dropped.set(None);
+            paths.set(list.join("\n"));
+            open.set(true);
+            run(list);
+        }
+    });
     let summary = move |d: &ImportDoneDto| {
         let mut text = t().documents_import_done.to_owned();
         for n in [d.added, d.updated, d.unchanged, d.failed.len() as u64] {
