@@ -183,20 +183,23 @@ pub async fn export(
         done += 1;
         progress(ExportProgress { done, total });
     }
-    match sink {
+    // A single file is finished, then renamed into place unless cancelled meanwhile.
+    let file = match sink {
+        Sink::Vault(_) => None,
         Sink::File(mut file) => {
             if html {
                 file.write(html::FOOT.as_bytes())?;
             }
-            stop_if(cancel)?;
-            file.commit(&mut run.tally)?;
+            Some(file)
         }
         Sink::Book(book, mut file) => {
             file.write(&book.finish()?)?;
-            stop_if(cancel)?;
-            file.commit(&mut run.tally)?;
+            Some(file)
         }
-        Sink::Vault(_) => {}
+    };
+    if let Some(file) = file {
+        stop_if(cancel)?;
+        file.commit(&mut run.tally)?;
     }
     run.report.written = run.tally.written;
     run.report.unchanged = run.tally.unchanged;

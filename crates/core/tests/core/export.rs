@@ -24,7 +24,8 @@ use zsxq_sim::{Act, Dataset};
 // The sync that notices edits, as the reader's tests run it.
 use super::reader::resync as sync;
 
-async fn run(
+/// Exports `scope` of the archive in `data` as `format` into `out` (the import's tests too).
+pub(super) async fn run(
     store: &Store,
     data: &Path,
     scope: &ExportScope,

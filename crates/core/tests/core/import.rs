@@ -8,13 +8,12 @@
 
 use std::path::{Path, PathBuf};
 
-use orrery_core::export::{ExportFormat, ExportReport, ExportRequest, ExportScope, export};
+use orrery_core::export::{ExportFormat, ExportReport, ExportScope};
 use orrery_core::import::{FileProblem, ImportReport, MAX_FILE_BYTES, import};
 use orrery_core::paths::DataDir;
 use orrery_core::search::{SearchIndex, SearchRequest, UnitKind, all_units};
 use orrery_core::store::Store;
 use orrery_core::sync::CancellationToken;
-use orrery_ipc::words::Lang;
 use orrery_testkit::{open_store, sim};
 use zsxq_sim::Dataset;
 
@@ -196,23 +195,9 @@ async fn a_circle_exported_to_markdown_and_imported_is_found_topic_by_topic() {
 
 /// Exports `scope` of the archive in `data` as a Markdown vault into `out`.
 async fn vault_of(store: &Store, data: &Path, scope: &ExportScope, out: &Path) -> ExportReport {
-    let request = ExportRequest {
-        scope,
-        format: ExportFormat::Markdown,
-        out,
-        lang: Lang::ZhCn,
-        title: "导出",
-    };
-    let data = DataDir::open(data).unwrap();
-    export(
-        store,
-        &data,
-        &request,
-        &mut |_| {},
-        &CancellationToken::new(),
-    )
-    .await
-    .unwrap()
+    super::export::run(store, data, scope, ExportFormat::Markdown, out)
+        .await
+        .unwrap()
 }
 
 /// The longest run of letters and digits in `text`, cut to 12 characters: words the Markdown
