@@ -24,13 +24,26 @@ use zsxq::rich_text::is_web_url;
 
 /// Generates one `#[tauri::command]` per row of the contract, and [`handler`]. The one
 /// parameter is named `args`, which is `orrery_ipc::ARGS`: the name the UI sends.
+///
+/// Every command answers the main window only. The login window shows a remote page
+/// ([`crate::login`]); Tauri already refuses app commands to remote origins, and this keeps any
+/// other webview out too, whatever page it shows.
 macro_rules! handlers {
     ($($(#[$doc:meta])* $side:ident $name:ident: $ty:ident($args:ty) -> $out:ty;)*) => {
         $( handlers!(@one $side $name($args) -> $out); )*
 
         /// Every handler, for `tauri::Builder::invoke_handler`.
         pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
-            tauri::generate_handler![$($name),*]
+            let commands: fn(tauri::ipc::Invoke) -> bool = tauri::generate_handler![$($name),*];
+            move |invoke| {
+                let caller = invoke.message.webview_ref().label().to_owned();
+                if caller != events::MAIN_WINDOW {
+                    tracing::warn!(%caller, command = invoke.message.command(), "a command from another webview was refused");
+                    invoke.resolver.reject("Orrery's commands answer the main window only");
+                    return true;
+                }
+                commands(invoke)
+            }
         }
     };
     (@one core $name:ident($args:ty) -> $out:ty) => {
@@ -198,6 +211,14 @@ mod shell {
                 return Ok(());
             }
         }
+    }
+
+    pub async fn sign_in_web(
+        app: &AppHandle,
+        _: Webview,
+        _: NoArgs,
+    ) -> Result<Option<orrery_ipc::commands::AppInfoDto>, IpcError> {
+        crate::login::sign_in_web(app).await
     }
 
     /// Tauri's `close` asks like the window manager does (`CloseRequested`), so the window goes

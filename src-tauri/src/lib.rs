@@ -7,7 +7,8 @@
 //! (`render`, Linux), the tray and the app-wide sync status event ([`tray`]), manages the
 //! core's [`Orrery`] (which opens the account's session, or the demo's, and swaps them on
 //! sign-in and sign-out), and exposes the [`commands`] generated from the `orrery-ipc`
-//! contract. The demo's simulator starts here ([`demo`], behind the default `demo` feature).
+//! contract. The [`login`] window shows the service's own sign-in page, the one remote page the
+//! app ever shows. The demo's simulator starts here ([`demo`], behind the default `demo` feature).
 
 #[cfg(target_os = "linux")]
 mod appindicator;
@@ -16,6 +17,7 @@ mod commands;
 #[cfg(feature = "demo")]
 mod demo;
 mod drops;
+mod login;
 mod media;
 mod navigation;
 #[cfg(target_os = "linux")]
@@ -70,6 +72,7 @@ pub fn run() {
             Ok(())
         })
         .manage(drops::Drops::new())
+        .manage(login::LoginRules::default())
         .on_window_event(|window, event| match event {
             tauri::WindowEvent::CloseRequested { api, .. } if tray::keep_running(window) => {
                 api.prevent_close();

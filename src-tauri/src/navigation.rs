@@ -8,7 +8,11 @@
 //! navigation of every webview is checked here, only the app's own pages load, and a web link
 //! (http or https) goes to the system browser instead, as a click on it would. Anything else
 //! (`file:`, `media:`, `javascript:`, `data:`) goes nowhere.
+//!
+//! The one exception is the login window ([`crate::login`]), which shows the service's own
+//! sign-in pages: there the rule is [`LoginRules`], and the app's own pages are refused.
 
+use crate::login::{LOGIN_WINDOW, LoginRules};
 use tauri::plugin::{Builder, TauriPlugin};
 use tauri::{Manager, Runtime, Url};
 use tauri_plugin_opener::OpenerExt;
@@ -22,7 +26,14 @@ pub fn guard<R: Runtime>() -> TauriPlugin<R> {
             } else {
                 None
             };
-            if stays_in_app(url, dev_url.as_ref()) {
+            // The login window shows the service's sign-in pages and nothing else (not even
+            // the app's own pages: a remote page must not load them into its window).
+            let allowed = if webview.label() == LOGIN_WINDOW {
+                webview.state::<LoginRules>().may_show(url)
+            } else {
+                stays_in_app(url, dev_url.as_ref())
+            };
+            if allowed {
                 return true;
             }
             if is_web(url) {

@@ -5,7 +5,9 @@
 mod bench;
 mod brief;
 mod export;
+mod first_run;
 mod import;
+mod login;
 mod no_appindicator;
 mod notify;
 #[path = "../../xtask/src/procfs.rs"]
@@ -504,6 +506,7 @@ async fn signs_in_with_a_pasted_token_and_out_again() -> anyhow::Result<()> {
     app.click("#banner button").await?;
     app.wait_for("#signin").await?;
     app.screenshot("sign-in").await?;
+    app.show_token_field().await?;
     // A malformed token, then one the service refuses: each a plain error, nothing stored.
     for token in ["not a token; really", "0123456789abcdef-wrong"] {
         let field = app.wait_for("#token-input").await?;

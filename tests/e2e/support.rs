@@ -35,6 +35,8 @@ pub struct App {
     pub tray: Option<TrayHost>,
     /// The desktop's notification server, when [`Launch::notifications`] asked for one.
     pub notifications: Option<NotificationServer>,
+    /// The app's D-Bus session bus.
+    pub bus_address: String,
     driver: Child,
     bus: Child,
     keyring: Option<Child>,
@@ -100,7 +102,7 @@ impl App {
                 &native_port.to_string(),
             ])
             .env("ORRERY_DATA_DIR", home.path().join("data"))
-            .env("DBUS_SESSION_BUS_ADDRESS", bus_address)
+            .env("DBUS_SESSION_BUS_ADDRESS", &bus_address)
             .envs(options.env)
             .stdin(Stdio::null());
         let driver = driver
@@ -145,6 +147,7 @@ impl App {
             home,
             tray,
             notifications,
+            bus_address,
             driver,
             bus,
             keyring: app.keyring.take(),
@@ -277,6 +280,29 @@ impl App {
         Ok(path)
     }
 
+    /// The secret the app's keyring holds under `service` and `username`, as `secret-tool`
+    /// (not Orrery) reads it, or `None`.
+    pub fn keyring_lookup(&self, service: &str, username: &str) -> anyhow::Result<Option<String>> {
+        let out = Command::new("secret-tool")
+            .args(["lookup", "service", service, "username", username])
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.bus_address)
+            .stdin(Stdio::null())
+            .output()
+            .context("secret-tool: run `cargo xtask setup`")?;
+        Ok(out
+            .status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+            .filter(|secret| !secret.is_empty()))
+    }
+
+    /// Unfolds "other ways to sign in" on the sign-in page, where the token field is.
+    pub async fn show_token_field(&self) -> anyhow::Result<()> {
+        self.click("#signin-other summary").await?;
+        self.wait_for("#token-input").await?;
+        Ok(())
+    }
+
     /// From the demo, signs in with `token` pasted into the sign-in page (the data directory's
     /// `account.json` names the service), and waits for the first sync to catch up.
     pub async fn sign_in(&self, token: &str, sync: Duration) -> anyhow::Result<()> {
@@ -285,6 +311,7 @@ impl App {
         })
         .await?;
         self.click("#banner button").await?;
+        self.show_token_field().await?;
         self.wait_for("#token-input")
             .await?
             .send_keys(token)

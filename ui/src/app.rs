@@ -6,7 +6,6 @@ use crate::components::sidebar::Sidebar;
 use crate::components::status_bar::StatusBar;
 use crate::components::top_bar::{Banner, TopBar};
 use crate::components::warmup::SearchWarmup;
-use crate::i18n::Locale;
 use crate::keys::{self, Action, Press};
 use crate::pages::brief::BriefPage;
 use crate::pages::documents::DocumentsPage;
@@ -33,8 +32,8 @@ pub fn App() -> impl IntoView {
     ui.reload_info();
     spawn_local(async move {
         if let Ok(settings) = api::invoke::<GetSettings>(&NoArgs {}).await {
-            ui.locale.set(Locale::chosen(settings.language));
             ui.settings.set(settings);
+            ui.follow_language();
         }
     });
     if let Err(err) = api::watch_sync(move |status| {

@@ -47,9 +47,12 @@ impl Locale {
         Self::from_tag(&tag)
     }
 
-    /// The member's choice, or the system's language.
-    pub fn chosen(choice: Option<LanguageDto>) -> Self {
-        choice.map_or_else(Self::detect, |c| Self::from_lang(Lang::from_setting(c)))
+    /// The member's choice, else the system's language as the core read it (`system`), else
+    /// as the webview reports it.
+    pub fn chosen(choice: Option<LanguageDto>, system: Option<LanguageDto>) -> Self {
+        choice
+            .or(system)
+            .map_or_else(Self::detect, |c| Self::from_lang(Lang::from_setting(c)))
     }
 
     /// The other language, for the toggle.
@@ -390,6 +393,12 @@ texts! {
     notify_follow,
     signin_title,
     signin_intro,
+    /// The main way in: the service's own page in a window of the app's.
+    signin_web,
+    signin_web_hint,
+    signin_web_waiting,
+    /// The folded section with the token field.
+    signin_other,
     signin_step1,
     signin_step2,
     signin_step3,
@@ -416,7 +425,7 @@ static ZH_CN: Texts = Texts {
     shell_unreachable: "无法连接到应用核心：",
     demo_mode: "演示模式",
     signed_in: "已登录",
-    demo_banner: "你正在浏览内置的演示星球。登录后即可离线阅读你加入的全部星球。",
+    demo_banner: "星仪把你加入的知识星球完整存到本机：离线可读，中英文即时搜索，提问有了回答会通知你。\n存档与登录凭证只留在这台电脑（凭证在系统钥匙串中）。现在显示的是内置的演示星球，登录后换成你自己的。",
     needs_login_banner: "知识星球已让此登录失效：已存档的内容仍可阅读，重新登录后继续同步。",
     expiry_banner: "登录凭证即将过期，到期日：",
     sign_in: "登录",
@@ -643,7 +652,11 @@ static ZH_CN: Texts = Texts {
     notify_mute: "静音",
     notify_follow: "关注精华与星主新帖",
     signin_title: "登录知识星球",
-    signin_intro: "星仪使用你浏览器中的登录凭证 zsxq_access_token。它只保存在系统钥匙串中，不会写入任何文件。",
+    signin_intro: "星仪用你的知识星球账号同步你加入的星球。登录凭证只保存在系统钥匙串中，不会写入任何文件。",
+    signin_web: "用微信扫码登录",
+    signin_web_hint: "会打开知识星球自己的登录页，用微信扫描其中的二维码即可。登录后窗口自动关闭，它的 Cookie 随即清除。",
+    signin_web_waiting: "请在登录窗口中用微信扫码…",
+    signin_other: "其他登录方式：粘贴访问凭证",
     signin_step1: "1. 在浏览器中打开 wx.zsxq.com 并登录。",
     signin_step2: "2. 按 F12 打开开发者工具，在“应用/存储 → Cookie”中找到 zsxq_access_token。",
     signin_step3: "3. 复制它的值，粘贴到下面。",
@@ -669,7 +682,7 @@ static EN: Texts = Texts {
     shell_unreachable: "Cannot reach the app core: ",
     demo_mode: "Demo mode",
     signed_in: "Signed in",
-    demo_banner: "You are looking at the built-in demo circles. Sign in to read every circle you joined, offline.",
+    demo_banner: "Orrery keeps every circle you joined on this computer: readable offline, searchable at once in Chinese and English, with a notification when your question is answered.\nThe archive and your sign-in stay on this computer (the sign-in in the system keyring). These are built-in demo circles until you sign in.",
     needs_login_banner: "ZSXQ ended this sign-in: the archive stays readable; sign in again to resume syncing.",
     expiry_banner: "Your sign-in ends soon, on ",
     sign_in: "Sign in",
@@ -896,7 +909,11 @@ static EN: Texts = Texts {
     notify_mute: "Mute",
     notify_follow: "Follow digests and the owner's posts",
     signin_title: "Sign in to ZSXQ",
-    signin_intro: "Orrery signs in with your browser's zsxq_access_token. It is kept only in the system keyring, never in a file.",
+    signin_intro: "Orrery syncs the circles you joined with your ZSXQ account. The sign-in is kept only in the system keyring, never in a file.",
+    signin_web: "Sign in with WeChat",
+    signin_web_hint: "Opens ZSXQ's own sign-in page; scan its QR code with WeChat. The window then closes by itself and its cookies are cleared.",
+    signin_web_waiting: "Scan the code in the sign-in window with WeChat…",
+    signin_other: "Other ways to sign in: paste an access token",
     signin_step1: "1. Open wx.zsxq.com in your browser and sign in.",
     signin_step2: "2. Press F12, then under Application/Storage → Cookies find zsxq_access_token.",
     signin_step3: "3. Copy its value and paste it below.",
@@ -947,7 +964,8 @@ mod tests {
         for locale in [Locale::ZhCn, Locale::En] {
             assert_eq!(locale.other().other(), locale);
             assert_ne!(locale.other(), locale);
-            assert_eq!(Locale::chosen(Some(locale.setting())), locale);
+            assert_eq!(Locale::chosen(Some(locale.setting()), None), locale);
+            assert_eq!(Locale::chosen(None, Some(locale.setting())), locale);
         }
     }
 

@@ -250,11 +250,23 @@ impl Ui {
 
     /// Reloads what the shell says about the app (after sign-in or sign-out).
     pub fn reload_info(&self) {
-        let info = self.info;
+        let ui = *self;
         spawn_local(async move {
             let result = api::invoke::<AppInfo>(&NoArgs {}).await;
-            info.set(Some(result.map_err(|e| e.message)));
+            ui.info.set(Some(result.map_err(|e| e.message)));
+            ui.follow_language();
         });
+    }
+
+    /// Speaks the language the settings choose, else the system's (see [`Locale::chosen`]).
+    pub fn follow_language(&self) {
+        let system = self
+            .info
+            .get_untracked()
+            .and_then(Result::ok)
+            .and_then(|info| info.system_language);
+        let choice = self.settings.get_untracked().language;
+        self.locale.set(Locale::chosen(choice, system));
     }
 
     /// Saves `settings` and shows what the shell kept (it clamps numbers into range).

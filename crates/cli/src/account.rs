@@ -94,10 +94,13 @@ pub async fn login(
     Ok(())
 }
 
-/// `logout`: removes the stored token of the remembered service.
+/// `logout`: removes the stored token of the remembered service, and what the app's login
+/// window left on disk.
 pub async fn logout(dir: &DataDir) -> anyhow::Result<()> {
     let account = Account::open_saved(dir, ClientConfig::default())?;
     let removed = account.sign_out().await?;
+    // The desktop app's login window may have left its webview data here.
+    orrery_core::account::forget_login_webview(dir)?;
     let mut out = std::io::stdout().lock();
     if removed {
         writeln!(

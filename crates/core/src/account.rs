@@ -14,6 +14,9 @@
 //!   anywhere, else the keyring's. [`Account::client`] gives the one [`Client`] of the account,
 //!   so every request of the account shares one pacing budget.
 //! * [`Account::sign_out`] removes the stored token.
+//! * [`Account::web_login`] says where the service's own sign-in page is ([`WebLogin`]), for the
+//!   shell's login window, whose cookie then goes through [`Account::sign_in`] like a pasted
+//!   token.
 //! * [`Account::subscribe`] publishes the [`AccountState`] (`SignedOut`, `Unverified`,
 //!   `SignedIn`, `NeedsLogin`) through a `tokio::sync::watch`; [`Account::observe`] feeds it
 //!   every API result, so a 401 anywhere means `NeedsLogin` and `x-expire-in` keeps the
@@ -32,6 +35,7 @@ mod error;
 mod keyring;
 mod settings;
 mod state;
+mod web_login;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -48,6 +52,7 @@ pub use error::AccountError;
 pub use keyring::{KEYRING_SERVICE, Keyring};
 pub use settings::{AccountSettings, SETTINGS_FILE};
 pub use state::{AccountState, EXPIRY_WARNING, Expiry};
+pub use web_login::{TOKEN_COOKIE, WebLogin, forget_login_webview, login_webview_dir};
 
 /// The environment variable that overrides the keyring, for headless use (a home server
 /// archiving circles). Read once when the [`Account`] is opened; never stored.
@@ -189,6 +194,17 @@ impl Account {
         }
     }
 
+    /// Where the service's own sign-in page is, for the shell's login window: the page set as
+    /// `login_page` in `account.json`, else the one that belongs to the base URL.
+    pub fn web_login(&self) -> Result<WebLogin, AccountError> {
+        WebLogin::for_service(&self.inner.entry, self.login_page().as_deref())
+    }
+
+    /// `login_page` from `account.json`, kept when the file is written again.
+    fn login_page(&self) -> Option<String> {
+        self.settings().ok().flatten().and_then(|s| s.login_page)
+    }
+
     /// Whether `ORRERY_TOKEN` was set: then [`Account::token`] ignores the keyring.
     pub fn has_env_override(&self) -> bool {
         self.inner.env_token.is_some()
@@ -289,6 +305,7 @@ impl Account {
                 base_url: self.inner.entry.clone(),
                 user_id: None,
                 user_name: None,
+                login_page: self.login_page(),
             };
             forgotten.save_to(path)?;
         }
@@ -417,6 +434,7 @@ impl Account {
             base_url: self.inner.entry.clone(),
             user_id: signed_in.user_id,
             user_name: Some(signed_in.user_name.clone()),
+            login_page: self.login_page(),
         };
         settings.save_to(path)
     }

@@ -19,14 +19,14 @@ mod topic;
 use std::collections::HashSet;
 
 use orrery_ipc::commands::{
-    ArchiveOverviewDto, CircleDto, CircleFiltersDto, CursorDto, FacetDto, SyncStateDto, TabDto,
-    TimelineArgs, TimelinePageDto, TopicKindDto, TopicRowDto,
+    ArchiveOverviewDto, CircleDto, CircleFiltersDto, CursorDto, FacetDto, MirrorDto, SyncStateDto,
+    TabDto, TimelineArgs, TimelinePageDto, TopicKindDto, TopicRowDto,
 };
 use orrery_ipc::id as ipc;
 use zsxq::{ColumnId, GroupId, TopicId, TopicKind};
 
 use crate::store::{
-    Facet, Store, StoreError, TimelineFilter, TimelineKey, TimelineQuery, TopicSummary,
+    Facet, Mirror, Store, StoreError, TimelineFilter, TimelineKey, TimelineQuery, TopicSummary,
 };
 
 pub use brief::{brief, mark_entry, saved};
@@ -72,6 +72,7 @@ pub async fn overview(
             topics: count.map_or(0, |c| c.topics),
             unread: count.map_or(0, |c| c.unread),
             expired: states.iter().any(|s| s.expired),
+            mirror: mirror_dto(circle.mirror),
         });
     }
     Ok(ArchiveOverviewDto {
@@ -79,6 +80,24 @@ pub async fn overview(
         inbox_unread: store.inbox_unread().await?,
         circles: dtos,
     })
+}
+
+/// A mirror choice as the window shows it.
+pub fn mirror_dto(mirror: Mirror) -> MirrorDto {
+    match mirror {
+        Mirror::All => MirrorDto::All,
+        Mirror::Months(months) => MirrorDto::Months { months },
+        Mirror::Nothing => MirrorDto::Nothing,
+    }
+}
+
+/// A mirror choice from the window.
+pub fn mirror_of(dto: MirrorDto) -> Mirror {
+    match dto {
+        MirrorDto::All => Mirror::All,
+        MirrorDto::Months { months: 0 } | MirrorDto::Nothing => Mirror::Nothing,
+        MirrorDto::Months { months } => Mirror::Months(months),
+    }
 }
 
 /// One page of a circle's timeline.

@@ -27,9 +27,9 @@ use tokio::task::JoinHandle;
 use zsxq::client::{AccessToken, Client};
 use zsxq::{GroupId, UserId};
 
-use crate::account::{Account, AccountError};
+use crate::account::{Account, AccountError, AccountState};
 use crate::media::{MediaCache, MediaLease};
-use crate::notify::{Desktop, Notifier};
+use crate::notify::{Desktop, Notifier, Target, Toast};
 use crate::paths::DataDir;
 use crate::search::{self, SearchError, SearchIndex};
 use crate::settings;
@@ -220,6 +220,7 @@ impl Session {
     /// `NeedsLogin`, so the window offers "sign in again" instead of retrying.
     pub fn start_schedule(mut self, notifications: Option<Notifications>) -> Self {
         let (engine, indexing) = self.sync_engine(None);
+        let told = notifications.clone();
         if let Some(Notifications { desktop, prefs }) = notifications {
             let notifier = Notifier::new(self.store.clone(), desktop);
             let (account, client) = (self.account.clone(), self.client.clone());
@@ -244,7 +245,7 @@ impl Session {
         });
         let schedule = engine.schedule(self.interval);
         if let Some(account) = &self.account {
-            mark_refused(schedule.status(), account.clone());
+            mark_refused(schedule.status(), account.clone(), told);
         }
         self.schedule = Some(schedule);
         self
@@ -334,12 +335,34 @@ async fn me(account: Option<&Account>, client: &Client) -> Result<UserId, Sessio
     response.data.user.id().ok_or(SessionError::NoUserId)
 }
 
-/// Marks the account `NeedsLogin` when the sync reports that the service refused its token.
-fn mark_refused(mut status: watch::Receiver<SyncStatusDto>, account: Account) {
+/// Marks the account `NeedsLogin` when the sync reports that the service refused its token,
+/// and says so once in a notification (when notifications are on): the member may not be
+/// looking at the window, and nothing syncs until they sign in again.
+fn mark_refused(
+    mut status: watch::Receiver<SyncStatusDto>,
+    account: Account,
+    notifications: Option<Notifications>,
+) {
     tokio::spawn(async move {
         while status.changed().await.is_ok() {
-            if status.borrow_and_update().state == SyncStateDto::NeedsLogin {
-                account.mark_needs_login();
+            if status.borrow_and_update().state != SyncStateDto::NeedsLogin {
+                continue;
+            }
+            let newly = account.state() != AccountState::NeedsLogin;
+            account.mark_needs_login();
+            let Some(Notifications { desktop, prefs }) = &notifications else {
+                continue;
+            };
+            let prefs = prefs.borrow().clone();
+            if newly && prefs.notifications.enabled {
+                let words = settings::lang(&prefs).words();
+                let toast = Toast {
+                    summary: words.needs_login_title.to_owned(),
+                    body: words.needs_login_body.to_owned(),
+                    target: Target::App,
+                    keys: Vec::new(),
+                };
+                desktop.show(&toast).await;
             }
         }
     });

@@ -157,12 +157,22 @@ pub fn lang(settings: &SettingsDto) -> orrery_ipc::words::Lang {
     use orrery_ipc::words::Lang;
     match settings.language {
         Some(choice) => Lang::from_setting(choice),
-        None => ["LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"]
-            .iter()
-            .filter_map(|var| std::env::var(var).ok())
-            .find(|v| !v.is_empty())
-            .map_or(Lang::En, |v| Lang::from_tag(&v)),
+        None => system_lang().unwrap_or(Lang::En),
     }
+}
+
+/// The system's language from the POSIX locale variables, in their order of precedence, when
+/// one is set (`C` and `POSIX` say nothing about a language). The window asks the core for it
+/// (`AppInfoDto::system_language`) because WebKitGTK's `navigator.language` does not follow
+/// `LANG`; where these variables are unset (Windows, macOS apps), the webview's own answer is
+/// the system's.
+pub fn system_lang() -> Option<orrery_ipc::words::Lang> {
+    ["LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"]
+        .iter()
+        .filter_map(|var| std::env::var(var).ok())
+        .find(|v| !v.is_empty())
+        .filter(|v| !matches!(v.as_str(), "C" | "POSIX") && !v.starts_with("C."))
+        .map(|v| orrery_ipc::words::Lang::from_tag(&v))
 }
 
 /// The day's request budget of a session on `base_url`: none against a simulator on this

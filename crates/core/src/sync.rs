@@ -59,6 +59,7 @@ mod schedule;
 mod threads;
 mod topics;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -74,7 +75,7 @@ pub use schedule::Schedule;
 pub use tokio_util::sync::CancellationToken;
 
 use crate::media::{self, MediaCache};
-use crate::store::{Store, SyncRun};
+use crate::store::{Mirror, Store, SyncRun};
 use circle::{ALL, Ctx, Progress, Tally};
 use error::Stop;
 use topics::Refresh;
@@ -224,6 +225,9 @@ struct CircleRun {
     tally: Tally,
 }
 
+/// A run's circles, and the horizons of those mirrored only for recent months.
+type CirclesToSync = (Vec<CircleRun>, HashMap<GroupId, Timestamp>);
+
 /// How a round ended.
 enum RoundEnd {
     /// A budget ran out: another round is needed.
@@ -343,7 +347,7 @@ impl SyncEngine {
         depth: Depth,
     ) -> Result<SyncReport, SyncError> {
         let requests_before = self.client.pacing_stats().requests;
-        let ctx = Ctx {
+        let mut ctx = Ctx {
             store: self.store.clone(),
             client: self.client.clone(),
             options: Arc::clone(&self.options),
@@ -351,6 +355,7 @@ impl SyncEngine {
             stop: cancel.child_token(),
             media: (self.options.image_cache_bytes > 0)
                 .then(|| MediaCache::new(self.store.clone(), self.options.image_cache_bytes)),
+            horizons: Arc::default(),
         };
         let waiting = || ctx.emit(SyncEvent::Waiting);
         let Some(_lock) = lock::acquire(self.store.data_root(), cancel, waiting).await? else {
@@ -359,7 +364,10 @@ impl SyncEngine {
                 .await);
         };
         let mut circles = match self.circles(&ctx).await? {
-            Ok(circles) => circles,
+            Ok((circles, horizons)) => {
+                ctx.horizons = Arc::new(horizons);
+                circles
+            }
             Err(status) => {
                 return Ok(self
                     .finish(&ctx, status, Vec::new(), requests_before, 0)
@@ -439,8 +447,10 @@ impl SyncEngine {
         }
     }
 
-    /// The circles to sync, stored in the service's order; or how the run ends without any.
-    async fn circles(&self, ctx: &Ctx) -> Result<Result<Vec<CircleRun>, SyncStatus>, SyncError> {
+    /// The circles to sync, stored in the service's order, with the horizons of those the
+    /// member mirrors only recent months of (a circle mirrored not at all is left out); or how
+    /// the run ends without any.
+    async fn circles(&self, ctx: &Ctx) -> Result<Result<CirclesToSync, SyncStatus>, SyncError> {
         let mut attempt = 0_u32;
         let list = loop {
             let err = match ctx.guard(self.client.groups()).await {
@@ -468,6 +478,8 @@ impl SyncEngine {
         // answer would be 14210, and refusals are what get an account noticed.
         let now = Timestamp::from_unix_millis(crate::now_ms()).ok();
         let named_expired = list.expired_group_ids();
+        let mirrors = self.store.mirrors().await?;
+        let mut horizons = HashMap::new();
         let mut runs = Vec::with_capacity(list.groups.len());
         for group in list.groups {
             let wanted = self
@@ -475,8 +487,12 @@ impl SyncEngine {
                 .circles
                 .as_ref()
                 .is_none_or(|only| only.contains(&group.group_id));
-            if !wanted {
+            let mirror = mirrors.get(&group.group_id).copied().unwrap_or_default();
+            if !wanted || mirror == Mirror::Nothing {
                 continue;
+            }
+            if let Some(horizon) = mirror.horizon(crate::now_ms()) {
+                horizons.insert(group.group_id, horizon);
             }
             let ended = named_expired.contains(&group.group_id)
                 || now.is_some_and(|now| group.membership_ended(now));
@@ -496,7 +512,7 @@ impl SyncEngine {
             }
             runs.push(run);
         }
-        Ok(Ok(runs))
+        Ok(Ok((runs, horizons)))
     }
 
     /// Each phase for every circle still going, concurrently; phases one after the other.

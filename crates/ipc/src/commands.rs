@@ -39,6 +39,9 @@ macro_rules! with_commands {
             /// The hashtags and columns of a circle.
             core circle_filters: CircleFilters($crate::commands::CircleArgs)
                 -> $crate::commands::CircleFiltersDto;
+            /// Sets how much of a circle is mirrored (all, the last months, nothing); the sync
+            /// follows from its next run and deletes nothing already archived.
+            core set_mirror: SetMirror($crate::commands::MirrorArgs) -> ();
             /// Marks every topic of a circle read.
             core mark_circle_read: MarkCircleRead($crate::commands::CircleArgs) -> ();
             /// One topic with its thread; opening it marks it read.
@@ -90,6 +93,12 @@ macro_rules! with_commands {
             /// Forgets the token (keyring entry removed) and switches the app to the demo; the
             /// archive stays on disk.
             core sign_out: SignOut($crate::NoArgs) -> $crate::commands::AppInfoDto;
+            /// Opens the service's own sign-in page (the WeChat QR code) in a window of its
+            /// own and waits: once it has signed in, the token goes to the keyring, the window
+            /// closes with its cookies cleared, and the app switches to the account; closed
+            /// before that, the answer is nothing.
+            shell sign_in_web: SignInWeb($crate::NoArgs)
+                -> Option<$crate::commands::AppInfoDto>;
             /// Saves the member's settings and applies them (the tray's language too).
             shell save_settings: SaveSettings($crate::commands::SettingsArgs)
                 -> $crate::commands::SettingsDto;
@@ -150,6 +159,11 @@ pub struct AppInfoDto {
     pub mode: AccountMode,
     /// When the signed-in token ends, if the service said.
     pub expires_ms: Option<i64>,
+    /// The system's language as the core reads it (the POSIX locale variables), for a window
+    /// that follows the system: WebKitGTK's `navigator.language` does not follow `LANG`.
+    /// `None` where those variables say nothing; the webview's answer is the system's then.
+    #[serde(default)]
+    pub system_language: Option<LanguageDto>,
 }
 
 /// Whether a real account is signed in.
@@ -271,10 +285,11 @@ mod tests {
             data_dir: "/home/小明/.local/share/app.orrery.desktop".into(),
             mode: AccountMode::Demo,
             expires_ms: None,
+            system_language: Some(LanguageDto::ZhCn),
         };
         insta::assert_snapshot!(
             serde_json::to_string(&dto).expect("serializes"),
-            @r#"{"version":"0.1.0","dataDir":"/home/小明/.local/share/app.orrery.desktop","mode":"demo","expiresMs":null}"#
+            @r#"{"version":"0.1.0","dataDir":"/home/小明/.local/share/app.orrery.desktop","mode":"demo","expiresMs":null,"systemLanguage":"zh-CN"}"#
         );
     }
 
@@ -289,11 +304,12 @@ mod tests {
                 topics: 900,
                 unread: 12,
                 expired: false,
+                mirror: MirrorDto::Months { months: 3 },
             }],
         };
         insta::assert_snapshot!(
             serde_json::to_string(&dto).expect("serializes"),
-            @r#"{"sync":"caught_up","inboxUnread":3,"circles":[{"id":"48415284414458","name":"Rust 与系统编程","topics":900,"unread":12,"expired":false}]}"#
+            @r#"{"sync":"caught_up","inboxUnread":3,"circles":[{"id":"48415284414458","name":"Rust 与系统编程","topics":900,"unread":12,"expired":false,"mirror":{"keep":"months","months":3}}]}"#
         );
     }
 

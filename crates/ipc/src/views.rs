@@ -31,6 +31,30 @@ pub struct CircleDto {
     pub unread: u64,
     /// The membership lapsed: readable, no longer synced.
     pub expired: bool,
+    /// What the member chose to mirror of it.
+    pub mirror: MirrorDto,
+}
+
+/// How much of a circle is mirrored: all of it (the default), the last months, or nothing
+/// (listed, not synced). Serialized as `{"keep": "all"}`, `{"keep": "months", "months": 3}`,
+/// `{"keep": "nothing"}`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "keep", rename_all = "snake_case")]
+pub enum MirrorDto {
+    #[default]
+    All,
+    Months {
+        months: u32,
+    },
+    Nothing,
+}
+
+/// What [`crate::commands::SetMirror`] sets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MirrorArgs {
+    pub circle: CircleId,
+    pub mirror: MirrorDto,
 }
 
 /// What the background sync is doing.

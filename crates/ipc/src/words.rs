@@ -89,6 +89,11 @@ words! {
     kept_in_tray_body,
     /// The day's request budget is spent: the background sync rests until midnight.
     budget_spent,
+    /// The title of the window showing the service's own sign-in page.
+    login_window_title,
+    /// The notification when the service ends the sign-in (HTTP 401).
+    needs_login_title,
+    needs_login_body,
 }
 
 static ZH_CN: Words = Words {
@@ -106,6 +111,9 @@ static ZH_CN: Words = Words {
     kept_in_tray_title: "星仪仍在托盘中运行",
     kept_in_tray_body: "窗口关闭后，星仪会继续同步，并在你的提问有了回答时通知你。从托盘菜单退出。",
     budget_spent: "今日请求额度已用完，午夜后继续同步（“立即同步”仍可用）",
+    login_window_title: "登录知识星球",
+    needs_login_title: "需要重新登录知识星球",
+    needs_login_body: "知识星球结束了这次登录。已存档的内容仍可阅读；用微信扫码重新登录后，同步从停下的地方继续。",
 };
 
 static EN: Words = Words {
@@ -123,6 +131,9 @@ static EN: Words = Words {
     kept_in_tray_title: "Orrery keeps running in the tray",
     kept_in_tray_body: "It goes on syncing and tells you when your questions are answered. Quit from the tray menu.",
     budget_spent: "Today's request budget is spent; syncing resumes after midnight (Sync now still works)",
+    login_window_title: "Sign in to ZSXQ",
+    needs_login_title: "Sign in to ZSXQ again",
+    needs_login_body: "ZSXQ ended this sign-in. The archive stays readable; sign in again and syncing continues where it stopped.",
 };
 
 impl Words {

@@ -28,7 +28,7 @@ pub(crate) fn route_key(request: &Request) -> String {
 
 /// The token of a request: the `zsxq_access_token` cookie (web) or the `authorization` header
 /// (apps), which carries the bare token.
-fn token_of(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn token_of(headers: &HeaderMap) -> Option<String> {
     let from_cookie = headers
         .get_all(header::COOKIE)
         .iter()

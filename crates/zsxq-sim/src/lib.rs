@@ -53,6 +53,7 @@ mod faults;
 mod happen;
 mod history;
 pub mod hostile;
+mod login;
 mod noise;
 mod png;
 mod render;

@@ -1,5 +1,6 @@
 //! The HTTP surface: the API under the real service's paths, the media the topics link to, and
-//! the sim-only `/__sim/stats` and `/__sim/act`. Handlers take a read (or write) lock on the
+//! the web sign-in page (`/login`, [`login`]), the sim-only `/__sim/stats`, `/__sim/act` and
+//! `/__sim/scan`. Handlers take a read (or write) lock on the
 //! world, render, and never hold the lock across an `.await`.
 //!
 //! `POST /__sim/act` (JSON body, no token or signature needed) takes either
@@ -21,6 +22,7 @@
 
 mod bodies;
 mod groups;
+mod login;
 mod media;
 mod members;
 mod topics;
@@ -128,6 +130,16 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/videos/{name}", get(media::playlist))
         .route_layer(from_fn_with_state(Arc::clone(&shared), media_layer));
     api.merge(media)
+        // The web sign-in page, outside the API's faults like the service's own web pages.
+        .route("/login", get(login::page))
+        .route("/login/qr/{name}", get(login::qr))
+        .route("/login/status", get(login::status))
+        .route("/login/done", get(login::done))
+        .route("/__sim/scan", post(login::scan))
+        .route(
+            "/__sim/login-probe",
+            get(login::probes).post(login::record_probe),
+        )
         .route("/__sim/stats", get(sim_stats))
         .route("/__sim/act", post(sim_act))
         .fallback(not_found)

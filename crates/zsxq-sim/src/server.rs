@@ -12,6 +12,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::config::{Faults, HeaderChecks, SimConfig, SimError};
+use crate::login::{Logins, TicketState};
 use crate::rng::{Rng, tag};
 use crate::signature::Strikes;
 use crate::stats::RequestStats;
@@ -28,6 +29,7 @@ pub(crate) struct Shared {
     faults: RwLock<Faults>,
     checks: HeaderChecks,
     auth: Mutex<Auth>,
+    logins: Mutex<Logins>,
     strikes: Mutex<Strikes>,
     stats: Mutex<RequestStats>,
     sequence: AtomicU64,
@@ -173,6 +175,42 @@ impl Shared {
         true
     }
 
+    /// Whether `token` is issued, not revoked and not expired (without counting a request).
+    pub(crate) fn is_live(&self, token: &str) -> bool {
+        let now = self.clock();
+        lock(&self.auth)
+            .valid
+            .get(token)
+            .is_some_and(|&issued| now.saturating_sub(issued) < TOKEN_LIFETIME)
+    }
+
+    /// A new QR code for a login page ([`crate::login`]).
+    pub(crate) fn show_ticket(&self) -> String {
+        let id = format!("{:016x}", self.seed ^ self.next_sequence().rotate_left(32));
+        lock(&self.logins).show(id, self.clock())
+    }
+
+    pub(crate) fn ticket_state(&self, ticket: &str) -> TicketState {
+        lock(&self.logins).state(ticket, self.clock())
+    }
+
+    /// Scans the newest code still waiting: issues a token for it. `(ticket, token)`.
+    pub(crate) fn scan(&self) -> Option<(String, String)> {
+        let ticket = lock(&self.logins).waiting(self.clock())?;
+        let token = self.issue_token();
+        lock(&self.logins).scanned(&ticket, token.clone());
+        tracing::info!("zsxq-sim: a login code was scanned");
+        Some((ticket, token))
+    }
+
+    pub(crate) fn login_probe(&self, report: serde_json::Value) {
+        lock(&self.logins).probe(report);
+    }
+
+    pub(crate) fn login_probes(&self) -> Vec<serde_json::Value> {
+        lock(&self.logins).probes()
+    }
+
     pub(crate) fn advance(&self, events: usize) {
         let now = now_ms();
         let mut world = self.world_mut();
@@ -241,6 +279,7 @@ pub async fn serve(config: SimConfig, addr: SocketAddr) -> Result<SimHandle, Sim
         faults: RwLock::new(config.faults.clone()),
         checks: config.headers.clone(),
         auth: Mutex::new(Auth::default()),
+        logins: Mutex::new(Logins::default()),
         strikes: Mutex::new(Strikes::default()),
         stats: Mutex::new(RequestStats::default()),
         sequence: AtomicU64::new(0),
@@ -295,6 +334,18 @@ impl SimHandle {
     /// Tokens revoked by a ban ([`crate::HeaderChecks`]) stay revoked.
     pub fn issue_token(&self) -> String {
         self.shared.issue_token()
+    }
+
+    /// Scans the code a login page shows (`GET /login`), as the member's phone would; the same
+    /// as `POST /__sim/scan`. Returns the token the page's cookie will carry, or `None` when no
+    /// page shows a code that can still be scanned.
+    pub fn scan_login(&self) -> Option<String> {
+        self.shared.scan().map(|(_, token)| token)
+    }
+
+    /// What `GET /login?probe=ipc` pages reported of their attempts to call the app.
+    pub fn login_probes(&self) -> Vec<serde_json::Value> {
+        self.shared.login_probes()
     }
 
     /// Requests received so far.

@@ -6,7 +6,7 @@ mod brief_marks;
 mod notifications;
 
 use crate::api;
-use crate::i18n::{Locale, Texts};
+use crate::i18n::Texts;
 use crate::state::{View, ui};
 use brief_marks::BriefMarkSettings;
 use leptos::prelude::*;
@@ -63,8 +63,8 @@ pub fn SettingsPage() -> impl IntoView {
                             "en" => Some(LanguageDto::En),
                             _ => None,
                         };
-                        ui.locale.set(Locale::chosen(language));
                         update(&|s| s.language = language);
+                        ui.follow_language();
                     }
                 >
                     <option value="system">{move || t().follow_system}</option>

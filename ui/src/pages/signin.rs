@@ -1,15 +1,17 @@
-//! Sign-in: paste the `zsxq_access_token`, with where to find it. The token goes from the
-//! field straight to the shell, which checks it with the service and keeps it in the keyring;
-//! the UI never stores or shows it again.
+//! Sign-in: first "用微信扫码登录", which has the shell open the service's own sign-in page in
+//! a window of its own (the UI never sees the token); folded below it, pasting the
+//! `zsxq_access_token` with where to find it. A pasted token goes from the field straight to
+//! the shell, which checks it with the service and keeps it in the keyring; the UI never stores
+//! or shows it again.
 
 use crate::api;
 use crate::components::error_text::ErrorText;
-use crate::state::{View, ui};
+use crate::state::{Ui, View, ui};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use orrery_ipc::commands::{AccountMode, SignIn as SignInCmd, TokenArgs};
-use orrery_ipc::{ErrorCode, IpcError};
+use orrery_ipc::commands::{AccountMode, AppInfoDto, SignIn as SignInCmd, SignInWeb, TokenArgs};
+use orrery_ipc::{ErrorCode, IpcError, NoArgs};
 
 #[component]
 pub fn SignIn() -> impl IntoView {
@@ -29,19 +31,23 @@ pub fn SignIn() -> impl IntoView {
         spawn_local(async move {
             let result = api::invoke::<SignInCmd>(&TokenArgs { token }).await;
             checking.set(false);
-            match result {
-                Ok(info) => {
-                    // The field is cleared as soon as the shell has the token.
-                    if let Some(input) = field.get_untracked() {
-                        input.set_value("");
-                    }
-                    ui.circle.set(None);
-                    ui.topic.set(None);
-                    ui.info.set(Some(Ok(info)));
-                    ui.view.set(View::Reading);
-                }
-                Err(err) => error.set(Some(err)),
+            // The field is cleared as soon as the shell has the token.
+            if result.is_ok()
+                && let Some(input) = field.get_untracked()
+            {
+                input.set_value("");
             }
+            signed_in(ui, result.map(Some), error);
+        });
+    };
+    let waiting = RwSignal::new(false);
+    let web = move |_| {
+        waiting.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let result = api::invoke::<SignInWeb>(&NoArgs {}).await;
+            waiting.set(false);
+            signed_in(ui, result, error);
         });
     };
     let demo = move || {
@@ -54,6 +60,20 @@ pub fn SignIn() -> impl IntoView {
         <section class="signin" id="signin">
             <h2>{move || t().signin_title}</h2>
             <p>{move || t().signin_intro}</p>
+            <div class="actions">
+                <button type="button" class="primary" id="signin-web" on:click=web disabled=move || waiting.get()>
+                    {move || if waiting.get() { t().signin_web_waiting } else { t().signin_web }}
+                </button>
+                <button type="button" class="ghost" id="try-demo" on:click=move |_| ui.view.set(View::Reading)>
+                    {move || if demo() { t().try_demo } else { t().back }}
+                </button>
+            </div>
+            <p class="hint">{move || t().signin_web_hint}</p>
+            <Show when=move || error.get().is_some()>
+                <p class="error" id="signin-error">{move || error.get().map(signin_error)}</p>
+            </Show>
+            <details id="signin-other">
+            <summary>{move || t().signin_other}</summary>
             <ol class="steps">
                 <li>{move || t().signin_step1}</li>
                 <li>{move || t().signin_step2}</li>
@@ -71,19 +91,35 @@ pub fn SignIn() -> impl IntoView {
                         required
                     />
                 </label>
-                <Show when=move || error.get().is_some()>
-                    <p class="error" id="signin-error">{move || error.get().map(signin_error)}</p>
-                </Show>
                 <div class="actions">
                     <button type="submit" id="signin-submit" disabled=move || checking.get()>
                         {move || if checking.get() { t().signin_checking } else { t().signin_submit }}
                     </button>
-                    <button type="button" class="ghost" id="try-demo" on:click=move |_| ui.view.set(View::Reading)>
-                        {move || if demo() { t().try_demo } else { t().back }}
-                    </button>
                 </div>
             </form>
+            </details>
         </section>
+    }
+}
+
+/// After either way of signing in: the account's archive from the top, or the error. `None`
+/// (the login window was closed) changes nothing.
+/// `ui` is passed in: this runs after an `.await`, outside the component's reactive owner,
+/// where the context cannot be looked up.
+fn signed_in(
+    ui: Ui,
+    result: Result<Option<AppInfoDto>, IpcError>,
+    error: RwSignal<Option<IpcError>>,
+) {
+    match result {
+        Ok(Some(info)) => {
+            ui.circle.set(None);
+            ui.topic.set(None);
+            ui.info.set(Some(Ok(info)));
+            ui.view.set(View::Reading);
+        }
+        Ok(None) => {}
+        Err(err) => error.set(Some(err)),
     }
 }
 

@@ -52,6 +52,13 @@ pub enum AccountError {
         /// What went wrong, in words.
         reason: String,
     },
+    /// The sign-in page configured for the web sign-in (`login_page` in `account.json`) is not
+    /// a web address.
+    #[error("the sign-in page {page:?} is not a web address (http or https)")]
+    LoginPage {
+        /// The configured text.
+        page: String,
+    },
     /// The keyring was reached but the operation failed (an unreadable or ambiguous entry,
     /// a store that refuses the value).
     #[error("the system keyring could not keep the ZSXQ token: {reason}")]

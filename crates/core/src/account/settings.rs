@@ -29,6 +29,10 @@ pub struct AccountSettings {
     /// The signed-in user's name, likewise; shown while offline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
+    /// The web page the login window opens instead of the one that belongs to `base_url`
+    /// ([`super::WebLogin`]): set by hand, e.g. to a proxy's or a test's page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login_page: Option<String>,
 }
 
 impl Default for AccountSettings {
@@ -37,6 +41,7 @@ impl Default for AccountSettings {
             base_url: DEFAULT_BASE_URL.to_owned(),
             user_id: None,
             user_name: None,
+            login_page: None,
         }
     }
 }
@@ -95,6 +100,7 @@ mod tests {
             base_url: "http://127.0.0.1:4000".into(),
             user_id: Some(UserId::new(181_284_822_124_142)),
             user_name: Some("星主".into()),
+            login_page: None,
         };
         settings
             .save_to(&AccountSettings::path(&dir))

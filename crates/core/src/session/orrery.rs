@@ -12,9 +12,9 @@ use orrery_ipc::commands::{
     AppInfoDto, ArchiveOverviewDto, BriefArgs, BriefDto, BriefMarkArgs, BriefMarkDto,
     BriefMarksDto, CircleArgs, CircleFiltersDto, DocumentArgs, DocumentDto, DocumentsArgs,
     DocumentsDto, ImportArgs, ImportDoneDto, ImportIssueDto, InboxArgs, InboxDto,
-    MarkInboxReadArgs, MyQuestionsDto, SaveTopicArgs, SavedDto, SearchArgs, SearchResultsDto,
-    SettingsDto, StanceDto, SyncStatusDto, TimelineArgs, TimelinePageDto, TokenArgs, TopicArgs,
-    TopicDto, TopicsArgs,
+    MarkInboxReadArgs, MirrorArgs, MyQuestionsDto, SaveTopicArgs, SavedDto, SearchArgs,
+    SearchResultsDto, SettingsDto, StanceDto, SyncStatusDto, TimelineArgs, TimelinePageDto,
+    TokenArgs, TopicArgs, TopicDto, TopicsArgs,
 };
 use orrery_ipc::media::MediaRef;
 use orrery_ipc::words::Lang;
@@ -24,7 +24,7 @@ use zsxq::client::AccessToken;
 use zsxq::{FileId, GroupId, ImageId, TopicId};
 
 use super::{Notifications, Service, Session, SessionError, Source};
-use crate::account::Account;
+use crate::account::{Account, WebLogin, forget_login_webview};
 use crate::import;
 use crate::notify::{Desktop, Target, Toast};
 use crate::now_ms;
@@ -271,6 +271,21 @@ impl Orrery {
         Ok(reader::circle_filters(session.store(), GroupId::new(args.circle.get())).await?)
     }
 
+    /// Sets how much of a circle is mirrored; a running sync follows from its next run.
+    pub async fn set_mirror(&self, args: MirrorArgs) -> Result<(), IpcError> {
+        let session = self.session().await?;
+        let group = GroupId::new(args.circle.get());
+        let mirror = reader::mirror_of(args.mirror);
+        if !session.store().set_mirror(group, mirror).await? {
+            return Err(IpcError::new(
+                ErrorCode::NotFound,
+                format!("no circle {group} in the archive"),
+            ));
+        }
+        tracing::info!(%group, ?mirror, "mirror choice set");
+        Ok(())
+    }
+
     pub async fn mark_circle_read(&self, args: CircleArgs) -> Result<(), IpcError> {
         let session = self.session().await?;
         let group = GroupId::new(args.circle.get());
@@ -468,16 +483,31 @@ impl Orrery {
     pub async fn sign_in(&self, args: TokenArgs) -> Result<AppInfoDto, IpcError> {
         let token = AccessToken::new(args.token)
             .map_err(|err| IpcError::new(ErrorCode::InvalidInput, err.to_string()))?;
+        self.sign_in_with(token).await
+    }
+
+    /// [`Self::sign_in`] with a token that is already one: the login window's cookie.
+    pub async fn sign_in_with(&self, token: AccessToken) -> Result<AppInfoDto, IpcError> {
         let account = self.account().map_err(|err| IpcError::from(&err))?;
         account.sign_in(token).await?;
         let session = self.replace(self.open_account(account)).await?;
         Ok(self.info(&session))
     }
 
-    /// Removes the token from the keyring and switches to the fallback; the archive stays.
+    /// Where the login window signs in: the service's page for the data folder's account.
+    pub fn web_login(&self) -> Result<WebLogin, IpcError> {
+        let account = self.account().map_err(|err| IpcError::from(&err))?;
+        account.web_login().map_err(|err| IpcError::from(&err))
+    }
+
+    /// Removes the token from the keyring and whatever the login window left on disk, and
+    /// switches to the fallback; the archive stays.
     pub async fn sign_out(&self, _: NoArgs) -> Result<AppInfoDto, IpcError> {
         if let Some(account) = self.session().await?.account() {
             account.sign_out().await?;
+        }
+        if let Err(err) = forget_login_webview(&self.data_dir) {
+            tracing::warn!(%err, "the login window's data could not be deleted");
         }
         let session = self.replace(self.open_fallback()).await?;
         Ok(self.info(&session))
@@ -544,6 +574,7 @@ impl Orrery {
             expires_ms: expiry.map(|e| {
                 now_ms().saturating_add(i64::try_from(e.remaining.as_millis()).unwrap_or(i64::MAX))
             }),
+            system_language: settings::system_lang().map(Lang::setting),
         }
     }
 }

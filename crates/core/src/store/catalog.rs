@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
 use zsxq::{Column, Group, GroupId, Hashtag, MenuId, MenuReadTime, MenuReadTimes, Timestamp, User};
 
-use super::{Store, StoreError};
+use super::{Mirror, Store, StoreError};
 
 /// A circle as the sidebar lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -17,6 +17,8 @@ pub struct CircleSummary {
     pub group_id: GroupId,
     /// Its name (empty for a circle only known from a topic's stub).
     pub name: String,
+    /// What the member chose to mirror of it.
+    pub mirror: Mirror,
 }
 
 /// Inserts or refreshes a circle. `list_order` is kept when `None`.
@@ -155,17 +157,18 @@ impl Store {
 
     /// The circles, in the service's list order (circles known only from topics last).
     pub async fn circles(&self) -> Result<Vec<CircleSummary>, StoreError> {
-        let rows: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT group_id, name FROM circles
+        let rows: Vec<(i64, String, Option<i64>)> = sqlx::query_as(
+            "SELECT group_id, name, mirror_months FROM circles
              ORDER BY list_order IS NULL, list_order, group_id",
         )
         .fetch_all(&self.pool)
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, name)| CircleSummary {
+            .map(|(id, name, months)| CircleSummary {
                 group_id: GroupId::new(id),
                 name,
+                mirror: Mirror::from_column(months),
             })
             .collect())
     }

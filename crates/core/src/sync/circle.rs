@@ -2,6 +2,7 @@
 //! stop signal), the engine-level retry on top of the client's own, and the tallies a phase
 //! reports back.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,7 +10,7 @@ use std::time::Duration;
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 use zsxq::client::{TopicScope, TopicSource};
-use zsxq::{ApiError, Client, GroupId, TopicPager};
+use zsxq::{ApiError, Client, GroupId, Timestamp, TopicPager};
 
 use super::error::Stop;
 use super::{SyncEvent, SyncOptions};
@@ -30,6 +31,9 @@ pub(super) struct Ctx {
     pub stop: CancellationToken,
     /// Where images go; `None` when image caching is off.
     pub media: Option<MediaCache>,
+    /// The oldest creation time mirrored, for circles the member chose to mirror only recent
+    /// months of ([`crate::store::Mirror`]); read at the start of the run.
+    pub horizons: Arc<HashMap<GroupId, Timestamp>>,
 }
 
 /// What a phase did for one circle.
@@ -81,6 +85,11 @@ macro_rules! fetch {
 pub(super) use fetch;
 
 impl Ctx {
+    /// The oldest creation time mirrored of `group`, if the member limited it.
+    pub fn horizon(&self, group: GroupId) -> Option<Timestamp> {
+        self.horizons.get(&group).copied()
+    }
+
     pub fn emit(&self, event: SyncEvent) {
         // No subscriber is fine: progress is advisory.
         let _ = self.events.send(event);

@@ -9,6 +9,9 @@
 //! keeps it and marks it deleted (docs/sync.md). Edits and deletions of older topics are not
 //! seen until something else re-reads them.
 //!
+//! A circle the member mirrors only recent months of has a horizon ([`within`]): nothing
+//! created before it is archived from the lists, and the backfill ends there.
+//!
 //! The cursor ([`SyncCursor`]) describes one contiguous archived range of the 最新 list,
 //! `[backfill_end_time, newest]`, plus at most one unfinished walk from the top (`catch_up`)
 //! that has archived `[catch_up.end_time, catch_up.newest]` and still has to reach `newest`.
@@ -220,17 +223,24 @@ async fn walk_down(
             }
             return Ok(());
         };
-        let batch = page.data;
+        let mut batch = page.data;
         if let Some(seen) = refresh.as_deref_mut() {
             seen.page(&batch, &pager);
         }
         top = newer(top, top_of(&batch.topics));
         walked += batch.topics.len() as u64;
+        // Only a circle's first page can reach below the member's horizon here: later walks
+        // from the top end at what is archived, and what they bring is kept whole.
+        let crossed = if first_sync {
+            within(ctx, group, &mut batch, &pager)
+        } else {
+            None
+        };
         let joined = match cursor.newest {
             // The first page of a circle never synced: it *is* the archived range.
             None => {
-                cursor.backfill_end_time = pager.cursor();
-                cursor.exhausted = pager.is_finished();
+                cursor.backfill_end_time = crossed.or(pager.cursor());
+                cursor.exhausted = pager.is_finished() && crossed.is_none();
                 true
             }
             Some(mark) => {
@@ -294,8 +304,10 @@ async fn refresh_recent(
         };
         seen.page(&page.data, &pager);
         refreshed += page.data.topics.len() as u64;
-        let outcome = ctx.store.upsert_page(group, &page.data).await?;
-        tally_page(ctx, group, tally, &page.data, outcome);
+        let mut batch = page.data;
+        within(ctx, group, &mut batch, &pager);
+        let outcome = ctx.store.upsert_page(group, &batch).await?;
+        tally_page(ctx, group, tally, &batch, outcome);
     }
     Ok(())
 }
@@ -370,8 +382,10 @@ async fn refresh_questions(ctx: &Ctx, group: GroupId, tally: &mut Tally) -> Resu
             return Ok(());
         };
         pages += 1;
-        let outcome = ctx.store.upsert_page(group, &page.data).await?;
-        tally_page(ctx, group, tally, &page.data, outcome);
+        let mut batch = page.data;
+        within(ctx, group, &mut batch, &pager);
+        let outcome = ctx.store.upsert_page(group, &batch).await?;
+        tally_page(ctx, group, tally, &batch, outcome);
         let below: Option<Timestamp> = pager.cursor();
         if pager.is_finished() || below.is_some_and(|end| end < oldest) {
             return Ok(());
@@ -390,6 +404,10 @@ pub(super) async fn backfill(ctx: Ctx, group: GroupId) -> Result<Progress, Stop>
         // Nothing walked yet (the new-content phase failed before its first page).
         return Ok(Progress { tally, more: false });
     };
+    if ctx.horizon(group).is_some_and(|horizon| end <= horizon) {
+        // Everything the member chose to mirror is archived.
+        return Ok(Progress { tally, more: false });
+    }
     ctx.emit(SyncEvent::PhaseStarted {
         group_id: group,
         phase: Phase::Backfill,
@@ -407,15 +425,14 @@ pub(super) async fn backfill(ctx: Ctx, group: GroupId) -> Result<Progress, Stop>
         };
         pages += 1;
         walked += page.data.topics.len() as u64;
-        if let Some(end) = pager.cursor() {
+        let mut batch = page.data;
+        let crossed = within(&ctx, group, &mut batch, &pager);
+        if let Some(end) = crossed.or(pager.cursor()) {
             cursor.backfill_end_time = Some(end);
         }
-        cursor.exhausted = pager.is_finished();
-        let outcome = ctx
-            .store
-            .commit_page(group, &ALL, &page.data, &cursor)
-            .await?;
-        tally_page(&ctx, group, &mut tally, &page.data, outcome);
+        cursor.exhausted = pager.is_finished() && crossed.is_none();
+        let outcome = ctx.store.commit_page(group, &ALL, &batch, &cursor).await?;
+        tally_page(&ctx, group, &mut tally, &batch, outcome);
         ctx.emit(SyncEvent::PageCommitted {
             group_id: group,
             phase: Phase::Backfill,
@@ -423,8 +440,27 @@ pub(super) async fn backfill(ctx: Ctx, group: GroupId) -> Result<Progress, Stop>
             updated: outcome.updated,
             walked,
         });
-        if cursor.exhausted {
+        if cursor.exhausted || crossed.is_some() {
             return Ok(Progress { tally, more: false });
         }
     }
+}
+
+/// Leaves out of `batch` the topics created before the member's horizon for `group` (the
+/// mirror choice "the last N months", [`crate::store::Mirror`]). Returns the horizon when this
+/// page reached it: the archive then holds everything from the horizon up, and the backfill
+/// stops there, to go on from it if the choice is widened later.
+fn within(
+    ctx: &Ctx,
+    group: GroupId,
+    batch: &mut TopicBatch,
+    pager: &zsxq::TopicPager,
+) -> Option<Timestamp> {
+    let horizon = ctx.horizon(group)?;
+    let before = batch.topics.len();
+    batch
+        .topics
+        .retain(|t| t.create_time.is_none_or(|time| time >= horizon));
+    let reached = batch.topics.len() < before || pager.cursor().is_some_and(|end| end < horizon);
+    reached.then_some(horizon)
 }

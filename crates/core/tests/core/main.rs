@@ -7,6 +7,7 @@
 //! * `damage`: an emptied archive, first runs racing on a new folder.
 //! * `history`: inline comments, edits and deletions on the service, as the archive keeps them.
 //! * `import`: saved articles and notes into 已保存, found by search.
+//! * `mirror`: what to mirror of each circle: all, the last months, nothing.
 //! * `polls`: the background poll: what an idle one costs, and that answers still arrive.
 //! * `reader`: the reading views over synced archives.
 //! * `search`: the search index against a substring scan of the archive.
@@ -20,6 +21,7 @@ mod damage;
 mod export;
 mod history;
 mod import;
+mod mirror;
 mod polls;
 mod reader;
 mod search;

@@ -6,6 +6,7 @@ mod endpoints;
 mod happenings;
 mod headers;
 mod history;
+mod login;
 mod shapes;
 mod support;
 
