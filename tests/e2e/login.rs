@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use orrery_core::account::KEYRING_SERVICE;
 use orrery_core::paths::DataDir;
-use orrery_core::store::Store;
+use orrery_core::store::{Mirror, Store};
 use zsxq_sim::{Dataset, Faults, SimConfig};
 
 use crate::support::{App, Launch};
@@ -112,8 +112,35 @@ async fn scanning_the_code_signs_in_and_leaves_the_token_only_in_the_keyring() -
     assert!(holders.is_empty(), "the token is on disk in {holders:?}");
     assert!(!app.client.source().await?.contains(&token));
 
-    // Signed out, the next sign-in finds no session in the login window's cookie store.
+    // Settings: one circle is no longer mirrored; the sidebar says so, and so does the archive.
     app.click("#open-settings").await?;
+    app.wait_for("#mirror-choices select").await?;
+    let circle = app
+        .eval(
+            "const s = document.querySelector('#mirror-choices select'); s.value = 'nothing'; \
+             s.dispatchEvent(new Event('change', { bubbles: true })); \
+             return s.closest('li').dataset.circle;",
+        )
+        .await?;
+    let circle = circle.as_str().context("a circle id")?.to_owned();
+    app.wait_js(
+        Duration::from_secs(30),
+        &format!(
+            "document.querySelector(\"#circles li[data-circle='{circle}'] [data-field=unsynced]\")"
+        ),
+    )
+    .await?;
+    let store = Store::open(&DataDir::open(app.data_dir())?).await?;
+    let listed = store.circles().await?;
+    assert_eq!(
+        listed
+            .iter()
+            .find(|c| c.group_id.get().to_string() == circle)
+            .map(|c| c.mirror),
+        Some(Mirror::Nothing)
+    );
+
+    // Signed out, the next sign-in finds no session in the login window's cookie store.
     app.click("#sign-out").await?;
     app.wait_text("[data-field=mode]", |t| {
         ["演示模式", "Demo mode"].contains(&t)

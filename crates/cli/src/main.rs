@@ -20,6 +20,7 @@ mod file;
 mod import;
 mod inspect;
 mod interrupt;
+mod mirror;
 mod search;
 mod show;
 mod stats;
@@ -147,6 +148,17 @@ enum Command {
         /// Files or folders.
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
+    },
+    /// What is mirrored of each circle: without arguments, the list; with a circle's group id
+    /// and `all`, `none` (listed, not synced) or a number of months (`3m`), the choice. The
+    /// sync follows from its next run and deletes nothing already archived.
+    Mirror {
+        /// The circle's group id.
+        #[arg(requires = "choice")]
+        circle: Option<i64>,
+        /// `all`, `none` or months such as `3m`.
+        #[arg(value_parser = mirror::parse_choice)]
+        choice: Option<orrery_core::store::Mirror>,
     },
     /// Topics, comments and answered questions per archived circle.
     Stats {
@@ -292,6 +304,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import { paths } => {
             let dir = data_dir(cli.data_dir)?;
             block_on(import::run(&dir, &paths))
+        }
+        Command::Mirror { circle, choice } => {
+            let dir = data_dir(cli.data_dir)?;
+            block_on(mirror::mirror(&dir, circle.zip(choice)))
         }
         Command::Stats { json } => {
             let dir = data_dir(cli.data_dir)?;

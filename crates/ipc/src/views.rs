@@ -38,7 +38,7 @@ pub struct CircleDto {
 /// How much of a circle is mirrored: all of it (the default), the last months, or nothing
 /// (listed, not synced). Serialized as `{"keep": "all"}`, `{"keep": "months", "months": 3}`,
 /// `{"keep": "nothing"}`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "keep", rename_all = "snake_case")]
 pub enum MirrorDto {
     #[default]

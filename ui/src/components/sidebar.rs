@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use orrery_ipc::IpcError;
 use orrery_ipc::NoArgs;
-use orrery_ipc::commands::{ArchiveOverview, CircleArgs, CircleDto, MarkCircleRead};
+use orrery_ipc::commands::{ArchiveOverview, CircleArgs, CircleDto, MarkCircleRead, MirrorDto};
 use orrery_ipc::id::CircleId;
 use orrery_ipc::media::MediaRef;
 
@@ -126,6 +126,9 @@ pub fn Sidebar() -> impl IntoView {
                                                 <span class="circle-name">{c.name.clone()}</span>
                                                 <Show when=move || c.expired>
                                                     <span class="tag">{move || t().circle_expired}</span>
+                                                </Show>
+                                                <Show when=move || c.mirror == MirrorDto::Nothing>
+                                                    <span class="tag" data-field="unsynced">{move || t().circle_unsynced}</span>
                                                 </Show>
                                                 <Show when=move || { unread > 0 }>
                                                     <span

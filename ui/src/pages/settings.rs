@@ -3,6 +3,7 @@
 //! the account.
 
 mod brief_marks;
+mod mirror;
 mod notifications;
 
 use crate::api;
@@ -122,6 +123,7 @@ pub fn SettingsPage() -> impl IntoView {
                     t().requests_today.replace("{n}", &used.to_string())
                 }}
             </p>
+            <mirror::MirrorChoices />
             <NumberSetting
                 id="image-cache"
                 label=|t| t.image_cache

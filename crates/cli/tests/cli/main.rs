@@ -10,6 +10,7 @@ mod brief;
 mod chaos;
 mod export;
 mod import;
+mod mirror;
 mod search;
 mod show;
 mod watch;
