@@ -482,7 +482,7 @@ async fn save_attachments(app: &App) -> anyhow::Result<usize> {
 
 /// Sign-in with a pasted token against a simulator the test runs: a malformed token and a
 /// refused one get plain errors; the right one switches the app to the account, whose circles
-/// appear; signing out returns to the demo.
+/// appear; signing out, with the archive deleted after a second click, returns to the demo.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signs_in_with_a_pasted_token_and_out_again() -> anyhow::Result<()> {
     let config = SimConfig {
@@ -577,12 +577,30 @@ async fn signs_in_with_a_pasted_token_and_out_again() -> anyhow::Result<()> {
         app.data_dir().join("archive.sqlite3").is_file(),
         "the account has its own archive"
     );
+    // Signing out with the archive deleted: the box names its size, the button asks once more.
     app.click("#open-settings").await?;
+    app.click("#sign-out-delete").await?;
+    app.wait_text("[data-field=archive-size]", |t| {
+        t.contains(" MB") || t.contains(" KB")
+    })
+    .await?;
+    app.click("#sign-out").await?;
+    app.wait_text("#sign-out", |t| t.contains(" MB") || t.contains(" KB"))
+        .await?;
+    assert!(
+        app.data_dir().join("archive.sqlite3").is_file(),
+        "nothing is deleted before the second click"
+    );
+    app.screenshot("sign-out-delete").await?;
     app.click("#sign-out").await?;
     app.wait_text("[data-field=mode]", |t| {
         ["演示模式", "Demo mode"].contains(&t)
     })
     .await?;
+    assert!(
+        !app.data_dir().join("archive.sqlite3").exists(),
+        "the account's archive is deleted"
+    );
     app.close().await
 }
 

@@ -251,6 +251,10 @@ texts! {
     version,
     account,
     sign_out,
+    /// The box beside "sign out"; `{size}` is the archive's size.
+    sign_out_delete_archive,
+    /// The button once that box is ticked, asking once more.
+    sign_out_confirm_delete,
     /// The bell and the inbox page's title.
     inbox_title,
     /// The bell's accessible name with unread events: `{n}` is their number.
@@ -552,6 +556,8 @@ static ZH_CN: Texts = Texts {
     version: "版本",
     account: "账号",
     sign_out: "退出登录",
+    sign_out_delete_archive: "同时删除本机存档（{size}）：主题、搜索索引、图片；设置与日志保留",
+    sign_out_confirm_delete: "确认退出并删除 {size} 存档",
     inbox_title: "消息",
     inbox_bell_label: "消息，{n} 条未读",
     inbox_unread_count: "{n} 条未读",
@@ -815,6 +821,8 @@ static EN: Texts = Texts {
     version: "Version",
     account: "Account",
     sign_out: "Sign out",
+    sign_out_delete_archive: "Also delete this computer's archive ({size}): topics, search index, images; settings and logs stay",
+    sign_out_confirm_delete: "Sign out and delete the {size} archive",
     inbox_title: "Inbox",
     inbox_bell_label: "Inbox, {n} unread",
     inbox_unread_count: "{n} unread",

@@ -96,7 +96,12 @@ pub async fn login(
 
 /// `logout`: removes the stored token of the remembered service, and what the app's login
 /// window left on disk.
-pub async fn logout(dir: &DataDir) -> anyhow::Result<()> {
+pub async fn logout(dir: &DataDir, delete_archive: bool) -> anyhow::Result<()> {
+    if delete_archive && archive_in_use(dir)? {
+        anyhow::bail!(
+            "the archive is open in Orrery or another orrery-cli: quit it, then sign out with --delete-archive again"
+        );
+    }
     let account = Account::open_saved(dir, ClientConfig::default())?;
     let removed = account.sign_out().await?;
     // The desktop app's login window may have left its webview data here.
@@ -120,7 +125,30 @@ pub async fn logout(dir: &DataDir) -> anyhow::Result<()> {
             "{TOKEN_ENV} is still set and keeps signing in; unset it to sign out of a headless run"
         ));
     }
+    if delete_archive {
+        let freed = orrery_core::paths::delete_archive(dir)?;
+        writeln!(
+            out,
+            "the archive was deleted from {} ({freed} bytes)",
+            dir.root().display()
+        )?;
+    }
     Ok(())
+}
+
+/// Whether a session (the app's, or a `sync`/`watch`) has the archive open: it holds a shared
+/// lock on the media cache's lease for as long as it is open, so an exclusive one is refused.
+fn archive_in_use(dir: &DataDir) -> anyhow::Result<bool> {
+    let path = dir.root().join(orrery_core::media::LEASE_FILE);
+    if !path.exists() {
+        return Ok(false);
+    }
+    let file = orrery_core::paths::open_lock_file(&path)?;
+    Ok(match file.try_lock() {
+        Ok(()) => false,
+        Err(std::fs::TryLockError::WouldBlock) => true,
+        Err(std::fs::TryLockError::Error(err)) => return Err(err.into()),
+    })
 }
 
 /// `status`: who is signed in where, how long the token lasts, and what the archive holds.

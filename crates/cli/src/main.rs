@@ -74,7 +74,13 @@ enum Command {
         token_stdin: bool,
     },
     /// Remove the stored token from the system keyring.
-    Logout,
+    Logout {
+        /// Also delete the account's archive from this computer (topics, search index, cached
+        /// images); settings, logs and the app's demo stay. Refused while the app or another
+        /// orrery-cli has the archive open.
+        #[arg(long)]
+        delete_archive: bool,
+    },
     /// Show who is signed in where, when the token ends, and what the archive holds.
     Status,
     /// Mirror the joined circles into the archive.
@@ -236,9 +242,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let dir = data_dir(cli.data_dir)?;
             block_on(account::login(&dir, base_url, token_stdin))
         }
-        Command::Logout => {
+        Command::Logout { delete_archive } => {
             let dir = data_dir(cli.data_dir)?;
-            block_on(account::logout(&dir))
+            block_on(account::logout(&dir, delete_archive))
         }
         Command::Status => {
             let dir = data_dir(cli.data_dir)?;

@@ -5,7 +5,11 @@
 //! archive the app shows. `ORRERY_DATA_DIR` overrides it, which tests use to stay out of the
 //! user's files.
 
+mod archive_files;
+
 use std::path::{Path, PathBuf};
+
+pub use archive_files::{archive_entries, archive_size, delete_archive};
 
 /// The app's identifier, as in `tauri.conf.json`; it names the per-user directories.
 pub const APP_IDENTIFIER: &str = "app.orrery.desktop";

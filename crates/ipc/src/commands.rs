@@ -91,8 +91,10 @@ macro_rules! with_commands {
             /// app to the account.
             core sign_in: SignIn($crate::commands::TokenArgs) -> $crate::commands::AppInfoDto;
             /// Forgets the token (keyring entry removed) and switches the app to the demo; the
-            /// archive stays on disk.
-            core sign_out: SignOut($crate::NoArgs) -> $crate::commands::AppInfoDto;
+            /// archive stays on disk unless `delete_archive` asks to delete it too.
+            core sign_out: SignOut($crate::commands::SignOutArgs) -> $crate::commands::AppInfoDto;
+            /// Bytes the account's archive takes on disk (named before deleting it).
+            core archive_size: ArchiveSize($crate::NoArgs) -> u64;
             /// Opens the service's own sign-in page (the WeChat QR code) in a window of its
             /// own and waits: once it has signed in, the token goes to the keyring, the window
             /// closes with its cookies cleared, and the app switches to the account; closed
@@ -265,6 +267,15 @@ pub struct FolderArgs {
 pub enum FolderDto {
     Data,
     Logs,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignOutArgs {
+    /// Also delete the account's archive (topics, search index, cached media) from this
+    /// computer; settings, logs and the demo stay.
+    #[serde(default)]
+    pub delete_archive: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -5,6 +5,7 @@
 mod brief_marks;
 mod mirror;
 mod notifications;
+mod sign_out;
 
 use crate::api;
 use crate::i18n::Texts;
@@ -13,9 +14,8 @@ use brief_marks::BriefMarkSettings;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use notifications::NotificationSettings;
-use orrery_ipc::NoArgs;
 use orrery_ipc::commands::{
-    AccountMode, FolderArgs, FolderDto, LanguageDto, OpenFolder, SettingsDto, SignOut, ThemeDto,
+    AccountMode, FolderArgs, FolderDto, LanguageDto, OpenFolder, SettingsDto, ThemeDto,
 };
 
 #[component]
@@ -35,16 +35,6 @@ pub fn SettingsPage() -> impl IntoView {
                 let _ = api::invoke::<OpenFolder>(&FolderArgs { folder }).await;
             })
         }
-    };
-    let sign_out = move |_| {
-        spawn_local(async move {
-            if api::invoke::<SignOut>(&NoArgs {}).await.is_ok() {
-                ui.circle.set(None);
-                ui.topic.set(None);
-                ui.reload_info();
-                ui.view.set(View::Reading);
-            }
-        })
     };
     view! {
         <section class="settings" id="settings">
@@ -177,7 +167,7 @@ pub fn SettingsPage() -> impl IntoView {
                 <dd>
                     {move || {
                         if signed_in() {
-                            view! { <button id="sign-out" class="ghost" on:click=sign_out>{t().sign_out}</button> }.into_any()
+                            view! { <sign_out::SignOutButton /> }.into_any()
                         } else {
                             view! { <button id="go-sign-in" class="ghost" on:click=move |_| ui.view.set(View::SignIn)>{t().sign_in}</button> }.into_any()
                         }

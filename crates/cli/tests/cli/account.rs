@@ -102,17 +102,43 @@ secret_service_test! {
             assert!(stdout.contains("token:    from system keyring"), "{stdout}");
             assert!(stdout.contains("archive:  none yet"), "{stdout}");
 
-            let out = run(cli(dir, &["logout"]));
+            // Signing out with the archive deleted is refused while a session has it open
+            // (here: the test holds the lease a running app holds), and nothing changes.
+            let out = run(cli(dir, &["sync", "--once", "--no-pacing"]));
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            assert!(dir.join("archive.sqlite3").is_file());
+            {
+                let lease = std::fs::File::options()
+                    .read(true)
+                    .write(true)
+                    .create(true)
+                    .truncate(false)
+                    .open(dir.join("media.lock"))
+                    .expect("the lease file");
+                lease.lock_shared().expect("a shared lease");
+                let out = run(cli(dir, &["logout", "--delete-archive"]));
+                let (_, stderr) = texts(&out, sim.token());
+                assert!(!out.status.success());
+                assert!(stderr.contains("is open in Orrery"), "{stderr}");
+                assert!(keyring.lookup(KEYRING_SERVICE, sim.base_url()).is_some());
+                assert!(dir.join("archive.sqlite3").is_file());
+            }
+
+            let out = run(cli(dir, &["logout", "--delete-archive"]));
             let (stdout, stderr) = texts(&out, sim.token());
             assert!(out.status.success(), "{stdout}{stderr}");
             assert!(stdout.contains("removed from the system keyring"), "{stdout}");
+            assert!(stdout.contains("the archive was deleted"), "{stdout}");
             assert_eq!(keyring.lookup(KEYRING_SERVICE, sim.base_url()), None);
+            assert!(!dir.join("archive.sqlite3").exists() && !dir.join("search").exists());
+            assert!(dir.join("account.json").is_file(), "which service stays remembered");
 
             let out = run(cli(dir, &["status"]));
             let (stdout, _) = texts(&out, sim.token());
             assert!(out.status.success());
             assert!(stdout.contains("account:  signed out"), "{stdout}");
             assert!(stdout.contains(&format!("service:  {}", sim.base_url())), "{stdout}");
+            assert!(stdout.contains("archive:  none yet"), "{stdout}");
 
             let out = run(cli(dir, &["logout"]));
             assert!(out.status.success());

@@ -9,12 +9,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use orrery_ipc::commands::{
-    AppInfoDto, ArchiveOverviewDto, BriefArgs, BriefDto, BriefMarkArgs, BriefMarkDto,
+    AccountMode, AppInfoDto, ArchiveOverviewDto, BriefArgs, BriefDto, BriefMarkArgs, BriefMarkDto,
     BriefMarksDto, CircleArgs, CircleFiltersDto, DocumentArgs, DocumentDto, DocumentsArgs,
     DocumentsDto, ImportArgs, ImportDoneDto, ImportIssueDto, InboxArgs, InboxDto,
     MarkInboxReadArgs, MirrorArgs, MyQuestionsDto, SaveTopicArgs, SavedDto, SearchArgs,
-    SearchResultsDto, SettingsDto, StanceDto, SyncStatusDto, TimelineArgs, TimelinePageDto,
-    TokenArgs, TopicArgs, TopicDto, TopicsArgs,
+    SearchResultsDto, SettingsDto, SignOutArgs, StanceDto, SyncStatusDto, TimelineArgs,
+    TimelinePageDto, TokenArgs, TopicArgs, TopicDto, TopicsArgs,
 };
 use orrery_ipc::media::MediaRef;
 use orrery_ipc::words::Lang;
@@ -28,7 +28,7 @@ use crate::account::{Account, WebLogin, forget_login_webview};
 use crate::import;
 use crate::notify::{Desktop, Target, Toast};
 use crate::now_ms;
-use crate::paths::DataDir;
+use crate::paths::{self, DataDir};
 use crate::reader;
 use crate::search::{SearchRequest, SortOrder};
 use crate::settings::{self, Settings};
@@ -502,15 +502,35 @@ impl Orrery {
 
     /// Removes the token from the keyring and whatever the login window left on disk, and
     /// switches to the fallback; the archive stays.
-    pub async fn sign_out(&self, _: NoArgs) -> Result<AppInfoDto, IpcError> {
-        if let Some(account) = self.session().await?.account() {
+    pub async fn sign_out(&self, args: SignOutArgs) -> Result<AppInfoDto, IpcError> {
+        let old = self.session().await?;
+        if let Some(account) = old.account() {
             account.sign_out().await?;
         }
         if let Err(err) = forget_login_webview(&self.data_dir) {
             tracing::warn!(%err, "the login window's data could not be deleted");
         }
         let session = self.replace(self.open_fallback()).await?;
+        if args.delete_archive {
+            // The account's archive is closed first; the demo's lives in a folder of its own.
+            if old.mode() == AccountMode::SignedIn {
+                old.store().close().await;
+            }
+            drop(old);
+            paths::delete_archive(&self.data_dir).map_err(|err| {
+                IpcError::new(
+                    ErrorCode::Internal,
+                    format!("the archive could not be deleted: {err}"),
+                )
+            })?;
+        }
         Ok(self.info(&session))
+    }
+
+    /// Bytes the account's archive takes in the data folder.
+    pub async fn archive_size(&self, _: NoArgs) -> Result<u64, IpcError> {
+        paths::archive_size(&self.data_dir)
+            .map_err(|err| IpcError::new(ErrorCode::Internal, err.to_string()))
     }
 
     // ---- Opening and switching sessions.

@@ -9,7 +9,7 @@ use orrery_core::account::{Account, AccountState, KEYRING_SERVICE};
 use orrery_core::paths::DataDir;
 use orrery_core::session::{Fallback, Orrery, Service, Session};
 use orrery_core::store::ARCHIVE_FILE;
-use orrery_ipc::commands::{AccountMode, SyncStateDto, TokenArgs};
+use orrery_ipc::commands::{AccountMode, SignOutArgs, SyncStateDto, TokenArgs};
 use orrery_ipc::{ErrorCode, NoArgs};
 use orrery_testkit::{STRANGER, assert_nowhere_in, block_on, secret_service_test, unpaced};
 use zsxq::client::AccessToken;
@@ -120,11 +120,26 @@ secret_service_test! {
             assert_eq!(keyring.lookup(KEYRING_SERVICE, &entry).as_deref(), Some(service.token()));
             assert_nowhere_in(tmp.path(), service.token());
 
-            let info = orrery.sign_out(NoArgs {}).await.expect("signs out");
+            let info = orrery.sign_out(SignOutArgs::default()).await.expect("signs out");
             assert_eq!(info.mode, AccountMode::Demo);
             assert_eq!(keyring.lookup(KEYRING_SERVICE, &entry), None, "the token is gone");
             assert!(tmp.path().join(ARCHIVE_FILE).is_file(), "the account's archive stays");
             assert_eq!(sidebar(&orrery).await, circles_of(&demo));
+
+            // Signed in again, then out with the archive deleted: its size is named first, the
+            // archive goes, the demo and the settings stay.
+            orrery
+                .sign_in(TokenArgs { token: service.token().to_owned() })
+                .await
+                .expect("signs in again");
+            let size = orrery.archive_size(NoArgs {}).await.expect("a size");
+            assert!(size > 100_000, "the archive takes {size} bytes");
+            orrery.sign_out(SignOutArgs { delete_archive: true }).await.expect("signs out");
+            assert_eq!(orrery.archive_size(NoArgs {}).await.expect("a size"), 0);
+            assert!(!tmp.path().join(ARCHIVE_FILE).exists(), "the account's archive is gone");
+            assert!(!tmp.path().join("search").exists() && !tmp.path().join("media").exists());
+            assert!(tmp.path().join("account.json").is_file(), "which service stays remembered");
+            assert_eq!(sidebar(&orrery).await, circles_of(&demo), "the demo is untouched");
             orrery.stop();
             demo.shutdown().await;
             service.shutdown().await;
@@ -161,7 +176,7 @@ secret_service_test! {
             assert!(matches!(marked, Ok(Ok(_))), "the account is marked: {marked:?}");
 
             // Signing out of a build without the demo leaves nothing to show but sign-in.
-            let err = orrery.sign_out(NoArgs {}).await.expect_err("nothing to fall back on");
+            let err = orrery.sign_out(SignOutArgs::default()).await.expect_err("nothing to fall back on");
             assert_eq!(err.code, ErrorCode::NeedsLogin, "{err:?}");
             let err = orrery.archive_overview(NoArgs {}).await.expect_err("no session");
             assert_eq!(err.code, ErrorCode::NeedsLogin, "{err:?}");
