@@ -24,16 +24,8 @@ const SIDEBAR_UNREAD: &str = "[...document.querySelectorAll('#circles [data-fiel
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_brief_ranks_the_unread_and_triages_by_keyboard() -> anyhow::Result<()> {
     let app = App::launch().await?;
-    app.wait_text("[data-field=mode]", |t| {
-        ["演示模式", "Demo mode"].contains(&t)
-    })
-    .await?;
-    app.wait_text_within(
-        SYNC,
-        "#status-bar[data-state=caught_up] .sync-state",
-        |_| true,
-    )
-    .await?;
+    app.wait_demo().await?;
+    app.wait_caught_up(SYNC).await?;
     watch_sync_runs(&app).await?;
 
     // Opened from the sidebar. The demo's circles are years deep but its last three days are

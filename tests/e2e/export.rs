@@ -52,12 +52,7 @@ fn files_ending(dir: &Path, suffix: &str) -> Vec<PathBuf> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_circle_exports_from_the_window_as_a_vault_and_as_one_html_file() -> anyhow::Result<()> {
     let app = App::launch().await?;
-    app.wait_text_within(
-        SYNC,
-        "#status-bar[data-state=caught_up] .sync-state",
-        |_| true,
-    )
-    .await?;
+    app.wait_caught_up(SYNC).await?;
     app.wait_for("#timeline-rows .row").await?;
     let exports = app.home_dir().join("Documents").join("Orrery");
 

@@ -45,10 +45,7 @@ async fn scanning_the_code_signs_in_and_leaves_the_token_only_in_the_keyring() -
         ..Launch::default()
     })
     .await?;
-    app.wait_text("[data-field=mode]", |t| {
-        ["演示模式", "Demo mode"].contains(&t)
-    })
-    .await?;
+    app.wait_demo().await?;
     app.click("#banner button").await?;
     app.click("#signin-web").await?;
     app.wait_text("#signin-web", |t| {
@@ -77,16 +74,8 @@ async fn scanning_the_code_signs_in_and_leaves_the_token_only_in_the_keyring() -
 
     // The phone scans the code; the page's cookie signs the app in.
     let token = sim.scan_login().context("the login page shows a code")?;
-    app.wait_text("[data-field=mode]", |t| {
-        ["已登录", "Signed in"].contains(&t)
-    })
-    .await?;
-    app.wait_text_within(
-        SYNC,
-        "#status-bar[data-state=caught_up] .sync-state",
-        |_| true,
-    )
-    .await?;
+    app.wait_signed_in().await?;
+    app.wait_caught_up(SYNC).await?;
     assert_eq!(
         app.keyring_lookup(KEYRING_SERVICE, &base)?.as_deref(),
         Some(token.as_str()),
@@ -142,10 +131,7 @@ async fn scanning_the_code_signs_in_and_leaves_the_token_only_in_the_keyring() -
 
     // Signed out, the next sign-in finds no session in the login window's cookie store.
     app.click("#sign-out").await?;
-    app.wait_text("[data-field=mode]", |t| {
-        ["演示模式", "Demo mode"].contains(&t)
-    })
-    .await?;
+    app.wait_demo().await?;
     assert_eq!(app.keyring_lookup(KEYRING_SERVICE, &base)?, None);
     app.click("#banner button").await?;
     app.click("#signin-web").await?;
@@ -221,10 +207,7 @@ async fn a_sign_in_ended_mid_sync_is_renewed_in_the_login_window_and_nothing_is_
         .notifications
         .as_ref()
         .context("a notification server")?;
-    app.wait_text("[data-field=mode]", |t| {
-        ["演示模式", "Demo mode"].contains(&t)
-    })
-    .await?;
+    app.wait_demo().await?;
     app.click("#banner button").await?;
     app.show_token_field().await?;
     app.wait_for("#token-input")
@@ -259,12 +242,7 @@ async fn a_sign_in_ended_mid_sync_is_renewed_in_the_login_window_and_nothing_is_
         sim.scan_login()
     })
     .await?;
-    app.wait_text_within(
-        SYNC,
-        "#status-bar[data-state=caught_up] .sync-state",
-        |_| true,
-    )
-    .await?;
+    app.wait_caught_up(SYNC).await?;
     assert_eq!(
         app.keyring_lookup(KEYRING_SERVICE, sim.base_url())?
             .as_deref(),

@@ -36,10 +36,7 @@ async fn member_reads_searches_and_controls_the_demo() -> anyhow::Result<()> {
 
     // The sidebar lists the demo's circles as they are archived, with unread counts; the
     // first circle opens by itself.
-    app.wait_text("[data-field=mode]", |t| {
-        ["演示模式", "Demo mode"].contains(&t)
-    })
-    .await?;
+    app.wait_demo().await?;
     app.wait_for("#circles li[data-circle] [data-field=unread]")
         .await?;
     app.wait_for("#timeline-rows .row").await?;
@@ -85,12 +82,7 @@ async fn member_reads_searches_and_controls_the_demo() -> anyhow::Result<()> {
 
     // Once the first sync has fetched threads and images: a post with comments and images,
     // the images served by the media: protocol from the cache.
-    app.wait_text_within(
-        SYNC,
-        "#status-bar[data-state=caught_up] .sync-state",
-        |_| true,
-    )
-    .await?;
+    app.wait_caught_up(SYNC).await?;
     app.click("[data-tab=latest]").await?;
     app.wait_for("#timeline-rows .row").await?;
     let mut found = false;
@@ -280,12 +272,7 @@ async fn hostile_content_is_shown_as_text_and_never_runs() -> anyhow::Result<()>
     })
     .await?;
     let canary_unset = format!("typeof window.{CANARY} === 'undefined'");
-    app.wait_text_within(
-        SYNC,
-        "#status-bar[data-state=caught_up] .sync-state",
-        |_| true,
-    )
-    .await?;
+    app.wait_caught_up(SYNC).await?;
     let (mut opened, mut saved) = (0, 0);
     for circle in &truth.circles {
         app.click(&format!(
@@ -499,10 +486,7 @@ async fn signs_in_with_a_pasted_token_and_out_again() -> anyhow::Result<()> {
         ..Launch::default()
     })
     .await?;
-    app.wait_text("[data-field=mode]", |t| {
-        ["演示模式", "Demo mode"].contains(&t)
-    })
-    .await?;
+    app.wait_demo().await?;
     app.click("#banner button").await?;
     app.wait_for("#signin").await?;
     app.screenshot("sign-in").await?;
@@ -520,10 +504,7 @@ async fn signs_in_with_a_pasted_token_and_out_again() -> anyhow::Result<()> {
     field.clear().await?;
     field.send_keys(sim.token()).await?;
     app.click("#signin-submit").await?;
-    app.wait_text("[data-field=mode]", |t| {
-        ["已登录", "Signed in"].contains(&t)
-    })
-    .await?;
+    app.wait_signed_in().await?;
     for circle in &truth.circles {
         app.wait_js(
             SYNC,
@@ -548,12 +529,7 @@ async fn signs_in_with_a_pasted_token_and_out_again() -> anyhow::Result<()> {
         circle.group_id
     ))
     .await?;
-    app.wait_text_within(
-        SYNC,
-        "#status-bar[data-state=caught_up] .sync-state",
-        |_| true,
-    )
-    .await?;
+    app.wait_caught_up(SYNC).await?;
     let id = app
         .wait_for("#timeline-rows .row[data-topic-id]")
         .await?
@@ -593,10 +569,7 @@ async fn signs_in_with_a_pasted_token_and_out_again() -> anyhow::Result<()> {
     );
     app.screenshot("sign-out-delete").await?;
     app.click("#sign-out").await?;
-    app.wait_text("[data-field=mode]", |t| {
-        ["演示模式", "Demo mode"].contains(&t)
-    })
-    .await?;
+    app.wait_demo().await?;
     assert!(
         !app.data_dir().join("archive.sqlite3").exists(),
         "the account's archive is deleted"

@@ -139,10 +139,7 @@ async fn launch(wrapper: &Wrapper) -> anyhow::Result<App> {
 /// The window renders the demo's reader: its circles and the first one's timeline (what the
 /// other tests see first).
 async fn window_works(app: &App) -> anyhow::Result<()> {
-    app.wait_text("[data-field=mode]", |t| {
-        ["演示模式", "Demo mode"].contains(&t)
-    })
-    .await?;
+    app.wait_demo().await?;
     app.wait_for("#circles li[data-circle]").await?;
     app.wait_for("#timeline-rows .row").await?;
     Ok(())

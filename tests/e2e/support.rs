@@ -280,6 +280,35 @@ impl App {
         Ok(path)
     }
 
+    /// Waits until the window says it shows the demo.
+    pub async fn wait_demo(&self) -> anyhow::Result<()> {
+        self.wait_text("[data-field=mode]", |t| {
+            ["演示模式", "Demo mode"].contains(&t)
+        })
+        .await
+        .map(drop)
+    }
+
+    /// Waits until the window says an account is signed in.
+    pub async fn wait_signed_in(&self) -> anyhow::Result<()> {
+        self.wait_text("[data-field=mode]", |t| {
+            ["已登录", "Signed in"].contains(&t)
+        })
+        .await
+        .map(drop)
+    }
+
+    /// Waits until the status bar says the sync caught up, for at most `sync`.
+    pub async fn wait_caught_up(&self, sync: Duration) -> anyhow::Result<()> {
+        self.wait_text_within(
+            sync,
+            "#status-bar[data-state=caught_up] .sync-state",
+            |_| true,
+        )
+        .await
+        .map(drop)
+    }
+
     /// The secret the app's keyring holds under `service` and `username`, as `secret-tool`
     /// (not Orrery) reads it, or `None`.
     pub fn keyring_lookup(&self, service: &str, username: &str) -> anyhow::Result<Option<String>> {
@@ -306,10 +335,7 @@ impl App {
     /// From the demo, signs in with `token` pasted into the sign-in page (the data directory's
     /// `account.json` names the service), and waits for the first sync to catch up.
     pub async fn sign_in(&self, token: &str, sync: Duration) -> anyhow::Result<()> {
-        self.wait_text("[data-field=mode]", |t| {
-            ["演示模式", "Demo mode"].contains(&t)
-        })
-        .await?;
+        self.wait_demo().await?;
         self.click("#banner button").await?;
         self.show_token_field().await?;
         self.wait_for("#token-input")
@@ -317,17 +343,8 @@ impl App {
             .send_keys(token)
             .await?;
         self.click("#signin-submit").await?;
-        self.wait_text("[data-field=mode]", |t| {
-            ["已登录", "Signed in"].contains(&t)
-        })
-        .await?;
-        self.wait_text_within(
-            sync,
-            "#status-bar[data-state=caught_up] .sync-state",
-            |_| true,
-        )
-        .await?;
-        Ok(())
+        self.wait_signed_in().await?;
+        self.wait_caught_up(sync).await
     }
 
     /// Ends the session and the driver, the app with them.

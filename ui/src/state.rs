@@ -243,6 +243,14 @@ impl Ui {
         });
     }
 
+    /// The archive's circles as last listed (tracked), for Settings' per-circle choices.
+    pub fn circles(&self) -> Vec<orrery_ipc::commands::CircleDto> {
+        self.overview.with(|o| match o {
+            Some(Ok(o)) => o.circles.clone(),
+            _ => Vec::new(),
+        })
+    }
+
     /// Tells the sidebar the circles' counts may have changed.
     pub fn counts_may_have_changed(&self) {
         self.counts_changed.update(|n| *n = n.wrapping_add(1));

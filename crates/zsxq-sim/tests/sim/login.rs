@@ -11,10 +11,7 @@ async fn json(response: reqwest::Response) -> Value {
 async fn scanning_the_code_sets_an_http_only_token_cookie_that_the_api_accepts() {
     let sim = start(demo()).await;
     let base = sim.handle.base_url().to_owned();
-    let http = reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .expect("client");
+    let http = sim.client.clone();
 
     assert_eq!(sim.handle.scan_login(), None, "no page shows a code yet");
     let page = http
@@ -103,10 +100,7 @@ async fn scanning_the_code_sets_an_http_only_token_cookie_that_the_api_accepts()
 async fn the_probe_page_reports_what_it_tried() {
     let sim = start(demo()).await;
     let base = sim.handle.base_url().to_owned();
-    let http = reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .expect("client");
+    let http = sim.client.clone();
     let page = http
         .get(format!("{base}/login?probe=ipc"))
         .send()

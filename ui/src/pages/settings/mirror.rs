@@ -17,12 +17,7 @@ const MONTHS: [u32; 4] = [12, 6, 3, 1];
 pub fn MirrorChoices() -> impl IntoView {
     let ui = ui();
     let t = move || ui.t();
-    let circles = Memo::new(move |_| {
-        ui.overview.with(|o| match o {
-            Some(Ok(o)) => o.circles.clone(),
-            _ => Vec::new(),
-        })
-    });
+    let circles = Memo::new(move |_| ui.circles());
     let error = RwSignal::new(None::<IpcError>);
     view! {
         <Show when=move || !circles.with(Vec::is_empty)>

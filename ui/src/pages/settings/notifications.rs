@@ -154,12 +154,7 @@ fn QuietHours() -> impl IntoView {
 fn CircleSwitches() -> impl IntoView {
     let ui = ui();
     let t = move || ui.t();
-    let circles = Memo::new(move |_| {
-        ui.overview.with(|o| match o {
-            Some(Ok(o)) => o.circles.clone(),
-            _ => Vec::new(),
-        })
-    });
+    let circles = Memo::new(move |_| ui.circles());
     view! {
         <Show when=move || !circles.with(Vec::is_empty)>
             <fieldset class="checks circle-switches">
