@@ -1,5 +1,6 @@
 //! The first minutes of a new user: the app speaks the system's language, and before any
-//! sign-in it says in two lines what Orrery does and what stays on the machine.
+//! sign-in the reader's empty state says in two lines what Orrery does and what stays on the
+//! machine.
 
 use crate::support::{App, Launch};
 
@@ -39,7 +40,7 @@ async fn the_ui_starts_in_the_systems_language_and_explains_itself() -> anyhow::
             serde_json::json!(tag),
             "LANG={lang}"
         );
-        app.wait_text("#banner", |t| t.contains(welcome)).await?;
+        app.wait_text("#welcome", |t| t.contains(welcome)).await?;
         app.screenshot(&format!("first-run-{tag}")).await?;
         app.close().await?;
     }

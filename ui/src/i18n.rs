@@ -113,6 +113,10 @@ texts! {
     demo_mode,
     signed_in,
     demo_banner,
+    /// The reader's empty state before any sign-in, in two lines: what Orrery does, and what
+    /// stays on the machine.
+    welcome_what,
+    welcome_where,
     needs_login_banner,
     /// Followed by the date.
     expiry_banner,
@@ -438,7 +442,9 @@ static ZH_CN: Texts = Texts {
     shell_unreachable: "无法连接到应用核心：",
     demo_mode: "演示模式",
     signed_in: "已登录",
-    demo_banner: "星仪把你加入的知识星球完整存到本机：离线可读，中英文即时搜索，提问有了回答会通知你。\n存档与登录凭证只留在这台电脑（凭证在系统钥匙串中）。现在显示的是内置的演示星球，登录后换成你自己的。",
+    demo_banner: "你正在浏览内置的演示星球。登录后即可离线阅读你加入的全部星球。",
+    welcome_what: "星仪把你加入的知识星球完整存到本机：离线可读，中英文即时搜索，提问有了回答会通知你。",
+    welcome_where: "存档与登录凭证只留在这台电脑（凭证在系统钥匙串中），不经过任何第三方。",
     needs_login_banner: "知识星球已让此登录失效：已存档的内容仍可阅读，重新登录后继续同步。",
     expiry_banner: "登录凭证即将过期，到期日：",
     sign_in: "登录",
@@ -703,7 +709,9 @@ static EN: Texts = Texts {
     shell_unreachable: "Cannot reach the app core: ",
     demo_mode: "Demo mode",
     signed_in: "Signed in",
-    demo_banner: "Orrery keeps every circle you joined on this computer: readable offline, searchable at once in Chinese and English, with a notification when your question is answered.\nThe archive and your sign-in stay on this computer (the sign-in in the system keyring). These are built-in demo circles until you sign in.",
+    demo_banner: "You are looking at the built-in demo circles. Sign in to read every circle you joined, offline.",
+    welcome_what: "Orrery keeps every circle you joined on this computer: readable offline, searchable at once in Chinese and English, with a notification when your question is answered.",
+    welcome_where: "The archive and your sign-in stay on this computer (the sign-in in the system keyring) and pass through no third party.",
     needs_login_banner: "ZSXQ ended this sign-in: the archive stays readable; sign in again to resume syncing.",
     expiry_banner: "Your sign-in ends soon, on ",
     sign_in: "Sign in",

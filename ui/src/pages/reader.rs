@@ -12,14 +12,40 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use orrery_ipc::IpcError;
 use orrery_ipc::commands::{
-    CommentDto, ImageDto, OpenTopic, PartDto, PartRole, RevisionDto, SaveTopic, SaveTopicArgs,
-    TopicArgs, TopicDto,
+    AccountMode, CommentDto, ImageDto, OpenTopic, PartDto, PartRole, RevisionDto, SaveTopic,
+    SaveTopicArgs, TopicArgs, TopicDto,
 };
 use orrery_ipc::id::{CommentId, ImageId, TopicId};
 use orrery_ipc::media::MediaRef;
 use wasm_bindgen::JsCast;
 
 mod marks;
+
+/// No topic open: which one to pick, and before any sign-in (the demo) what Orrery does and
+/// what stays on this computer, in two lines.
+#[component]
+fn EmptyReader() -> impl IntoView {
+    let ui = ui();
+    let t = move || ui.t();
+    let demo = move || {
+        ui.info
+            .get()
+            .and_then(Result::ok)
+            .is_some_and(|i| i.mode == AccountMode::Demo)
+    };
+    view! {
+        <Show
+            when=demo
+            fallback=move || view! { <p class="empty">{t().pick_topic}</p> }
+        >
+            <div class="welcome" id="welcome">
+                <p>{move || t().welcome_what}</p>
+                <p>{move || t().welcome_where}</p>
+                <p class="empty">{move || t().pick_topic}</p>
+            </div>
+        </Show>
+    }
+}
 
 #[component]
 pub fn Reader() -> impl IntoView {
@@ -47,7 +73,7 @@ pub fn Reader() -> impl IntoView {
     view! {
         <section class="reader" id="reader" on:click=move |e| on_rich_click(ui, &e)>
             {move || match topic.get() {
-                None => view! { <p class="empty">{t().pick_topic}</p> }.into_any(),
+                None => view! { <EmptyReader /> }.into_any(),
                 Some(Err(err)) => view! { <p class="error"><ErrorText error=err /></p> }.into_any(),
                 Some(Ok(topic)) => view! { <TopicView topic=topic viewer=viewer /> }.into_any(),
             }}
