@@ -85,7 +85,7 @@ pub async fn sign_in_web(app: &AppHandle) -> Result<Option<AppInfoDto>, IpcError
             break core.sign_in_with(token).await.map(Some);
         }
     };
-    forget(app, &window).await;
+    forget(app, &window, &login).await;
     app.state::<LoginRules>().set(None);
     outcome
 }
@@ -123,19 +123,17 @@ async fn token_cookie(window: &WebviewWindow, login: &WebLogin) -> Option<Access
 
 /// Clears the login window's cookies and storage, closes it and deletes its folder: the token
 /// is in the keyring now (or was refused), and nowhere else.
-async fn forget(app: &AppHandle, window: &WebviewWindow) {
+async fn forget(app: &AppHandle, window: &WebviewWindow, login: &WebLogin) {
     if let Err(err) = window.clear_all_browsing_data() {
         tracing::warn!(%err, "the login window's data could not be cleared");
     }
     // Clearing is asynchronous in WebKit: wait until the cookie store no longer has a token
     // before the window (and with it the web context) goes away.
-    if let Ok(login) = app.state::<Orrery>().web_login() {
-        for _ in 0..25 {
-            if token_cookie(window, &login).await.is_none() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(200)).await;
+    for _ in 0..25 {
+        if token_cookie(window, login).await.is_none() {
+            break;
         }
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let _ = window.destroy();
     // Back to the window that asked, which now shows the account (or the error).
