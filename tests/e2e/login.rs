@@ -1,6 +1,7 @@
 //! Signing in with no developer tools: "用微信扫码登录" opens the service's own sign-in page (the
 //! simulator's, here) in a login window; the test stands for the member's phone and scans the
-//! code. The page is hostile on purpose (`?probe=ipc`): it tries to call the app's commands.
+//! code. The page is hostile on purpose (`?probe=ipc`): it tries to call the app's commands and
+//! to leave for another site.
 //!
 //! The login window cannot be driven over WebDriver (only the main window's web context is
 //! under automation), so what happened inside it is read from the simulator: the page's
@@ -18,7 +19,7 @@ use orrery_core::paths::DataDir;
 use orrery_core::store::{Mirror, Store};
 use zsxq_sim::{Dataset, Faults, SimConfig};
 
-use crate::support::{App, Launch};
+use crate::support::{App, FakeBrowser, Launch};
 
 /// The first sync of the demo dataset on loopback.
 const SYNC: Duration = Duration::from_secs(180);
@@ -39,8 +40,10 @@ async fn scanning_the_code_signs_in_and_leaves_the_token_only_in_the_keyring() -
         "base_url": base,
         "login_page": format!("{base}/login?probe=ipc"),
     });
+    let browser = FakeBrowser::new()?;
     let app = App::launch_with(Launch {
         files: vec![("account.json".into(), account.to_string())],
+        env: browser.env(),
         keyring: true,
         ..Launch::default()
     })
@@ -71,6 +74,13 @@ async fn scanning_the_code_signs_in_and_leaves_the_token_only_in_the_keyring() -
         .filter_map(|p| p["command"].as_str())
         .collect();
     assert_eq!(tried, BTreeSet::from(["app_info", "sign_in"]), "{probes:?}");
+    // Its attempt to leave for another site went to the system browser, not into the window.
+    browser
+        .wait_for(
+            "https://example.com/elsewhere?from=login",
+            Duration::from_secs(30),
+        )
+        .await?;
 
     // The phone scans the code; the page's cookie signs the app in.
     let token = sim.scan_login().context("the login page shows a code")?;

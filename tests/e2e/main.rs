@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use fantoccini::Locator;
-use support::{App, Launch};
+use support::{App, FakeBrowser, Launch};
 use zsxq_sim::{Dataset, SimConfig};
 
 /// A first sync of the demo on loopback, for the steps that need it whole.
@@ -358,56 +358,6 @@ async fn hostile_content_is_shown_as_text_and_never_runs() -> anyhow::Result<()>
         "the window asked for the phishing page"
     );
     app.close().await
-}
-
-/// The system browser, as far as the app can tell: an `xdg-open` first on its `PATH` that
-/// writes down the URLs it is given. The machines the suite runs on have no browser to open,
-/// and a real one would leave the test's control; what the app hands over is what counts.
-struct FakeBrowser {
-    dir: tempfile::TempDir,
-}
-
-impl FakeBrowser {
-    fn new() -> anyhow::Result<Self> {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir()?;
-        let script = dir.path().join("xdg-open");
-        std::fs::write(
-            &script,
-            format!(
-                "#!/bin/sh\nprintf '%s\\n' \"$@\" >> '{}'\n",
-                dir.path().join("opened").display()
-            ),
-        )?;
-        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))?;
-        Ok(Self { dir })
-    }
-
-    /// The app's `PATH`, with the fake first.
-    fn env(&self) -> Vec<(String, String)> {
-        let path = std::env::var("PATH").unwrap_or_default();
-        vec![(
-            "PATH".into(),
-            format!("{}:{path}", self.dir.path().display()),
-        )]
-    }
-
-    /// Waits until `url` was opened.
-    async fn wait_for(&self, url: &str, timeout: Duration) -> anyhow::Result<()> {
-        let deadline = std::time::Instant::now() + timeout;
-        loop {
-            let opened =
-                std::fs::read_to_string(self.dir.path().join("opened")).unwrap_or_default();
-            if opened.lines().any(|line| line == url) {
-                return Ok(());
-            }
-            anyhow::ensure!(
-                std::time::Instant::now() < deadline,
-                "{url} was not handed to the system browser within {timeout:?}; it got: {opened:?}"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
 }
 
 /// Saves every attachment of the open topic (hostile names) and checks each landed in the

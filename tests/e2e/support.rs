@@ -550,3 +550,53 @@ fn target_dir() -> PathBuf {
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("target"))
 }
+
+/// The system browser, as far as the app can tell: an `xdg-open` first on its `PATH` that
+/// writes down the URLs it is given. The machines the suite runs on have no browser to open,
+/// and a real one would leave the test's control; what the app hands over is what counts.
+pub struct FakeBrowser {
+    dir: tempfile::TempDir,
+}
+
+impl FakeBrowser {
+    pub fn new() -> anyhow::Result<Self> {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir()?;
+        let script = dir.path().join("xdg-open");
+        std::fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\nprintf '%s\\n' \"$@\" >> '{}'\n",
+                dir.path().join("opened").display()
+            ),
+        )?;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))?;
+        Ok(Self { dir })
+    }
+
+    /// The app's `PATH`, with the fake first.
+    pub fn env(&self) -> Vec<(String, String)> {
+        let path = std::env::var("PATH").unwrap_or_default();
+        vec![(
+            "PATH".into(),
+            format!("{}:{path}", self.dir.path().display()),
+        )]
+    }
+
+    /// Waits until `url` was opened.
+    pub async fn wait_for(&self, url: &str, timeout: Duration) -> anyhow::Result<()> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let opened =
+                std::fs::read_to_string(self.dir.path().join("opened")).unwrap_or_default();
+            if opened.lines().any(|line| line == url) {
+                return Ok(());
+            }
+            anyhow::ensure!(
+                Instant::now() < deadline,
+                "{url} was not handed to the system browser within {timeout:?}; it got: {opened:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}

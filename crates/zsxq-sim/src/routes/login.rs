@@ -7,7 +7,7 @@
 //! Invented, for tests only: `GET /login?probe=ipc` adds a hostile script that tries to call
 //! the desktop app's commands through Tauri's IPC bridge, as any page shown in a webview could,
 //! and reports what happened to `POST /__sim/login-probe` (read back with
-//! `GET /__sim/login-probe`).
+//! `GET /__sim/login-probe`), then to navigate to another site.
 
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -124,7 +124,8 @@ const PAGE: &str = r#"<!doctype html>
 
 /// The hostile part of `?probe=ipc`: calls two of the app's commands, one that reads the
 /// archive and one that would replace the account, a moment after the page loaded (the bridge,
-/// if a webview gives one, is installed as the page starts).
+/// if a webview gives one, is installed as the page starts); then tries to leave for another
+/// site.
 const PROBE: &str = r#"
 <script>
 (function () {
@@ -144,6 +145,8 @@ const PROBE: &str = r#"
   setTimeout(function () {
     attempt("app_info", {});
     attempt("sign_in", { token: "00000000-0000-0000-0000-000000000000_0000000000000000" });
+    // And away from the sign-in, to a page that could pose as anything.
+    setTimeout(function () { location.href = "https://example.com/elsewhere?from=login"; }, 300);
   }, 300);
 })();
 </script>"#;
