@@ -10,7 +10,6 @@
 //! works), so these tests take none after opening the login window.
 
 use std::collections::BTreeSet;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
@@ -107,7 +106,7 @@ async fn scanning_the_code_signs_in_and_leaves_the_token_only_in_the_keyring() -
         left.is_empty(),
         "the login window's data folder is gone: {left:?}"
     );
-    let holders = files_containing(app.home.path(), token.as_bytes())?;
+    let holders = orrery_testkit::files_containing(app.home.path(), &token);
     assert!(holders.is_empty(), "the token is on disk in {holders:?}");
     assert!(!app.client.source().await?.contains(&token));
 
@@ -173,25 +172,6 @@ async fn wait_for<T>(
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-}
-
-/// Every file under `root` whose bytes contain `needle`.
-fn files_containing(root: &Path, needle: &[u8]) -> anyhow::Result<Vec<std::path::PathBuf>> {
-    let mut found = Vec::new();
-    for entry in walkdir::WalkDir::new(root) {
-        let Ok(entry) = entry else { continue };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        // Sockets and files that vanish while the app runs are skipped.
-        let Ok(bytes) = std::fs::read(entry.path()) else {
-            continue;
-        };
-        if bytes.windows(needle.len()).any(|w| w == needle) {
-            found.push(entry.path().to_owned());
-        }
-    }
-    Ok(found)
 }
 
 /// The service ends the sign-in in the middle of the first sync (HTTP 401): the window's

@@ -8,9 +8,9 @@ use crate::keys::Action;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use orrery_ipc::commands::{
-    AppInfo, AppInfoDto, ArchiveOverviewDto, Inbox, InboxArgs, MarkInboxRead, MarkInboxReadArgs,
-    MarkTopics, OpenTargetDto, SaveSettings, SearchHitDto, SettingsArgs, SettingsDto,
-    SyncStatusDto, TabDto, TopicsArgs,
+    AccountMode, AppInfo, AppInfoDto, ArchiveOverviewDto, Inbox, InboxArgs, MarkInboxRead,
+    MarkInboxReadArgs, MarkTopics, OpenTargetDto, SaveSettings, SearchHitDto, SettingsArgs,
+    SettingsDto, SyncStatusDto, TabDto, TopicsArgs,
 };
 use orrery_ipc::id::{CircleId, CommentId, DocumentId, TopicId};
 use orrery_ipc::{IpcError, NoArgs};
@@ -256,7 +256,25 @@ impl Ui {
         self.counts_changed.update(|n| *n = n.wrapping_add(1));
     }
 
-    /// Reloads what the shell says about the app (after sign-in or sign-out).
+    /// Shows the account (or the demo) the shell just switched to, from the top: its `info`, no
+    /// circle or topic open, the reading view. After a sign-in or a sign-out.
+    pub fn switch_account(&self, info: AppInfoDto) {
+        self.circle.set(None);
+        self.topic.set(None);
+        self.info.set(Some(Ok(info)));
+        self.follow_language();
+        self.view.set(View::Reading);
+    }
+
+    /// Whether the window shows the built-in demo (no account signed in), as last reported.
+    pub fn is_demo(&self) -> bool {
+        self.info
+            .get()
+            .and_then(Result::ok)
+            .is_some_and(|i| i.mode == AccountMode::Demo)
+    }
+
+    /// Reloads what the shell says about the app (at start-up).
     pub fn reload_info(&self) {
         let ui = *self;
         spawn_local(async move {

@@ -476,7 +476,8 @@ impl SyncEngine {
         self.store.upsert_circles(&list.groups).await?;
         // A membership the list already says has ended is not asked for its topics: the
         // answer would be 14210, and refusals are what get an account noticed.
-        let now = Timestamp::from_unix_millis(crate::now_ms()).ok();
+        let now_ms = crate::now_ms();
+        let now = Timestamp::from_unix_millis(now_ms).ok();
         let named_expired = list.expired_group_ids();
         let mirrors = self.store.mirrors().await?;
         let mut horizons = HashMap::new();
@@ -491,7 +492,7 @@ impl SyncEngine {
             if !wanted || mirror == Mirror::Nothing {
                 continue;
             }
-            if let Some(horizon) = mirror.horizon(crate::now_ms()) {
+            if let Some(horizon) = mirror.horizon(now_ms) {
                 horizons.insert(group.group_id, horizon);
             }
             let ended = named_expired.contains(&group.group_id)

@@ -52,17 +52,31 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
 /// Fails if `secret` appears in any file under `dir`: a token belongs in the keyring only,
 /// never in the archive, settings, logs or caches.
 pub fn assert_nowhere_in(dir: &Path, secret: &str) {
+    let holders = files_containing(dir, secret);
+    assert!(holders.is_empty(), "the token was written to {holders:?}");
+}
+
+/// Every regular file under `dir` whose bytes contain `secret`. Sockets and pipes (a running
+/// app's home has them) are not files to read, and a file that vanished since it was listed
+/// (a running app's caches) holds nothing any more; any other failure to read is a panic.
+pub fn files_containing(dir: &Path, secret: &str) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
     for entry in std::fs::read_dir(dir).expect("read_dir") {
-        let path = entry.expect("entry").path();
-        if path.is_dir() {
-            assert_nowhere_in(&path, secret);
-        } else {
-            let bytes = std::fs::read(&path).expect("read");
-            assert!(
-                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
-                "the token was written to {}",
-                path.display()
-            );
+        let entry = entry.expect("entry");
+        let path = entry.path();
+        let kind = entry.file_type().expect("file type");
+        if kind.is_dir() {
+            found.extend(files_containing(&path, secret));
+        } else if kind.is_file() {
+            let bytes = match std::fs::read(&path) {
+                Ok(bytes) => bytes,
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(err) => panic!("{}: {err}", path.display()),
+            };
+            if bytes.windows(secret.len()).any(|w| w == secret.as_bytes()) {
+                found.push(path);
+            }
         }
     }
+    found
 }

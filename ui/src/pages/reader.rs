@@ -12,8 +12,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use orrery_ipc::IpcError;
 use orrery_ipc::commands::{
-    AccountMode, CommentDto, ImageDto, OpenTopic, PartDto, PartRole, RevisionDto, SaveTopic,
-    SaveTopicArgs, TopicArgs, TopicDto,
+    CommentDto, ImageDto, OpenTopic, PartDto, PartRole, RevisionDto, SaveTopic, SaveTopicArgs,
+    TopicArgs, TopicDto,
 };
 use orrery_ipc::id::{CommentId, ImageId, TopicId};
 use orrery_ipc::media::MediaRef;
@@ -27,15 +27,9 @@ mod marks;
 fn EmptyReader() -> impl IntoView {
     let ui = ui();
     let t = move || ui.t();
-    let demo = move || {
-        ui.info
-            .get()
-            .and_then(Result::ok)
-            .is_some_and(|i| i.mode == AccountMode::Demo)
-    };
     view! {
         <Show
-            when=demo
+            when=move || ui.is_demo()
             fallback=move || view! { <p class="empty">{t().pick_topic}</p> }
         >
             <div class="welcome" id="welcome">

@@ -10,7 +10,7 @@ use crate::state::{Ui, View, ui};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use orrery_ipc::commands::{AccountMode, AppInfoDto, SignIn as SignInCmd, SignInWeb, TokenArgs};
+use orrery_ipc::commands::{AppInfoDto, SignIn as SignInCmd, SignInWeb, TokenArgs};
 use orrery_ipc::{ErrorCode, IpcError, NoArgs};
 
 #[component]
@@ -50,12 +50,6 @@ pub fn SignIn() -> impl IntoView {
             signed_in(ui, result, error);
         });
     };
-    let demo = move || {
-        ui.info
-            .get()
-            .and_then(Result::ok)
-            .is_some_and(|i| i.mode == AccountMode::Demo)
-    };
     view! {
         <section class="signin" id="signin">
             <h2>{move || t().signin_title}</h2>
@@ -65,7 +59,7 @@ pub fn SignIn() -> impl IntoView {
                     {move || if waiting.get() { t().signin_web_waiting } else { t().signin_web }}
                 </button>
                 <button type="button" class="ghost" id="try-demo" on:click=move |_| ui.view.set(View::Reading)>
-                    {move || if demo() { t().try_demo } else { t().back }}
+                    {move || if ui.is_demo() { t().try_demo } else { t().back }}
                 </button>
             </div>
             <p class="hint">{move || t().signin_web_hint}</p>
@@ -104,6 +98,7 @@ pub fn SignIn() -> impl IntoView {
 
 /// After either way of signing in: the account's archive from the top, or the error. `None`
 /// (the login window was closed) changes nothing.
+///
 /// `ui` is passed in: this runs after an `.await`, outside the component's reactive owner,
 /// where the context cannot be looked up.
 fn signed_in(
@@ -112,12 +107,7 @@ fn signed_in(
     error: RwSignal<Option<IpcError>>,
 ) {
     match result {
-        Ok(Some(info)) => {
-            ui.circle.set(None);
-            ui.topic.set(None);
-            ui.info.set(Some(Ok(info)));
-            ui.view.set(View::Reading);
-        }
+        Ok(Some(info)) => ui.switch_account(info),
         Ok(None) => {}
         Err(err) => error.set(Some(err)),
     }

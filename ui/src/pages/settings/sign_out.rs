@@ -4,7 +4,7 @@
 use crate::api;
 use crate::components::error_text::ErrorText;
 use crate::format;
-use crate::state::{View, ui};
+use crate::state::ui;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use orrery_ipc::commands::{ArchiveSize, SignOut, SignOutArgs};
@@ -37,12 +37,9 @@ pub fn SignOutButton() -> impl IntoView {
         let delete_archive = delete.get_untracked();
         spawn_local(async move {
             match api::invoke::<SignOut>(&SignOutArgs { delete_archive }).await {
-                Ok(_) => {
-                    ui.circle.set(None);
-                    ui.topic.set(None);
-                    ui.reload_info();
+                Ok(info) => {
+                    ui.switch_account(info);
                     ui.counts_may_have_changed();
-                    ui.view.set(View::Reading);
                 }
                 Err(err) => error.set(Some(err)),
             }
