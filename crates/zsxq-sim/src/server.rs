@@ -49,6 +49,15 @@ struct Auth {
     served: u64,
 }
 
+impl Auth {
+    /// Whether `token` was issued, is not revoked and has not run out at `now`.
+    fn is_live(&self, token: &str, now: Duration) -> bool {
+        self.valid
+            .get(token)
+            .is_some_and(|&issued| now.saturating_sub(issued) < TOKEN_LIFETIME)
+    }
+}
+
 /// The simulator's clock for token lifetimes and the ban window: wall time since the start,
 /// plus however far [`SimHandle::advance_clock`] moved it.
 #[derive(Debug)]
@@ -161,10 +170,7 @@ impl Shared {
     pub(crate) fn authorize(&self, token: Option<&str>, limit: Option<u64>) -> bool {
         let now = self.clock();
         let mut auth = lock(&self.auth);
-        let live = token
-            .and_then(|t| auth.valid.get(t))
-            .is_some_and(|&issued| now.saturating_sub(issued) < TOKEN_LIFETIME);
-        if !live {
+        if !token.is_some_and(|t| auth.is_live(t, now)) {
             return false;
         }
         if limit.is_some_and(|limit| auth.served >= limit) {
@@ -178,10 +184,7 @@ impl Shared {
     /// Whether `token` is issued, not revoked and not expired (without counting a request).
     pub(crate) fn is_live(&self, token: &str) -> bool {
         let now = self.clock();
-        lock(&self.auth)
-            .valid
-            .get(token)
-            .is_some_and(|&issued| now.saturating_sub(issued) < TOKEN_LIFETIME)
+        lock(&self.auth).is_live(token, now)
     }
 
     /// A new QR code for a login page ([`crate::login`]).
