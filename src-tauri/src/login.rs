@@ -104,6 +104,10 @@ fn open_window(app: &AppHandle, login: &WebLogin) -> Result<WebviewWindow, IpcEr
     .inner_size(520.0, 680.0)
     .center()
     .data_directory(data)
+    // Nothing of the page on disk at all where the platform allows (WebKitGTK: an ephemeral
+    // context of its own). Under WebDriver a persistent context outlived the window and went
+    // on writing cache records into the folder after it was deleted.
+    .incognito(true)
     .build()
     .map_err(|err| IpcError::new(ErrorCode::Internal, format!("the login window: {err}")))
 }
