@@ -84,6 +84,50 @@ async fn scanning_the_code_signs_in_and_leaves_the_token_only_in_the_keyring() -
     // The phone scans the code; the page's cookie signs the app in.
     let token = sim.scan_login().context("the login page shows a code")?;
     app.wait_signed_in().await?;
+
+    // What to mirror: each circle with its size as the service told it, each choice with its
+    // time, and the total; one circle left out here.
+    app.wait_for("#mirror-setup").await?;
+    let truth = sim.truth();
+    for circle in &truth.circles {
+        let size = format!(
+            "#mirror-choices li[data-circle='{}'] [data-field=size]",
+            circle.group_id
+        );
+        let total = circle.topics.to_string();
+        app.wait_text_within(SYNC, &size, |t| t.contains(&total))
+            .await?;
+    }
+    // Against the unpaced simulator the time is short: "done within a minute" is honest.
+    app.wait_text("#mirror-total", |t| {
+        [
+            "约需",
+            "完成",
+            "已完整",
+            "about",
+            "within a minute",
+            "complete",
+        ]
+        .iter()
+        .any(|word| t.contains(word))
+    })
+    .await?;
+    let circle = app
+        .eval(
+            "const s = document.querySelector('#mirror-choices select'); s.value = 'nothing'; \
+             s.dispatchEvent(new Event('change', { bubbles: true })); \
+             return s.closest('li').dataset.circle;",
+        )
+        .await?;
+    let circle = circle.as_str().context("a circle id")?.to_owned();
+    app.wait_js(
+        Duration::from_secs(30),
+        &format!(
+            "document.querySelector(\"#circles li[data-circle='{circle}'] [data-field=unsynced]\")"
+        ),
+    )
+    .await?;
+    app.click("#setup-done").await?;
     app.wait_caught_up(SYNC).await?;
     assert_eq!(
         app.keyring_lookup(KEYRING_SERVICE, &base)?.as_deref(),
@@ -110,21 +154,12 @@ async fn scanning_the_code_signs_in_and_leaves_the_token_only_in_the_keyring() -
     assert!(holders.is_empty(), "the token is on disk in {holders:?}");
     assert!(!app.client.source().await?.contains(&token));
 
-    // Settings: one circle is no longer mirrored; the sidebar says so, and so does the archive.
+    // The archive keeps the choice, and Settings show it.
     app.click("#open-settings").await?;
-    app.wait_for("#mirror-choices select").await?;
-    let circle = app
-        .eval(
-            "const s = document.querySelector('#mirror-choices select'); s.value = 'nothing'; \
-             s.dispatchEvent(new Event('change', { bubbles: true })); \
-             return s.closest('li').dataset.circle;",
-        )
-        .await?;
-    let circle = circle.as_str().context("a circle id")?.to_owned();
     app.wait_js(
         Duration::from_secs(30),
         &format!(
-            "document.querySelector(\"#circles li[data-circle='{circle}'] [data-field=unsynced]\")"
+            "document.querySelector(\"#mirror-choices li[data-circle='{circle}'] select\")?.value === 'nothing'"
         ),
     )
     .await?;
@@ -137,6 +172,23 @@ async fn scanning_the_code_signs_in_and_leaves_the_token_only_in_the_keyring() -
             .map(|c| c.mirror),
         Some(Mirror::Nothing)
     );
+
+    // Paused, the sync says so and the choice is kept in the settings; resumed, it syncs.
+    app.click("#pause-sync").await?;
+    app.wait_text("#status-bar[data-state=paused] .sync-state", |t| {
+        t.contains("暂停") || t.contains("paused")
+    })
+    .await?;
+    let prefs = orrery_core::settings::Settings::new(&DataDir::open(app.data_dir())?).load();
+    assert!(prefs.sync_paused);
+    let before = sim.requests().total;
+    app.click("#resume-sync").await?;
+    app.wait_for("#pause-sync").await?;
+    wait_for(Duration::from_secs(30), "a run after resuming", || {
+        (sim.requests().total > before).then_some(())
+    })
+    .await?;
+    app.wait_caught_up(SYNC).await?;
 
     // Signed out, the next sign-in finds no session in the login window's cookie store.
     app.click("#sign-out").await?;

@@ -455,6 +455,17 @@ async fn signs_in_with_a_pasted_token_and_out_again() -> anyhow::Result<()> {
     field.send_keys(sim.token()).await?;
     app.click("#signin-submit").await?;
     app.wait_signed_in().await?;
+    // A new sign-in asks what to mirror, each circle with its size once the service told it.
+    app.wait_for("#mirror-setup").await?;
+    app.wait_js(
+        SYNC,
+        "[...document.querySelectorAll('#mirror-choices [data-field=size]')].length > 0 && \
+         [...document.querySelectorAll('#mirror-choices [data-field=size]')]\
+            .every(e => /\\d+\\D+\\d+/.test(e.textContent))",
+    )
+    .await?;
+    app.screenshot("mirror-setup").await?;
+    app.click("#setup-done").await?;
     for circle in &truth.circles {
         app.wait_js(
             SYNC,

@@ -344,6 +344,8 @@ impl App {
             .await?;
         self.click("#signin-submit").await?;
         self.wait_signed_in().await?;
+        // A new sign-in asks what to mirror; everything is the default.
+        self.click("#setup-done").await?;
         self.wait_caught_up(sync).await
     }
 

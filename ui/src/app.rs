@@ -15,6 +15,7 @@ use crate::pages::reader::Reader;
 use crate::pages::saved::SavedPage;
 use crate::pages::search::{SearchMode, SearchPanel};
 use crate::pages::settings::SettingsPage;
+use crate::pages::setup::Setup;
 use crate::pages::signin::SignIn;
 use crate::pages::timeline::Timeline;
 use crate::state::{Ui, View};
@@ -80,6 +81,7 @@ pub fn App() -> impl IntoView {
                     View::Search => view! { <SearchPanel mode=SearchMode::Page /> }.into_any(),
                     View::Settings => view! { <SettingsPage /> }.into_any(),
                     View::SignIn => view! { <SignIn /> }.into_any(),
+                    View::Setup => view! { <Setup /> }.into_any(),
                     View::Inbox => view! { <InboxPage /> }.into_any(),
                     View::MyQuestions => view! { <MyQuestionsPage /> }.into_any(),
                     View::Brief => view! { <BriefPage /> }.into_any(),

@@ -404,6 +404,20 @@ texts! {
     /// `{n}` is the number of months.
     mirror_months,
     mirror_nothing,
+    /// `{archived}` of the service's `{total}` topics are archived.
+    mirror_size,
+    /// The service has not said the circle's size yet (the first minute of a first sync).
+    mirror_size_unknown,
+    /// Nothing of the choice is left to fetch.
+    mirror_complete,
+    /// Under the choices: `{t}` for everything chosen, at the pace of `{s}` seconds a request.
+    mirror_total,
+    mirror_total_unknown,
+    mirror_pace,
+    /// The screen after sign-in.
+    setup_title,
+    setup_intro,
+    setup_done,
     /// The sidebar's tag of a circle mirrored not at all.
     circle_unsynced,
     notify_mute,
@@ -675,6 +689,15 @@ static ZH_CN: Texts = Texts {
     mirror_all: "全部",
     mirror_months: "最近 {n} 个月",
     mirror_nothing: "不同步",
+    mirror_size: "已存 {archived} / 共 {total} 条",
+    mirror_size_unknown: "正在读取星球大小…",
+    mirror_complete: "已完整",
+    mirror_total: "按现在的选择：{t}",
+    mirror_total_unknown: "读取完所有星球的大小后，这里会估算所需时间。",
+    mirror_pace: "按稳妥的速度估算：约每 {s} 秒一个请求，以免账号被限制。",
+    setup_title: "选择要同步的内容",
+    setup_intro: "同步已经开始，最新的内容最先到，几分钟后就能阅读和搜索。完整的历史可能要很久：可以只同步最近几个月，或先不同步某个星球。之后随时可在设置中更改。",
+    setup_done: "完成",
     circle_unsynced: "不同步",
     notify_mute: "静音",
     notify_follow: "关注精华与星主新帖",
@@ -942,6 +965,15 @@ static EN: Texts = Texts {
     mirror_all: "Everything",
     mirror_months: "Last {n} months",
     mirror_nothing: "Not synced",
+    mirror_size: "{archived} of {total} topics archived",
+    mirror_size_unknown: "Asking for the circle's size…",
+    mirror_complete: "complete",
+    mirror_total: "With these choices: {t}",
+    mirror_total_unknown: "Once every circle's size is known, the time it takes shows here.",
+    mirror_pace: "Estimated at a polite pace, one request every {s} s, so the account is not throttled.",
+    setup_title: "Choose what to mirror",
+    setup_intro: "Syncing has started with the newest posts, readable and searchable within minutes. A whole history can take long: mirror only the last months, or leave a circle out for now. Settings can change this any time.",
+    setup_done: "Done",
     circle_unsynced: "Not synced",
     notify_mute: "Mute",
     notify_follow: "Follow digests and the owner's posts",

@@ -10,5 +10,6 @@ pub mod reader;
 pub mod saved;
 pub mod search;
 pub mod settings;
+pub mod setup;
 pub mod signin;
 pub mod timeline;

@@ -22,6 +22,8 @@ pub enum View {
     Search,
     Settings,
     SignIn,
+    /// After signing in: what to mirror of each circle and how long it takes.
+    Setup,
     /// What concerns the member: answers, questions for them, replies, mentions, news.
     Inbox,
     /// Every question the member asked.

@@ -1,5 +1,6 @@
 //! `mirror [CIRCLE CHOICE]`: what is mirrored of each circle. Without arguments, the circles
-//! the archive lists with their choice; with a circle's group id and `all`, `none` or a number
+//! the archive lists with their choice, their size (archived of the service's count) and how
+//! long the rest takes at the account's pacing; with a circle's group id and `all`, `none` or a number
 //! of months (`3m`, `12m`), sets it. The sync follows from its next run (docs/sync.md): a
 //! narrower choice stops fetching and deletes nothing; a wider one goes on from where it
 //! stopped.
@@ -7,11 +8,17 @@
 use std::io::Write;
 
 use anyhow::{Context, bail};
+use orrery_core::now_ms;
 use orrery_core::paths::DataDir;
+use orrery_core::reader::{self, mirror_plan};
+use orrery_core::settings::{self, Settings};
 use orrery_core::store::{ARCHIVE_FILE, Mirror, Store};
+use orrery_core::sync::estimate::Pace;
+use orrery_ipc::words::Lang;
 use zsxq::GroupId;
+use zsxq::client::Pacing;
 
-use crate::terminal;
+use crate::{account, terminal};
 
 /// Parses `all`, `none` or `Nm` (months, 1–240).
 pub fn parse_choice(text: &str) -> Result<Mirror, String> {
@@ -54,14 +61,33 @@ pub async fn mirror(dir: &DataDir, set: Option<(i64, Mirror)>) -> anyhow::Result
         writeln!(out, "circle {group}: {}", describe(choice))?;
         return Ok(());
     }
-    let circles = store.circles().await.context("the circles")?;
+    // What the choice costs at the account's pacing, before any sync has measured its own.
+    let prefs = Settings::new(dir).load();
+    let pacing = account::saved_config(dir).map_or_else(|_| Pacing::default(), |c| c.pacing);
+    let images = settings::image_cache_bytes(&prefs) > 0;
+    let plan = mirror_plan(&store, Pace::prior(&pacing, images), images, now_ms())
+        .await
+        .context("the circles")?;
     store.close().await;
-    for circle in circles {
+    let words = Lang::En.words();
+    for circle in plan.circles {
+        let chosen = circle.choices.iter().find(|c| c.mirror == circle.mirror);
+        let size = match circle.topics {
+            Some(topics) => format!("{} of {topics} topics", circle.archived),
+            None => format!("{} topics", circle.archived),
+        };
+        let left = match chosen.map(|c| (c.requests, c.remaining_ms)) {
+            Some((Some(0), _)) => "complete".to_owned(),
+            Some((Some(_), Some(ms))) => words.left(ms),
+            _ => "size not known yet".to_owned(),
+        };
         writeln!(
             out,
-            "{:<16} {:<28} {}",
-            circle.group_id,
-            describe(circle.mirror),
+            "{:<16} {:<28} {:<24} {:<24} {}",
+            circle.id,
+            describe(reader::mirror_of(circle.mirror)),
+            size,
+            left,
             terminal::safe(&circle.name)
         )?;
     }

@@ -12,6 +12,7 @@
 mod brief;
 mod documents;
 mod inbox;
+mod plan;
 mod search;
 pub(crate) mod text;
 mod topic;
@@ -32,6 +33,7 @@ use crate::store::{
 pub use brief::{brief, mark_entry, saved};
 pub use documents::{document, documents, markdown_html};
 pub use inbox::{inbox, my_questions};
+pub use plan::mirror_plan;
 pub use search::search_results;
 pub use topic::open_topic;
 

@@ -118,6 +118,8 @@ pub struct Session {
     image_cache_bytes: u64,
     /// The day's request budget of the background sync ([`crate::sync::budget`]).
     daily_requests: Option<u64>,
+    /// The member had paused the sync when the session opened.
+    paused: bool,
     /// The app's scheduled sync, once [`Session::start_schedule`] started it.
     schedule: Option<Schedule>,
     /// The member's id, once known.
@@ -190,6 +192,7 @@ impl Session {
             interval,
             image_cache_bytes,
             daily_requests,
+            paused: prefs.sync_paused,
             schedule: None,
             me: Arc::default(),
             _keep_alive: keep_alive,
@@ -214,8 +217,8 @@ impl Session {
         (engine, indexing)
     }
 
-    /// Starts the app's sync: now, then every interval (the account's from the settings, the
-    /// service's own), with the index following and, given `notifications`, the inbox and its
+    /// Starts the app's sync: now (unless the member paused it), then every interval (the
+    /// account's from the settings, the service's own), with the index following and, given `notifications`, the inbox and its
     /// desktop notifications after every run. A token the service refuses marks the account
     /// `NeedsLogin`, so the window offers "sign in again" instead of retrying.
     pub fn start_schedule(mut self, notifications: Option<Notifications>) -> Self {
@@ -243,7 +246,7 @@ impl Session {
                 Err(err) => tracing::error!(%err, "the search indexer stopped"),
             }
         });
-        let schedule = engine.schedule(self.interval);
+        let schedule = engine.schedule(self.interval, self.paused);
         if let Some(account) = &self.account {
             mark_refused(schedule.status(), account.clone(), told);
         }
@@ -303,6 +306,11 @@ impl Session {
             .get_or_try_init(|| me(self.account.as_ref(), &self.client))
             .await
             .copied()
+    }
+
+    /// Whether the sync caches images (they are most of a first sync's requests).
+    pub fn caches_images(&self) -> bool {
+        self.image_cache_bytes > 0
     }
 
     /// The day's request budget, if this session has one.

@@ -28,6 +28,7 @@
 //! ([`Store::search_topics`], [`Store::search_comments`] and their walks). Schema decisions are explained in `docs/archive.md`.
 
 mod articles;
+mod backlog;
 mod brief;
 mod catalog;
 mod comments;
@@ -62,6 +63,7 @@ use sqlx::{Sqlite, Transaction};
 use crate::paths::DataDir;
 
 pub use articles::ArticleLink;
+pub use backlog::{CircleBacklog, CircleSize};
 pub use brief::{BriefTopic, Mark};
 pub use catalog::CircleSummary;
 pub use comments::{CommentsOutcome, ThreadToFetch};

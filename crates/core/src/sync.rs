@@ -2,9 +2,10 @@
 //!
 //! [`SyncEngine`] holds a [`Store`], one account's [`Client`] (whose clones share one pacing
 //! budget, so every circle's requests queue on the same per-account clock) and
-//! [`SyncOptions`]. A run lists the circles, then works in *rounds*; each round gives the
-//! budget to the kinds of work in priority order ([`Phase`]), all circles concurrently within
-//! a phase:
+//! [`SyncOptions`]. A run lists the circles (a full one also asks, once a week, how big each
+//! is: what [`estimate`] turns into the time a sync takes), then works in *rounds*; each round
+//! gives the budget to the kinds of work in priority order ([`Phase`]), all circles
+//! concurrently within a phase:
 //!
 //! 1. [`Phase::New`] — every circle's newest pages down to the first archived topic (or the
 //!    first page of a circle never synced), then a short refresh of recent topics and of open
@@ -48,6 +49,7 @@ mod articles;
 pub mod budget;
 mod circle;
 mod error;
+pub mod estimate;
 mod event;
 mod html_text;
 mod images;
@@ -56,6 +58,7 @@ mod markers;
 mod mine;
 mod offline;
 mod schedule;
+mod sizes;
 mod threads;
 mod topics;
 
@@ -363,7 +366,7 @@ impl SyncEngine {
                 .finish(&ctx, SyncStatus::Cancelled, Vec::new(), requests_before, 0)
                 .await);
         };
-        let mut circles = match self.circles(&ctx).await? {
+        let mut circles = match self.circles(&ctx, depth).await? {
             Ok((circles, horizons)) => {
                 ctx.horizons = Arc::new(horizons);
                 circles
@@ -449,8 +452,13 @@ impl SyncEngine {
 
     /// The circles to sync, stored in the service's order, with the horizons of those the
     /// member mirrors only recent months of (a circle mirrored not at all is left out); or how
-    /// the run ends without any.
-    async fn circles(&self, ctx: &Ctx) -> Result<Result<CirclesToSync, SyncStatus>, SyncError> {
+    /// the run ends without any. A full run also asks the size of circles not measured this
+    /// week ([`sizes`]).
+    async fn circles(
+        &self,
+        ctx: &Ctx,
+        depth: Depth,
+    ) -> Result<Result<CirclesToSync, SyncStatus>, SyncError> {
         let mut attempt = 0_u32;
         let list = loop {
             let err = match ctx.guard(self.client.groups()).await {
@@ -482,12 +490,18 @@ impl SyncEngine {
         let mirrors = self.store.mirrors().await?;
         let mut horizons = HashMap::new();
         let mut runs = Vec::with_capacity(list.groups.len());
+        let mut to_measure = Vec::new();
         for group in list.groups {
             let wanted = self
                 .options
                 .circles
                 .as_ref()
                 .is_none_or(|only| only.contains(&group.group_id));
+            let ended = named_expired.contains(&group.group_id)
+                || now.is_some_and(|now| group.membership_ended(now));
+            if wanted && !ended {
+                to_measure.push(group.group_id);
+            }
             let mirror = mirrors.get(&group.group_id).copied().unwrap_or_default();
             if !wanted || mirror == Mirror::Nothing {
                 continue;
@@ -495,8 +509,6 @@ impl SyncEngine {
             if let Some(horizon) = mirror.horizon(now_ms) {
                 horizons.insert(group.group_id, horizon);
             }
-            let ended = named_expired.contains(&group.group_id)
-                || now.is_some_and(|now| group.membership_ended(now));
             let mut run = CircleRun {
                 group_id: group.group_id,
                 name: group.name,
@@ -512,6 +524,17 @@ impl SyncEngine {
                 });
             }
             runs.push(run);
+        }
+        if depth == Depth::Full {
+            match sizes::measure(ctx, &to_measure, now_ms).await {
+                Ok(_) | Err(Stop::Failed(_) | Stop::Expired) => {}
+                Err(Stop::NeedsLogin) => {
+                    ctx.emit(SyncEvent::NeedsLogin);
+                    return Ok(Err(SyncStatus::NeedsLogin));
+                }
+                Err(Stop::Cancelled) => return Ok(Err(SyncStatus::Cancelled)),
+                Err(Stop::Store(err)) => return Err(err.into()),
+            }
         }
         Ok(Ok((runs, horizons)))
     }

@@ -85,6 +85,14 @@ macro_rules! with_commands {
             core sync_now: SyncNow($crate::NoArgs) -> ();
             /// Stops the running sync; the next one starts on the interval or with `SyncNow`.
             core cancel_sync: CancelSync($crate::NoArgs) -> ();
+            /// Pauses the app's sync until resumed, across restarts, or resumes it with a run
+            /// at once; answers the settings, which keep the choice.
+            core pause_sync: PauseSync($crate::commands::PauseArgs)
+                -> $crate::commands::SettingsDto;
+            /// Every circle with its size, what is archived, and how long mirroring it takes
+            /// under each choice at the pace the sync measures (before any run, the polite
+            /// pacing's).
+            core mirror_plan: MirrorPlan($crate::NoArgs) -> $crate::commands::MirrorPlanDto;
             /// The member's settings.
             core get_settings: GetSettings($crate::NoArgs) -> $crate::commands::SettingsDto;
             /// Checks a pasted token with the service, keeps it in the keyring and switches the

@@ -28,6 +28,10 @@ pub struct SettingsDto {
     /// Marking a circle read here moves the service's read markers too, so the phone agrees
     /// (docs/brief.md).
     pub send_read_markers: bool,
+    /// The member paused the app's sync (the status bar's pause button); it stays paused
+    /// across restarts until resumed. `orrery-cli sync` and `watch` are asked for by name and
+    /// run anyway.
+    pub sync_paused: bool,
 }
 
 /// Desktop notifications. Every kind of event still reaches the inbox when its notification is
@@ -121,6 +125,7 @@ impl Default for SettingsDto {
             daily_request_budget: DEFAULT_DAILY_REQUESTS,
             start_at_login: false,
             send_read_markers: true,
+            sync_paused: false,
         }
     }
 }
@@ -181,7 +186,7 @@ mod tests {
         );
         insta::assert_snapshot!(
             serde_json::to_string(&SettingsDto { language: Some(LanguageDto::ZhCn), ..s }).expect("serializes"),
-            @r#"{"language":"zh-CN","theme":"dark","syncIntervalMin":15,"requestIntervalS":2,"imageCacheMib":2048,"notifications":{"enabled":true,"answers":true,"questionsForMe":true,"replies":true,"mentions":true,"comments":true,"digests":true,"ownerPosts":true,"mutedCircles":[],"followedCircles":[],"quietHours":null},"dailyRequestBudget":5000,"startAtLogin":false,"sendReadMarkers":true}"#
+            @r#"{"language":"zh-CN","theme":"dark","syncIntervalMin":15,"requestIntervalS":2,"imageCacheMib":2048,"notifications":{"enabled":true,"answers":true,"questionsForMe":true,"replies":true,"mentions":true,"comments":true,"digests":true,"ownerPosts":true,"mutedCircles":[],"followedCircles":[],"quietHours":null},"dailyRequestBudget":5000,"startAtLogin":false,"sendReadMarkers":true,"syncPaused":false}"#
         );
     }
 

@@ -57,6 +57,56 @@ pub struct MirrorArgs {
     pub mirror: MirrorDto,
 }
 
+/// What [`crate::commands::PauseSync`] sets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PauseArgs {
+    pub paused: bool,
+}
+
+/// What to mirror, with what each choice costs: the screen after sign-in and Settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MirrorPlanDto {
+    /// In the service's order.
+    pub circles: Vec<CirclePlanDto>,
+    /// The milliseconds one request takes in the estimates (the polite pacing's average until
+    /// the sync has measured its own).
+    pub request_ms: u64,
+}
+
+/// One circle of a [`MirrorPlanDto`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CirclePlanDto {
+    pub id: CircleId,
+    pub name: String,
+    pub mirror: MirrorDto,
+    /// Topics the circle holds, as the service says; `None` until the sync has asked (in its
+    /// first minute).
+    pub topics: Option<u64>,
+    /// Topics archived.
+    pub archived: u64,
+    /// The membership lapsed: nothing more is fetched whatever the choice.
+    pub expired: bool,
+    /// Each choice offered, the member's own among them, with what it would take.
+    pub choices: Vec<ChoiceDto>,
+}
+
+/// One choice of what to mirror of a circle, and its cost.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChoiceDto {
+    pub mirror: MirrorDto,
+    /// Topics it holds, as far as can be told.
+    pub topics: Option<u64>,
+    /// Requests fetching what is not archived yet takes (0: complete); `None` until the size
+    /// is known.
+    pub requests: Option<u64>,
+    /// The time they take.
+    pub remaining_ms: Option<u64>,
+}
+
 /// What the background sync is doing.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -105,6 +155,30 @@ pub struct SyncStatusDto {
     /// budget in Settings.
     #[serde(default)]
     pub requests_today: u64,
+    /// The member paused syncing (kept across restarts) until they resume it.
+    #[serde(default)]
+    pub paused: bool,
+    /// How long mirroring what is chosen still takes at the measured pace, in all: `Some(0)`
+    /// when nothing is left, `None` when it cannot be told yet (a circle's size is unknown).
+    #[serde(default)]
+    pub remaining_ms: Option<u64>,
+    /// The circles with work left, in the service's order.
+    #[serde(default)]
+    pub backlog: Vec<CircleBacklogDto>,
+}
+
+/// One circle still being mirrored: how far, and how long its work left takes at the measured
+/// pace (the circles share one pace, so they finish together rather than one after another).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CircleBacklogDto {
+    pub circle: CircleId,
+    /// Topics archived within the member's choice.
+    pub archived: u64,
+    /// Topics the choice holds, as far as can be told.
+    pub expected: Option<u64>,
+    /// `None` while the service has not said the circle's size.
+    pub remaining_ms: Option<u64>,
 }
 
 /// A timeline tab: the service's own tabs.

@@ -94,6 +94,19 @@ words! {
     /// The notification when the service ends the sign-in (HTTP 401).
     needs_login_title,
     needs_login_body,
+    /// The member paused syncing; and the buttons that pause and resume it.
+    state_paused,
+    pause_sync,
+    resume_sync,
+    /// How long the work left takes: `{t}` is a [`Words::duration`] ([`Words::left`]).
+    time_left,
+    /// Less than a minute of work left.
+    almost_done,
+    /// Units of [`Words::duration`]: `{n}` days, hours, minutes; under a minute.
+    days,
+    hours,
+    minutes,
+    under_a_minute,
 }
 
 static ZH_CN: Words = Words {
@@ -114,6 +127,15 @@ static ZH_CN: Words = Words {
     login_window_title: "登录知识星球",
     needs_login_title: "需要重新登录知识星球",
     needs_login_body: "知识星球结束了这次登录。已存档的内容仍可阅读；用微信扫码重新登录后，同步从停下的地方继续。",
+    state_paused: "同步已暂停",
+    pause_sync: "暂停同步",
+    resume_sync: "继续同步",
+    time_left: "约需 {t}",
+    almost_done: "不到 1 分钟即可完成",
+    days: "{n} 天",
+    hours: "{n} 小时",
+    minutes: "{n} 分钟",
+    under_a_minute: "不到 1 分钟",
 };
 
 static EN: Words = Words {
@@ -134,6 +156,15 @@ static EN: Words = Words {
     login_window_title: "Sign in to ZSXQ",
     needs_login_title: "Sign in to ZSXQ again",
     needs_login_body: "ZSXQ ended this sign-in. The archive stays readable; sign in again and syncing continues where it stopped.",
+    state_paused: "Sync paused",
+    pause_sync: "Pause syncing",
+    resume_sync: "Resume syncing",
+    time_left: "about {t} left",
+    almost_done: "done within a minute",
+    days: "{n} d",
+    hours: "{n} h",
+    minutes: "{n} min",
+    under_a_minute: "under a minute",
 };
 
 impl Words {
@@ -149,9 +180,13 @@ impl Words {
         }
     }
 
-    /// The tray's status line: the state, and while syncing the circle and how far the run is.
+    /// The tray's status line: the state, and while syncing the circle, how far the run is
+    /// and how long the work left takes.
     pub fn status_line(&self, s: &SyncStatusDto) -> String {
         let word = self.state(s.state);
+        if s.paused && s.state != SyncStateDto::Syncing {
+            return self.state_paused.to_owned();
+        }
         if s.resting_until_ms.is_some() && s.state != SyncStateDto::Syncing {
             return self.budget_spent.to_owned();
         }
@@ -162,9 +197,40 @@ impl Words {
             return self.waiting_for_other_sync.to_owned();
         }
         let progress = format!("({}/{})", s.circles_done, s.circles_total);
-        match &s.circle {
+        let line = match &s.circle {
             Some(circle) => format!("{word} {circle} {progress}"),
             None => format!("{word} {progress}"),
+        };
+        match s.remaining_ms.filter(|&ms| ms > 0) {
+            Some(ms) => format!("{line} · {}", self.left(ms)),
+            None => line,
+        }
+    }
+
+    /// How long the work left takes, in a phrase: "约需 2 小时 5 分钟", "about 2 h 5 min left",
+    /// "done within a minute".
+    pub fn left(&self, ms: u64) -> String {
+        if ms < 60_000 {
+            return self.almost_done.to_owned();
+        }
+        self.time_left.replace("{t}", &self.duration(ms))
+    }
+
+    /// A duration rounded the way an estimate deserves: days and hours, hours and minutes, or
+    /// minutes ("2 天 3 小时", "2 h 5 min", "under a minute").
+    pub fn duration(&self, ms: u64) -> String {
+        let minutes = ms.div_ceil(60_000);
+        if ms < 60_000 {
+            return self.under_a_minute.to_owned();
+        }
+        let unit = |template: &str, n: u64| template.replace("{n}", &n.to_string());
+        let (days, hours, mins) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
+        match (days, hours) {
+            (0, 0) => unit(self.minutes, mins),
+            (0, _) if mins == 0 => unit(self.hours, hours),
+            (0, _) => format!("{} {}", unit(self.hours, hours), unit(self.minutes, mins)),
+            (_, 0) => unit(self.days, days),
+            _ => format!("{} {}", unit(self.days, days), unit(self.hours, hours)),
         }
     }
 }
@@ -187,7 +253,7 @@ mod tests {
         assert_eq!(en.status_line(&syncing), "Syncing 读书会 (2/5)");
         let starting = SyncStatusDto {
             circle: None,
-            ..syncing
+            ..syncing.clone()
         };
         assert_eq!(en.status_line(&starting), "Syncing (2/5)");
         let waiting = SyncStatusDto {
@@ -201,6 +267,35 @@ mod tests {
         };
         assert_eq!(zh.status_line(&expired), "需要重新登录");
         assert_eq!(en.status_line(&SyncStatusDto::default()), "Not syncing");
+        let estimated = SyncStatusDto {
+            remaining_ms: Some(2 * 3_600_000 + 5 * 60_000),
+            ..syncing.clone()
+        };
+        assert_eq!(
+            zh.status_line(&estimated),
+            "同步中 读书会 (2/5) · 约需 2 小时 5 分钟"
+        );
+        assert_eq!(
+            en.status_line(&estimated),
+            "Syncing 读书会 (2/5) · about 2 h 5 min left"
+        );
+        let paused = SyncStatusDto {
+            paused: true,
+            ..SyncStatusDto::default()
+        };
+        assert_eq!(zh.status_line(&paused), "同步已暂停");
+    }
+
+    #[test]
+    fn durations_are_rounded_like_estimates() {
+        let (zh, en) = (Lang::ZhCn.words(), Lang::En.words());
+        assert_eq!(en.duration(20_000), "under a minute");
+        assert_eq!(en.duration(61_000), "2 min");
+        assert_eq!(en.duration(3_600_000), "1 h");
+        assert_eq!(zh.duration(26 * 3_600_000), "1 天 2 小时");
+        assert_eq!(en.duration(3 * 86_400_000), "3 d");
+        assert_eq!(en.left(30_000), "done within a minute");
+        assert_eq!(zh.left(90_000), "约需 2 分钟");
     }
 
     #[test]

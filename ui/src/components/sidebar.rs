@@ -151,6 +151,7 @@ pub fn Sidebar() -> impl IntoView {
                                                     </button>
                                                 </Show>
                                             </div>
+                                            {move || backlog(id).map(|left| view! { <div class="circle-backlog muted" data-field="backlog">{left}</div> })}
                                         </li>
                                     }
                                 })
@@ -162,6 +163,26 @@ pub fn Sidebar() -> impl IntoView {
             }}
         </nav>
     }
+}
+
+/// How far the mirroring of `id` is and how long the rest takes, while any is left: "42% · 约需
+/// 1 小时".
+fn backlog(id: CircleId) -> Option<String> {
+    let ui = ui();
+    let status = ui.status.get()?;
+    let entry = status.backlog.iter().find(|b| b.circle == id)?;
+    let words = ui.t().words;
+    let share = entry
+        .expected
+        .filter(|&n| n > 0)
+        .map(|n| format!("{}% · ", (entry.archived * 100 / n).min(99)));
+    let left = entry.remaining_ms.map(|ms| words.left(ms));
+    Some(format!(
+        "{}{}",
+        share.unwrap_or_default(),
+        left.unwrap_or_default()
+    ))
+    .filter(|text| !text.is_empty())
 }
 
 /// A circle's picture from the media cache, over its first character, which stays when there

@@ -1,5 +1,6 @@
-//! The status bar: where the sync stands with its progress, sync now or cancel, when it last
-//! finished, whether the machine is offline, and errors with a retry.
+//! The status bar: where the sync stands with its progress and how long the rest of the
+//! mirroring takes, sync now or cancel, pause and resume, when it last finished, whether the
+//! machine is offline, and errors with a retry.
 
 use crate::api;
 use crate::format::{self, tz_offset_min};
@@ -8,7 +9,7 @@ use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use orrery_ipc::NoArgs;
-use orrery_ipc::commands::{CancelSync, SyncNow, SyncStateDto};
+use orrery_ipc::commands::{CancelSync, PauseArgs, PauseSync, SyncNow, SyncStateDto};
 
 #[component]
 pub fn StatusBar() -> impl IntoView {
@@ -23,8 +24,27 @@ pub fn StatusBar() -> impl IntoView {
     });
     let state = move || ui.status.get().map_or(SyncStateDto::Idle, |s| s.state);
     let syncing = move || state() == SyncStateDto::Syncing;
+    let paused = move || ui.status.get().is_some_and(|s| s.paused);
     // The tray's words for the same state (orrery_ipc::words).
-    let label = move || t().words.state(state());
+    let label = move || {
+        if paused() && !syncing() {
+            t().words.state_paused
+        } else {
+            t().words.state(state())
+        }
+    };
+    // How long the rest of the mirroring takes, while any is left.
+    let eta = move || {
+        let ms = ui.status.get()?.remaining_ms.filter(|&ms| ms > 0)?;
+        Some(t().words.left(ms))
+    };
+    let pause = move |pause: bool| {
+        spawn_local(async move {
+            if let Ok(saved) = api::invoke::<PauseSync>(&PauseArgs { paused: pause }).await {
+                ui.settings.set(saved);
+            }
+        })
+    };
     let progress = move || {
         let s = ui.status.get()?;
         // The day's request budget is spent: say why nothing syncs (the tray says it too).
@@ -73,10 +93,15 @@ pub fn StatusBar() -> impl IntoView {
         })
     };
     view! {
-        <footer class="statusbar" id="status-bar" data-state=move || state_name(state())>
+        <footer
+            class="statusbar"
+            id="status-bar"
+            data-state=move || if paused() && !syncing() { "paused" } else { state_name(state()) }
+        >
             <span class="dot" aria-hidden="true"></span>
             <span class="sync-state">{label}</span>
             <span class="progress muted" id="sync-progress">{progress}</span>
+            <span class="muted" id="sync-eta">{eta}</span>
             <span class="muted" id="last-synced">{last}</span>
             // The browser's own "offline"; the sync's (the label) says it already when it
             // found the service unreachable.
@@ -85,6 +110,13 @@ pub fn StatusBar() -> impl IntoView {
             </Show>
             <span class="error" id="sync-error" title=error>{move || error().map(|e| truncate(&e, 80))}</span>
             <span class="spacer"></span>
+            {move || {
+                if paused() {
+                    view! { <button id="resume-sync" class="ghost" on:click=move |_| pause(false)>{t().words.resume_sync}</button> }.into_any()
+                } else {
+                    view! { <button id="pause-sync" class="ghost" on:click=move |_| pause(true)>{t().words.pause_sync}</button> }.into_any()
+                }
+            }}
             {move || {
                 if syncing() {
                     view! { <button id="cancel-sync" class="ghost" on:click=cancel>{t().cancel_sync}</button> }.into_any()

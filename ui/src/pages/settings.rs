@@ -7,6 +7,8 @@ mod mirror;
 mod notifications;
 mod sign_out;
 
+pub use mirror::MirrorChoices;
+
 use crate::api;
 use crate::i18n::Texts;
 use crate::state::{View, ui};
@@ -113,7 +115,7 @@ pub fn SettingsPage() -> impl IntoView {
                     t().requests_today.replace("{n}", &used.to_string())
                 }}
             </p>
-            <mirror::MirrorChoices />
+            <MirrorChoices />
             <NumberSetting
                 id="image-cache"
                 label=|t| t.image_cache

@@ -10,7 +10,7 @@ use crate::state::{Ui, View, ui};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use orrery_ipc::commands::{AppInfoDto, SignIn as SignInCmd, SignInWeb, TokenArgs};
+use orrery_ipc::commands::{AccountMode, AppInfoDto, SignIn as SignInCmd, SignInWeb, TokenArgs};
 use orrery_ipc::{ErrorCode, IpcError, NoArgs};
 
 #[component]
@@ -107,7 +107,19 @@ fn signed_in(
     error: RwSignal<Option<IpcError>>,
 ) {
     match result {
-        Ok(Some(info)) => ui.switch_account(info),
+        Ok(Some(info)) => {
+            // A new sign-in (from the demo) goes on to what to mirror; signing in again after
+            // the service ended the sign-in goes back to reading.
+            let fresh = ui
+                .info
+                .get_untracked()
+                .and_then(Result::ok)
+                .is_none_or(|i| i.mode == AccountMode::Demo);
+            ui.switch_account(info);
+            if fresh {
+                ui.view.set(View::Setup);
+            }
+        }
         Ok(None) => {}
         Err(err) => error.set(Some(err)),
     }

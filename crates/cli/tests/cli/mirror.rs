@@ -27,6 +27,17 @@ fn a_circle_set_to_none_stays_listed_and_unsynced_until_set_back() {
         let listed = stdout(&run(cli(dir, &["mirror"])));
         assert_eq!(listed.lines().count(), truth.circles.len(), "{listed}");
         assert!(listed.lines().all(|l| l.contains(" all ")), "{listed}");
+        // Each with its size as the service told it, all of it archived.
+        for circle in &truth.circles {
+            let line = listed
+                .lines()
+                .find(|l| l.starts_with(circle.group_id.as_str()));
+            let size = format!("{0} of {0} topics", circle.topics);
+            assert!(
+                line.is_some_and(|l| l.contains(&size) && l.contains("complete")),
+                "{listed}"
+            );
+        }
         let said = stdout(&run(cli(dir, &["mirror", quiet, "none"])));
         assert!(said.contains("none"), "{said}");
         let listed = stdout(&run(cli(dir, &["mirror"])));

@@ -12,9 +12,9 @@ use orrery_ipc::commands::{
     AccountMode, AppInfoDto, ArchiveOverviewDto, BriefArgs, BriefDto, BriefMarkArgs, BriefMarkDto,
     BriefMarksDto, CircleArgs, CircleFiltersDto, DocumentArgs, DocumentDto, DocumentsArgs,
     DocumentsDto, ImportArgs, ImportDoneDto, ImportIssueDto, InboxArgs, InboxDto,
-    MarkInboxReadArgs, MirrorArgs, MyQuestionsDto, SaveTopicArgs, SavedDto, SearchArgs,
-    SearchResultsDto, SettingsDto, SignOutArgs, StanceDto, SyncStatusDto, TimelineArgs,
-    TimelinePageDto, TokenArgs, TopicArgs, TopicDto, TopicsArgs,
+    MarkInboxReadArgs, MirrorArgs, MirrorPlanDto, MyQuestionsDto, PauseArgs, SaveTopicArgs,
+    SavedDto, SearchArgs, SearchResultsDto, SettingsDto, SignOutArgs, StanceDto, SyncStatusDto,
+    TimelineArgs, TimelinePageDto, TokenArgs, TopicArgs, TopicDto, TopicsArgs,
 };
 use orrery_ipc::media::MediaRef;
 use orrery_ipc::words::Lang;
@@ -33,6 +33,7 @@ use crate::reader;
 use crate::search::{SearchRequest, SortOrder};
 use crate::settings::{self, Settings};
 use crate::store::Mark;
+use crate::sync::estimate::Pace;
 
 mod export;
 
@@ -199,7 +200,7 @@ impl Orrery {
     }
 
     /// Saves the member's settings (clamped) and applies at once what can change while
-    /// syncing: the account's sync interval and daily request budget. Pacing and the image cache cap apply from the
+    /// syncing: a pause, the account's sync interval and daily request budget. Pacing and the image cache cap apply from the
     /// next start.
     pub async fn save_settings(&self, prefs: SettingsDto) -> Result<SettingsDto, IpcError> {
         let saved = self
@@ -208,11 +209,13 @@ impl Orrery {
             .map_err(|err| IpcError::new(ErrorCode::Internal, err.to_string()))?;
         self.prefs.send_replace(saved.clone());
         if let Ok(session) = self.session().await
-            && let Some(account) = session.account()
             && let Some(schedule) = session.schedule()
         {
-            schedule.set_interval(settings::sync_interval(&saved));
-            schedule.set_budget(settings::daily_requests(&saved, account.base_url()));
+            schedule.set_paused(saved.sync_paused);
+            if let Some(account) = session.account() {
+                schedule.set_interval(settings::sync_interval(&saved));
+                schedule.set_budget(settings::daily_requests(&saved, account.base_url()));
+            }
         }
         Ok(saved)
     }
@@ -283,7 +286,19 @@ impl Orrery {
             ));
         }
         tracing::info!(%group, ?mirror, "mirror choice set");
+        if let Some(schedule) = session.schedule() {
+            schedule.choices_changed();
+        }
         Ok(())
+    }
+
+    pub async fn mirror_plan(&self, _: NoArgs) -> Result<MirrorPlanDto, IpcError> {
+        let session = self.session().await?;
+        let pace = match session.schedule() {
+            Some(schedule) => schedule.pace(),
+            None => Pace::prior(&session.client().config().pacing, session.caches_images()),
+        };
+        Ok(reader::mirror_plan(session.store(), pace, session.caches_images(), now_ms()).await?)
     }
 
     pub async fn mark_circle_read(&self, args: CircleArgs) -> Result<(), IpcError> {
@@ -472,6 +487,14 @@ impl Orrery {
             schedule.cancel_run();
         }
         Ok(())
+    }
+
+    pub async fn pause_sync(&self, args: PauseArgs) -> Result<SettingsDto, IpcError> {
+        self.save_settings(SettingsDto {
+            sync_paused: args.paused,
+            ..self.prefs()
+        })
+        .await
     }
 
     pub async fn get_settings(&self, _: NoArgs) -> Result<SettingsDto, IpcError> {

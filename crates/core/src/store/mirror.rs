@@ -26,6 +26,16 @@ pub enum Mirror {
 }
 
 impl Mirror {
+    /// The choices the app offers (the CLI takes any number of months).
+    pub const OFFERED: [Self; 6] = [
+        Self::All,
+        Self::Months(12),
+        Self::Months(6),
+        Self::Months(3),
+        Self::Months(1),
+        Self::Nothing,
+    ];
+
     pub(super) fn from_column(months: Option<i64>) -> Self {
         match months {
             None => Self::All,

@@ -8,6 +8,13 @@
 //!
 //! Most scheduled runs are light polls ([`Depth::Light`]): an idle circle costs one request.
 //! The first run, every [`FULL_EVERY`]th and every "sync now" look at everything.
+//!
+//! The member may pause the schedule (no run starts until they resume; the app keeps the
+//! choice across restarts), and a changed choice of what to mirror restarts the run in
+//! progress, a moment after the last change, so a first sync hours long follows it at once.
+//! The status carries how long the work left takes ([`eta`]).
+
+mod eta;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -19,13 +26,18 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use zsxq::GroupId;
 
+use super::estimate::Pace;
 use super::{Depth, Offline, SyncEngine, SyncEvent, SyncStatus};
+use eta::Eta;
 
 /// Every this many scheduled runs one is [`Depth::Full`] (the first is); the others are light
 /// polls. At the default 15-minute interval: a full look every hour, a light poll between.
 const FULL_EVERY: u32 = 4;
 use crate::now_ms;
 use crate::store::Store;
+
+/// How long a restart for changed choices waits for the member to stop changing them.
+const RESTART_QUIET: Duration = Duration::from_secs(2);
 
 /// A scheduled sync. Dropping it does not stop it: call [`Schedule::shutdown`].
 #[derive(Debug)]
@@ -44,24 +56,38 @@ struct Shared {
     interval: watch::Sender<Duration>,
     /// The day's request budget ([`super::budget`]); `None` for no limit.
     budget: watch::Sender<Option<u64>>,
+    /// No run starts while set.
+    paused: watch::Sender<bool>,
+    /// The choices of what to mirror changed: the run in progress gives way to one that
+    /// reads them.
+    restart: Notify,
+    /// The pace of the last estimate, for estimates between runs.
+    pace: Arc<Mutex<Pace>>,
 }
 
 impl SyncEngine {
-    /// Starts syncing now and then every `interval` after a run ends.
-    pub fn schedule(self, interval: Duration) -> Schedule {
-        let (status_tx, status) = watch::channel(SyncStatusDto::default());
+    /// Starts syncing now (or, `paused`, once resumed) and then every `interval` after a run
+    /// ends.
+    pub fn schedule(self, interval: Duration, paused: bool) -> Schedule {
+        let (status_tx, status) = watch::channel(SyncStatusDto {
+            paused,
+            ..SyncStatusDto::default()
+        });
+        let images = self.options.image_cache_bytes > 0;
+        let prior = Pace::prior(&self.client.config().pacing, images);
         let shared = Arc::new(Shared {
             now: Notify::new(),
             run: Mutex::new(CancellationToken::new()),
             shutdown: CancellationToken::new(),
             interval: watch::channel(interval).0,
             budget: watch::channel(self.options.daily_requests).0,
+            paused: watch::channel(paused).0,
+            restart: Notify::new(),
+            pace: Arc::new(Mutex::new(prior)),
         });
-        tokio::spawn(track(
-            self.subscribe(),
-            self.store.clone(),
-            status_tx.clone(),
-        ));
+        let eta = Eta::new(self.clone(), Arc::clone(&shared.pace));
+        tokio::spawn(track(self.subscribe(), eta, status_tx.clone()));
+        tokio::spawn(restarts(Arc::clone(&shared)));
         let task = tokio::spawn(run(self, Arc::clone(&shared), status_tx));
         Schedule {
             shared,
@@ -90,11 +116,32 @@ impl Schedule {
 
     /// Stops the run in progress (it ends between two transactions); the schedule goes on.
     pub fn cancel_run(&self) {
-        self.shared
-            .run
+        self.shared.cancel_run();
+    }
+
+    /// Pauses the schedule (the run in progress stops between two transactions, no other
+    /// starts), or resumes it with a run at once.
+    pub fn set_paused(&self, paused: bool) {
+        let was = self.shared.paused.send_replace(paused);
+        if paused && !was {
+            self.shared.cancel_run();
+        }
+    }
+
+    /// The choices of what to mirror changed: a moment after the last change the run in
+    /// progress stops and a full one starts that reads them (at once when none was running).
+    pub fn choices_changed(&self) {
+        self.shared.restart.notify_one();
+    }
+
+    /// The pace the estimates use now: measured by the run in progress or the last one,
+    /// before any run the pacing's.
+    pub fn pace(&self) -> Pace {
+        *self
+            .shared
+            .pace
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .cancel();
     }
 
     /// The pause between two runs from now on.
@@ -118,9 +165,69 @@ impl Schedule {
     }
 }
 
+impl Shared {
+    fn cancel_run(&self) {
+        self.run
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .cancel();
+    }
+}
+
+/// Restarts the run after the choices changed, once they have stopped changing for a moment.
+async fn restarts(shared: Arc<Shared>) {
+    loop {
+        tokio::select! {
+            () = shared.shutdown.cancelled() => return,
+            () = shared.restart.notified() => {}
+        }
+        loop {
+            tokio::select! {
+                () = shared.shutdown.cancelled() => return,
+                () = shared.restart.notified() => {}
+                () = tokio::time::sleep(RESTART_QUIET) => break,
+            }
+        }
+        if !*shared.paused.borrow() {
+            shared.cancel_run();
+            shared.now.notify_one();
+        }
+    }
+}
+
+/// Waits while the schedule is paused, saying so in the status; `false` on shutdown.
+async fn wait_resumed(
+    shared: &Shared,
+    paused: &mut watch::Receiver<bool>,
+    status: &watch::Sender<SyncStatusDto>,
+) -> bool {
+    if !*paused.borrow_and_update() {
+        return true;
+    }
+    tracing::info!("sync paused by the member");
+    status.send_modify(|s| s.paused = true);
+    loop {
+        tokio::select! {
+            () = shared.shutdown.cancelled() => return false,
+            changed = paused.changed() => {
+                if changed.is_err() {
+                    return false;
+                }
+                if !*paused.borrow_and_update() {
+                    break;
+                }
+            }
+        }
+    }
+    tracing::info!("sync resumed");
+    status.send_modify(|s| s.paused = false);
+    true
+}
+
 async fn run(engine: SyncEngine, shared: Arc<Shared>, status: watch::Sender<SyncStatusDto>) {
     let mut interval = shared.interval.subscribe();
     let mut budget = shared.budget.subscribe();
+    let mut paused = shared.paused.subscribe();
     let mut failures = 0_u32;
     let mut offline = Offline::default();
     // Whether the member asked for this run ("sync now"), which the budget does not hold back
@@ -128,6 +235,13 @@ async fn run(engine: SyncEngine, shared: Arc<Shared>, status: watch::Sender<Sync
     let mut asked = false;
     let mut runs = 0_u32;
     loop {
+        if *paused.borrow() {
+            if !wait_resumed(&shared, &mut paused, &status).await {
+                return;
+            }
+            // Resuming is asking for a run.
+            asked = true;
+        }
         let limit = *budget.borrow_and_update();
         if !asked && let Some(until) = budget_spent(&engine.store, limit).await {
             tracing::info!(
@@ -200,6 +314,9 @@ async fn run(engine: SyncEngine, shared: Arc<Shared>, status: watch::Sender<Sync
         }
         // After a 401 only a new sign-in helps: wait for "sync now", never retry on a timer.
         let mut wait = !needs_login;
+        if *paused.borrow() {
+            continue;
+        }
         loop {
             let pause = *interval.borrow_and_update();
             let pause = retry_in.map_or(pause, |retry| retry.min(pause));
@@ -215,6 +332,11 @@ async fn run(engine: SyncEngine, shared: Arc<Shared>, status: watch::Sender<Sync
                     // while `shared` lives, but would mean: keep the last one.
                     wait = wait && changed.is_ok();
                 }
+                Ok(()) = paused.changed() => {
+                    if *paused.borrow() {
+                        break;
+                    }
+                }
             }
         }
     }
@@ -229,12 +351,13 @@ async fn budget_spent(store: &Store, budget: Option<u64>) -> Option<i64> {
         .flatten()
 }
 
-/// Folds the engine's events into the status.
+/// Folds the engine's events into the status, with the estimate of the work left.
 async fn track(
     mut events: broadcast::Receiver<SyncEvent>,
-    store: Store,
+    mut eta: Eta,
     status: watch::Sender<SyncStatusDto>,
 ) {
+    let store = eta.store().clone();
     // "Last synced" from before a restart, until this schedule's first run catches up. The
     // events sent meanwhile wait in the channel.
     match store.last_caught_up_ms().await {
@@ -248,6 +371,8 @@ async fn track(
         Ok(None) => {}
         Err(err) => tracing::warn!(%err, "the last finished run"),
     }
+    eta.initial().await;
+    status.send_if_modified(|s| eta.fold(s));
     let mut names = HashMap::new();
     loop {
         let event = match events.recv().await {
@@ -260,7 +385,14 @@ async fn track(
             names = circle_names(&store).await;
         }
         let name = |group: &GroupId| names.get(group).cloned();
-        status.send_if_modified(|s| apply(s, &event, &name));
+        // One change for the event and the estimate it brings, so a run is never seen ended
+        // with the figures of before.
+        let estimated = eta.after(&event).await;
+        status.send_if_modified(|s| {
+            let applied = apply(s, &event, &name);
+            let folded = estimated && eta.fold(s);
+            applied || folded
+        });
         if matches!(
             event,
             SyncEvent::Started { .. } | SyncEvent::Finished { .. }
@@ -285,6 +417,9 @@ fn apply(
                 state: SyncStateDto::Syncing,
                 circles_total: u32::try_from(*circles).unwrap_or(u32::MAX),
                 last_synced_ms: s.last_synced_ms,
+                paused: s.paused,
+                remaining_ms: s.remaining_ms,
+                backlog: std::mem::take(&mut s.backlog),
                 ..SyncStatusDto::default()
             };
         }

@@ -5,6 +5,7 @@
 //! * `account`: the account against a real Secret Service and the simulator.
 //! * `brief`: the brief's ranking against the simulator's truth of a busy day.
 //! * `damage`: an emptied archive, first runs racing on a new folder.
+//! * `estimate`: circle sizes, how long a paced first sync takes against its estimate, pause.
 //! * `history`: inline comments, edits and deletions on the service, as the archive keeps them.
 //! * `import`: saved articles and notes into 已保存, found by search.
 //! * `mirror`: what to mirror of each circle: all, the last months, nothing.
@@ -18,6 +19,7 @@
 mod account;
 mod brief;
 mod damage;
+mod estimate;
 mod export;
 mod history;
 mod import;

@@ -390,7 +390,7 @@ async fn hostile_topics_come_out_as_inert_html_with_their_text() {
 }
 
 /// Waits until the schedule's status satisfies `pred`.
-async fn until(
+pub(crate) async fn until(
     status: &mut watch::Receiver<SyncStatusDto>,
     pred: impl Fn(&SyncStatusDto) -> bool,
 ) -> SyncStatusDto {
@@ -407,7 +407,7 @@ async fn the_schedule_syncs_at_once_cancels_a_run_and_syncs_on_demand() {
     let sim = sim(Dataset::Generated(3000)).await;
     let dir = tempfile::tempdir().unwrap();
     let store = open_store(dir.path()).await;
-    let schedule = engine(&store, &sim).schedule(Duration::from_secs(3600));
+    let schedule = engine(&store, &sim).schedule(Duration::from_secs(3600), false);
     let mut status = schedule.status();
 
     let running = until(&mut status, |s| {
@@ -456,7 +456,7 @@ async fn the_schedule_syncs_at_once_cancels_a_run_and_syncs_on_demand() {
     let store = open_store(dir.path()).await;
     let refused = client_as(unpaced(sim.base_url()), "not-the-token");
     let restarted = SyncEngine::new(store.clone(), refused, SyncOptions::default())
-        .schedule(Duration::from_secs(3600));
+        .schedule(Duration::from_secs(3600), false);
     let mut status = restarted.status();
     let after = until(&mut status, |s| s.state == SyncStateDto::NeedsLogin).await;
     assert_eq!(after.last_synced_ms, Some(recorded));
@@ -490,7 +490,7 @@ async fn the_schedule_tries_a_transient_failure_again_before_the_interval() {
         ..SyncOptions::default()
     };
     let schedule =
-        SyncEngine::new(store.clone(), client, options).schedule(Duration::from_secs(3600));
+        SyncEngine::new(store.clone(), client, options).schedule(Duration::from_secs(3600), false);
     let mut status = schedule.status();
     let failed = until(&mut status, |s| s.state == SyncStateDto::Failed).await;
     assert!(failed.error.is_some(), "{failed:?}");
@@ -513,7 +513,7 @@ async fn offline_the_schedule_waits_for_the_network_quietly_and_goes_on_by_itsel
     let client = client_as(unpaced(&cable.base_url()), sim.token());
     let engine = SyncEngine::new(store.clone(), client, SyncOptions::default());
     let mut events = engine.subscribe();
-    let schedule = engine.schedule(Duration::from_secs(3600));
+    let schedule = engine.schedule(Duration::from_secs(3600), false);
     let mut status = schedule.status();
 
     let offline = until(&mut status, |s| s.state == SyncStateDto::Offline).await;
@@ -801,8 +801,8 @@ async fn a_spent_daily_budget_holds_the_background_sync_but_not_sync_now() {
         daily_requests: Some(100),
         ..SyncOptions::default()
     };
-    let schedule =
-        SyncEngine::new(store.clone(), client(&sim), options).schedule(Duration::from_secs(3600));
+    let schedule = SyncEngine::new(store.clone(), client(&sim), options)
+        .schedule(Duration::from_secs(3600), false);
     let mut status = schedule.status();
     let resting = until(&mut status, |s| s.resting_until_ms.is_some()).await;
     let midnight = resting.resting_until_ms.unwrap();

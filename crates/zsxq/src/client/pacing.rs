@@ -102,6 +102,17 @@ impl Pacing {
             && self.refusals_before_rest.is_none()
     }
 
+    /// The average time one request costs at this pacing when requests queue back to back, as
+    /// during a first sync: the spacing, half the jitter, and the long pauses spread over the
+    /// requests between them (the default: 2 s + 0.5 s + 90 s / 50 = 4.3 s). Estimates of how
+    /// long a sync takes start from it until they have measured the real pace.
+    pub fn mean_spacing(&self) -> Duration {
+        let pauses = self.long_pause_every.map_or(Duration::ZERO, |every| {
+            (self.long_pause_min + self.long_pause_max.max(self.long_pause_min)) / 2 / every.get()
+        });
+        self.interval + self.jitter / 2 + pauses
+    }
+
     /// The governor quota: one request per `interval`, no bursts (a burst is exactly what the
     /// anti-crawler notices). `None` when `interval` is zero.
     pub(crate) fn quota(&self) -> Option<Quota> {
@@ -241,6 +252,20 @@ mod tests {
             refusals_before_rest: None,
             refusal_rest: Duration::ZERO,
         }
+    }
+
+    #[test]
+    fn the_mean_spacing_spreads_the_long_pauses() {
+        assert_eq!(
+            Pacing::default().mean_spacing(),
+            Duration::from_millis(4300)
+        );
+        assert_eq!(Pacing::none().mean_spacing(), Duration::ZERO);
+        let no_pauses = Pacing {
+            long_pause_every: None,
+            ..Pacing::default()
+        };
+        assert_eq!(no_pauses.mean_spacing(), Duration::from_millis(2500));
     }
 
     #[tokio::test(start_paused = true)]
