@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 pub fn run(args: &[String]) -> anyhow::Result<()> {
     let Some((what, rest)) = args.split_first() else {
         bail!(
-            "usage: cargo xtask bench <startup [--release] [--runs N] | ui [--release] | search [--sizes N,N] [--queries N] | notify [--events N] | tray [--minutes N] | brief [--topics N] | export [--topics N] | import [--topics N]>"
+            "usage: cargo xtask bench <startup [--release] [--runs N] | ui [--release] | search [--sizes N,N] [--queries N] | notify [--events N] | tray [--minutes N] | brief [--topics N] | export [--topics N] | import [--topics N] | sync [--topics N]>"
         )
     };
     match what.as_str() {
@@ -31,6 +31,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         "brief" => brief(rest),
         "export" => export(rest),
         "import" => import(rest),
+        "sync" => core_benchmark("sync::text_first_benchmark", rest),
         other => bail!("unknown benchmark `{other}`"),
     }
 }

@@ -1,14 +1,15 @@
 //! `cargo xtask`: Orrery's build tooling, in Rust so it runs wherever cargo does.
 //!
 //! - `setup` installs what building and testing need (system packages on Debian/Ubuntu, Trunk,
-//!   wasm-bindgen-cli matching Cargo.lock, tauri-driver, the wasm32 target). Idempotent, and
-//!   quick when everything is there. It only ever downloads from the package registries.
+//!   wasm-bindgen-cli matching Cargo.lock, tauri-driver, the Tauri CLI from npm, the wasm32
+//!   target). Idempotent, and quick when everything is there. It only ever downloads from
+//!   the package registries.
 //! - `run` builds the UI and the app and launches it.
 //! - `test` runs every check CI runs: formatting, clippy, the UI's wasm build and all tests,
 //!   the end-to-end suite included, under Xvfb.
 //! - `e2e` runs only the end-to-end suite.
 //! - `chaos` runs the fault suite for many rounds (the test suite runs a few).
-//! - `bundle` builds .deb and .rpm packages (installing tauri-cli on first use).
+//! - `bundle` builds .deb and .rpm packages with the Tauri CLI.
 //! - `bench startup` measures launch to first render and idle memory under Xvfb.
 //! - `bench search` compares the search index with SQLite FTS5 and LIKE (see bench_search.rs).
 //!

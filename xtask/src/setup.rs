@@ -2,7 +2,7 @@
 //!
 //! Each requirement is checked first (a `dpkg-query`, a `--version`), so a second run takes about
 //! a second and changes nothing. Downloads come only from the package registries: Debian's
-//! archive and crates.io. Trunk would fetch wasm-bindgen and wasm-opt from GitHub, which is not
+//! archive, crates.io and npm (the prebuilt Tauri CLI). Trunk would fetch wasm-bindgen and wasm-opt from GitHub, which is not
 //! reachable here; installing wasm-bindgen-cli at the version in Cargo.lock and building with
 //! `--offline` and wasm-opt disabled avoids both (see shared/TOOLCHAIN.md).
 
@@ -36,6 +36,9 @@ const APT_PACKAGES: &[&str] = &[
 
 /// Trunk 0.22 needs a newer rustc than this project's 1.95.
 const TRUNK_VERSION: &str = "0.21.14";
+/// The Tauri CLI for `bundle`, prebuilt from npm (`cargo install tauri-cli` compiles for 15–30
+/// minutes on two cores), at the `tauri` crate's minor version.
+const TAURI_CLI_NPM: (&str, &str) = ("@tauri-apps/cli", "2.12.6");
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 pub fn run() -> anyhow::Result<()> {
@@ -72,6 +75,7 @@ pub fn run() -> anyhow::Result<()> {
         None,
         &["cargo-nextest", "--locked"],
     )?;
+    tauri_cli_npm()?;
     if cfg!(target_os = "linux") {
         cargo_tool(
             "tauri-driver",
@@ -138,6 +142,40 @@ fn wasm_target() -> anyhow::Result<()> {
         bail!("the {WASM_TARGET} target is missing and rustup is not installed to add it");
     }
     process::run(cmd("rustup").args(["target", "add", WASM_TARGET]))
+}
+
+/// Where [`TAURI_CLI_NPM`] is installed: a folder of the build directory, not the system.
+pub fn tauri_cli() -> std::path::PathBuf {
+    process::root().join("target/tools/tauri-cli/node_modules/.bin/tauri")
+}
+
+/// Installs the Tauri CLI from npm unless the pinned version is there; without npm, says so
+/// (only `bundle` needs it).
+fn tauri_cli_npm() -> anyhow::Result<()> {
+    let (package, version) = TAURI_CLI_NPM;
+    let found = output(cmd(tauri_cli()).arg("--version")).unwrap_or_default();
+    if found.split_whitespace().any(|word| word == version) {
+        return Ok(());
+    }
+    if !process::on_path("npm") {
+        say("npm is not installed: `cargo xtask bundle` needs it for the Tauri CLI");
+        return Ok(());
+    }
+    say(&format!("installing {package} {version} from npm"));
+    let prefix = process::root().join("target/tools/tauri-cli");
+    std::fs::create_dir_all(&prefix)?;
+    process::run(
+        cmd("npm")
+            .args([
+                "install",
+                "--no-save",
+                "--no-audit",
+                "--no-fund",
+                "--prefix",
+            ])
+            .arg(&prefix)
+            .arg(format!("{package}@{version}")),
+    )
 }
 
 /// Installs a crates.io tool unless `probe` runs and, when `version` is given, prints it.

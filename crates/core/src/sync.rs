@@ -13,8 +13,9 @@
 //! 2. [`Phase::Backfill`] — older history, at most `backfill_pages_per_round` pages a circle;
 //! 3. [`Phase::Threads`] — comment threads whose count moved;
 //! 4. [`Phase::Articles`] — article bodies, turned into text;
-//! 5. [`Phase::Images`] — images into the [`MediaCache`], newest first, while it is below its
-//!    cap (attached files are downloaded on demand only, see [`crate::media`]).
+//! 5. [`Phase::Images`] — only in a round where the text phases left nothing for the next:
+//!    images into the [`MediaCache`], newest first, while it is below its cap (attached files
+//!    are downloaded on demand only, see [`crate::media`]).
 //!
 //! A round whose budgets ran out leaves work for the next round, which starts with new content
 //! again: a member of a huge circle sees today's posts first, however long the backfill takes.
@@ -125,6 +126,10 @@ pub struct SyncOptions {
     pub image_cache_bytes: u64,
     /// Images per circle per round; `None` caches them all in one round.
     pub images_per_round: Option<u32>,
+    /// Images wait until every circle's topics, threads and articles are in (the default).
+    /// Off, each round caches images after its own text, as the engine did before: only the
+    /// sync benchmark's comparison turns it off.
+    pub text_first: bool,
     /// Engine-level retries of a request the client gave up on, before the circle fails.
     pub max_retries: u32,
     /// The first engine-level wait; doubled per retry.
@@ -149,6 +154,7 @@ impl Default for SyncOptions {
             articles_per_round: Some(20),
             image_cache_bytes: media::DEFAULT_CAP_BYTES,
             images_per_round: Some(50),
+            text_first: true,
             max_retries: 5,
             retry_delay: Duration::from_secs(10),
             max_retry_delay: Duration::from_secs(300),
@@ -556,7 +562,10 @@ impl SyncEngine {
         ] {
             let off = match phase {
                 Phase::Articles => !self.options.fetch_articles,
-                Phase::Images => ctx.media.is_none(),
+                // Text first: images wait for the round after every circle's topics, threads
+                // and articles are in, so a first sync is searchable in a fraction of its
+                // requests (the reader fetches an opened topic's images itself meanwhile).
+                Phase::Images => ctx.media.is_none() || (more && self.options.text_first),
                 _ => false,
             };
             if off {

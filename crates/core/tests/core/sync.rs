@@ -156,6 +156,102 @@ async fn a_full_sync_archives_exactly_the_truth() {
 /// Issue 17: the app and the CLI (here two engines with their own connections, as two
 /// processes would have) syncing one archive doubled the account's requests. One waits for the
 /// other, says so, and then only finds what little changed.
+/// Text first: a first sync with images archives every circle's topics, threads and articles
+/// before its first image, and ends with the images all the same.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_first_sync_archives_all_text_before_any_image() {
+    let sim = sim(1_500).await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(dir.path()).await;
+    let options = SyncOptions {
+        backfill_pages_per_round: Some(5),
+        threads_per_round: Some(20),
+        ..options()
+    };
+    let engine = SyncEngine::new(store.clone(), client(sim.base_url(), sim.token()), options);
+    let mut events = engine.subscribe();
+    let report = engine.run_once(&CancellationToken::new()).await.unwrap();
+    assert!(report.rounds > 2, "the budgets make several rounds");
+    let (mut last_text, mut first_image, mut images, mut at) = (0, None, 0, 0);
+    while let Ok(event) = events.try_recv() {
+        at += 1;
+        match event {
+            // Later rounds probe the newest page, which brings nothing new here.
+            SyncEvent::PageCommitted { inserted: 1.., .. }
+            | SyncEvent::ThreadFetched { .. }
+            | SyncEvent::ArticleFetched { .. } => last_text = at,
+            SyncEvent::ImageCached { .. } => {
+                images += 1;
+                first_image.get_or_insert(at);
+            }
+            _ => {}
+        }
+    }
+    assert!(images > 0, "the images were cached");
+    assert!(
+        first_image.is_some_and(|first| first > last_text),
+        "an image came before the text was in: first image at event {first_image:?}, last text at {last_text}"
+    );
+    assert_exact(&store, &sim).await;
+}
+
+/// `cargo xtask bench sync [--topics N]`: the requests a first sync of `N` topics (20,000)
+/// spends before every topic's text, threads and articles are archived (searchable), text
+/// first against images interleaved round by round, and in all; each converted to time at the
+/// polite pace (4.3 s a request on average).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark: `cargo xtask bench sync` runs it"]
+async fn text_first_benchmark() {
+    let topics = crate::bench_topics(20_000);
+    let hours = |requests: u64| requests as f64 * 4.3 / 3600.0;
+    eprintln!("first sync of generated:{topics} (zsxq-sim, loopback, pacing off, images on)");
+    eprintln!(
+        "| order | requests until all text is in | per topic | at 4.3 s | requests in all | at 4.3 s |"
+    );
+    eprintln!("|---|---|---|---|---|---|");
+    for (name, text_first) in [
+        ("images interleaved (before)", false),
+        ("text first (now)", true),
+    ] {
+        let sim = sim(topics).await;
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(dir.path()).await;
+        let client = client(sim.base_url(), sim.token());
+        let options = SyncOptions {
+            text_first,
+            ..options()
+        };
+        let engine = SyncEngine::new(store.clone(), client.clone(), options);
+        let mut events = engine.subscribe();
+        // The requests sent when each text event arrives; the last is when all text is in.
+        let watch = tokio::spawn(async move {
+            let mut last_text = 0;
+            while let Ok(event) = events.recv().await {
+                match event {
+                    SyncEvent::PageCommitted { inserted: 1.., .. }
+                    | SyncEvent::ThreadFetched { .. }
+                    | SyncEvent::ArticleFetched { .. } => {
+                        last_text = client.pacing_stats().requests;
+                    }
+                    SyncEvent::Finished { .. } => break,
+                    _ => {}
+                }
+            }
+            last_text
+        });
+        let report = engine.run_once(&CancellationToken::new()).await.unwrap();
+        let text = watch.await.unwrap();
+        assert_exact(&store, &sim).await;
+        eprintln!(
+            "| {name} | {text} | {:.2} | {:.1} h | {} | {:.1} h |",
+            text as f64 / topics as f64,
+            hours(text),
+            report.requests,
+            hours(report.requests)
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_syncs_of_one_archive_at_once_do_not_double_the_requests() {
     let sim = sim(1500).await;
