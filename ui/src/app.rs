@@ -23,7 +23,9 @@ use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use orrery_ipc::NoArgs;
-use orrery_ipc::commands::{CloseWindow, GetSettings, OpenExternal, ThemeDto, UrlArgs};
+use orrery_ipc::commands::{
+    CloseWindow, GetSettings, OpenExternal, SyncStateDto, ThemeDto, UrlArgs,
+};
 use wasm_bindgen::JsCast;
 
 #[component]
@@ -38,8 +40,16 @@ pub fn App() -> impl IntoView {
         }
     });
     if let Err(err) = api::watch_sync(move |status| {
+        // A run that caught up may have learnt the token's shorter life (the banner's warning).
+        let caught_up = status.state == SyncStateDto::CaughtUp;
+        let was = ui
+            .status
+            .with_untracked(|s| s.as_ref().map(|s| s.state == SyncStateDto::CaughtUp));
         ui.status.set(Some(status));
         ui.counts_may_have_changed();
+        if caught_up && was == Some(false) {
+            ui.refresh_info();
+        }
     }) {
         web_sys::console::warn_1(&err.message.into());
     }

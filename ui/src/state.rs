@@ -286,6 +286,22 @@ impl Ui {
         });
     }
 
+    /// Asks again what the shell says about the app (the token's expiry moves as the sync
+    /// learns it), changing nothing on screen unless that changed.
+    pub fn refresh_info(&self) {
+        let ui = *self;
+        spawn_local(async move {
+            let fresh = Some(
+                api::invoke::<AppInfo>(&NoArgs {})
+                    .await
+                    .map_err(|e| e.message),
+            );
+            if ui.info.try_with_untracked(|info| *info != fresh) == Some(true) {
+                ui.info.try_set(fresh);
+            }
+        });
+    }
+
     /// Speaks the language the settings choose, else the system's (see [`Locale::chosen`]).
     pub fn follow_language(&self) {
         let system = self

@@ -248,7 +248,12 @@ impl Session {
         });
         let schedule = engine.schedule(self.interval, self.paused);
         if let Some(account) = &self.account {
-            mark_refused(schedule.status(), account.clone(), told);
+            follow_account(
+                schedule.status(),
+                account.clone(),
+                self.client.clone(),
+                told,
+            );
         }
         self.schedule = Some(schedule);
         self
@@ -343,17 +348,26 @@ async fn me(account: Option<&Account>, client: &Client) -> Result<UserId, Sessio
     response.data.user.id().ok_or(SessionError::NoUserId)
 }
 
-/// Marks the account `NeedsLogin` when the sync reports that the service refused its token,
-/// and says so once in a notification (when notifications are on): the member may not be
-/// looking at the window, and nothing syncs until they sign in again.
-fn mark_refused(
+/// Keeps the account's state with the sync: after each run that caught up, the token's
+/// lifetime the service last told (`x-expire-in`, for the week-ahead warning of an app left
+/// running); when the service refused the token, `NeedsLogin`, said once in a notification
+/// (when notifications are on): the member may not be looking at the window, and nothing
+/// syncs until they sign in again.
+fn follow_account(
     mut status: watch::Receiver<SyncStatusDto>,
     account: Account,
+    client: Client,
     notifications: Option<Notifications>,
 ) {
     tokio::spawn(async move {
         while status.changed().await.is_ok() {
-            if status.borrow_and_update().state != SyncStateDto::NeedsLogin {
+            let state = status.borrow_and_update().state;
+            if state == SyncStateDto::CaughtUp
+                && let Some(left) = client.expires_in()
+            {
+                account.note_expiry(left);
+            }
+            if state != SyncStateDto::NeedsLogin {
                 continue;
             }
             let newly = account.state() != AccountState::NeedsLogin;

@@ -116,6 +116,28 @@ secret_service_test! {
             until(&account, SyncStateDto::CaughtUp).await;
             assert_eq!(sidebar(&orrery).await, circles_of(&service));
             assert!(session.schedule().expect("scheduled").is_finished(), "the demo's sync stopped");
+            // Weeks later, with the app still running: the next run's answers tell the token's
+            // shorter life, and the window's warning follows.
+            let before = info.expires_ms.expect("an expiry");
+            service.advance_clock(Duration::from_secs(27 * 86_400));
+            let mut status = account.status().expect("a scheduled sync");
+            orrery.sync_now(NoArgs {}).await.expect("sync now");
+            tokio::time::timeout(PATIENCE, status.wait_for(|s| s.state == SyncStateDto::Syncing))
+                .await
+                .expect("a run starts")
+                .expect("the sync runs");
+            until(&account, SyncStateDto::CaughtUp).await;
+            // The account follows the status in a task of its own: a moment after.
+            let mut days = 0.0;
+            for _ in 0..100 {
+                let info = orrery.app_info(NoArgs {}).await.expect("info");
+                days = (before - info.expires_ms.expect("an expiry")) as f64 / 86_400_000.0;
+                if days > 1.0 {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            assert!((26.5..27.5).contains(&days), "the expiry moved {days:.2} days");
             let entry = account.account().expect("an account").entry_name().to_owned();
             assert_eq!(keyring.lookup(KEYRING_SERVICE, &entry).as_deref(), Some(service.token()));
             assert_nowhere_in(tmp.path(), service.token());
