@@ -27,6 +27,30 @@
 //! and [`Store::topic`] with its comments, what the member has read ([`Store::reading_counts`]), and the rows the search index is derived from
 //! ([`Store::search_topics`], [`Store::search_comments`] and their walks). Schema decisions are explained in `docs/archive.md`.
 
+/// What the sync's follow-up phases owe, as SQL conditions: the phases' work lists and the
+/// count of what is owed (`backlog`) select with the same words. Macros, so `concat!` builds
+/// each query as one literal.
+///
+/// A thread that needs a walk (`t` a topic, `s` its `thread_state`): an interrupted walk, or
+/// a `comments_count` other than the one its thread was last walked to the end at.
+macro_rules! thread_due {
+    () => {
+        "(s.next_begin_time IS NOT NULL OR t.comments_count <> COALESCE(s.complete_at_count, 0))"
+    };
+}
+/// An article (`a`) without its body.
+macro_rules! article_due {
+    () => {
+        "a.html IS NULL"
+    };
+}
+/// An image (`i`) neither cached nor known to fail.
+macro_rules! image_due {
+    () => {
+        "i.local_path IS NULL AND i.cache_error IS NULL"
+    };
+}
+
 mod articles;
 mod backlog;
 mod brief;

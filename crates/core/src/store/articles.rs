@@ -41,13 +41,15 @@ impl Store {
         group: Option<GroupId>,
         limit: u32,
     ) -> Result<Vec<ArticleLink>, StoreError> {
-        let rows: Vec<(i64, String, String, Option<String>)> = sqlx::query_as(
+        let rows: Vec<(i64, String, String, Option<String>)> = sqlx::query_as(concat!(
             "SELECT a.topic_id, a.article_id, a.title, a.article_url
              FROM articles a JOIN topics t ON t.topic_id = a.topic_id
-             WHERE a.html IS NULL AND (?1 IS NULL OR t.group_id = ?1)
+             WHERE (?1 IS NULL OR t.group_id = ?1) AND ",
+            article_due!(),
+            "
              ORDER BY t.create_time_ms DESC, t.topic_id DESC
-             LIMIT ?2",
-        )
+             LIMIT ?2"
+        ))
         .bind(group.map(GroupId::get))
         .bind(i64::from(limit))
         .fetch_all(&self.pool)

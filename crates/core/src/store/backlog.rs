@@ -175,20 +175,24 @@ impl Store {
     /// Follow-up requests owed for `group`'s archived topics, one per item, selected as the
     /// threads, articles and images phases select them.
     async fn pending_requests(&self, group: GroupId, images: bool) -> Result<u64, StoreError> {
-        let n: i64 = sqlx::query_scalar(
+        let n: i64 = sqlx::query_scalar(concat!(
             "SELECT
                (SELECT COUNT(*) FROM topics t
                   LEFT JOIN thread_state s ON s.topic_id = t.topic_id
-                WHERE t.group_id = ?1
-                  AND (s.next_begin_time IS NOT NULL
-                       OR t.comments_count <> COALESCE(s.complete_at_count, 0)))
+                WHERE t.group_id = ?1 AND ",
+            thread_due!(),
+            ")
              + (SELECT COUNT(*) FROM articles a JOIN topics t ON t.topic_id = a.topic_id
-                WHERE a.html IS NULL AND t.group_id = ?1)
+                WHERE t.group_id = ?1 AND ",
+            article_due!(),
+            ")
              + CASE WHEN ?2 THEN
                  (SELECT COUNT(*) FROM images i JOIN topics t ON t.topic_id = i.topic_id
-                  WHERE i.local_path IS NULL AND i.cache_error IS NULL AND t.group_id = ?1)
-               ELSE 0 END",
-        )
+                  WHERE t.group_id = ?1 AND ",
+            image_due!(),
+            ")
+               ELSE 0 END"
+        ))
         .bind(group.get())
         .bind(images)
         .fetch_one(&self.pool)

@@ -297,17 +297,17 @@ impl Store {
         group: GroupId,
         limit: u32,
     ) -> Result<Vec<ThreadToFetch>, StoreError> {
-        let rows: Vec<(i64, i64, i64, Option<String>)> = sqlx::query_as(
+        let rows: Vec<(i64, i64, i64, Option<String>)> = sqlx::query_as(concat!(
             "SELECT t.topic_id, t.comments_count,
                     (SELECT COUNT(*) FROM comments c WHERE c.topic_id = t.topic_id),
                     s.next_begin_time
              FROM topics t LEFT JOIN thread_state s ON s.topic_id = t.topic_id
-             WHERE t.group_id = ?
-               AND (s.next_begin_time IS NOT NULL
-                    OR t.comments_count <> COALESCE(s.complete_at_count, 0))
+             WHERE t.group_id = ? AND ",
+            thread_due!(),
+            "
              ORDER BY t.create_time_ms DESC, t.topic_id DESC
-             LIMIT ?",
-        )
+             LIMIT ?"
+        ))
         .bind(group.get())
         .bind(i64::from(limit))
         .fetch_all(&self.pool)

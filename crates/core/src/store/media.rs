@@ -54,14 +54,16 @@ impl Store {
         group: GroupId,
         limit: u32,
     ) -> Result<Vec<ImageToCache>, StoreError> {
-        let rows: Vec<(i64, String)> = sqlx::query_as(
+        let rows: Vec<(i64, String)> = sqlx::query_as(concat!(
             "SELECT i.image_id, i.large_url
              FROM images i JOIN topics t ON t.topic_id = i.topic_id
-             WHERE i.local_path IS NULL AND i.cache_error IS NULL AND t.group_id = ?
+             WHERE t.group_id = ? AND ",
+            image_due!(),
+            "
                AND (i.cache_retry_at_ms IS NULL OR i.cache_retry_at_ms <= ?)
              ORDER BY t.create_time_ms DESC, t.topic_id DESC, i.image_id
-             LIMIT ?",
-        )
+             LIMIT ?"
+        ))
         .bind(group.get())
         .bind(crate::now_ms())
         .bind(i64::from(limit))
